@@ -1,0 +1,71 @@
+"""App factory and lifespan: the only place where the product's parts are started and wired."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api import health
+from api.context import AppContext
+from core.db import get_engine, migrate
+from core.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, *, start_workers: bool | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    run_workers = settings.run_workers if start_workers is None else start_workers
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        settings.ensure_dirs()
+        engine = get_engine(settings)
+        await asyncio.to_thread(migrate, engine)
+        ctx = AppContext(settings=settings, engine=engine)
+        app.state.ctx = ctx
+        from knowledge.service import KnowledgeBase
+
+        ctx.knowledge = await asyncio.to_thread(KnowledgeBase.open, settings, engine)
+        if settings.demo_guidance:
+            await asyncio.to_thread(ctx.knowledge.ensure_demo_guidance)
+        from api.web.accounts import ensure_first_admin
+
+        ensure_first_admin(engine)
+        from bot.runtime import start_channels, stop_channels
+
+        ctx.channels = await start_channels(settings, engine)
+        if run_workers:
+            from api.workers import start_workers as start_background
+
+            ctx.tasks = start_background(ctx)
+        try:
+            yield
+        finally:
+            for task in ctx.tasks:
+                task.cancel()
+            await asyncio.gather(*ctx.tasks, return_exceptions=True)
+            await stop_channels(ctx.channels)
+            if ctx.knowledge is not None:
+                ctx.knowledge.close()
+
+    app = FastAPI(
+        title="Trợ lý thủ tục và vướng mắc",
+        lifespan=lifespan,
+        docs_url="/api/docs",
+        redoc_url=None,
+        openapi_url="/api/openapi.json",
+    )
+    app.state.settings = settings
+    app.include_router(health.router)
+    from api import webchat, webhooks
+    from api.web import router as web_router
+
+    app.include_router(webhooks.router)
+    app.include_router(webchat.router)
+    app.include_router(web_router)
+    return app

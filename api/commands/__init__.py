@@ -1,0 +1,1 @@
+"""Subcommands of `troly`, one module per area."""

@@ -1,0 +1,9 @@
+"""Subcommands for the knowledge area."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    return None

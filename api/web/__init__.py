@@ -1,0 +1,5 @@
+"""Department inbox, leadership dashboard and administration pages (server-rendered)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

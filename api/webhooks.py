@@ -1,0 +1,5 @@
+"""Chat platform webhooks (filled by the transport work)."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

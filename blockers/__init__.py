@@ -1,0 +1,1 @@
+"""The blocker domain: departments, routing, lifecycle, deadlines, notifications, statistics."""

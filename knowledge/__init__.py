@@ -1,0 +1,1 @@
+"""Guidance: load → normalise Vietnamese → split along legal structure → index → retrieve → answer."""
