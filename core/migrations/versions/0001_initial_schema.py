@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 12:03:36.120155
+Create Date: 2026-11-28 12:05:44.923727
 """
 from alembic import op
 import sqlalchemy as sa
