@@ -5,13 +5,18 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: start test setup lint typecheck pytest
+.PHONY: start test setup lint typecheck pytest lock
 
-$(BIN)/.installed: pyproject.toml
+# requirements.lock pins every dependency (pip freeze of a working .venv); regenerate it with
+# `make lock` after changing dependencies in pyproject.toml.
+$(BIN)/.installed: pyproject.toml requirements.lock
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[dev]'
 	touch $@
+
+lock:
+	$(BIN)/pip freeze --exclude-editable --exclude troly | grep -v '^-e ' > requirements.lock
 
 setup: $(BIN)/.installed
 
@@ -25,8 +30,16 @@ lint: setup
 typecheck: setup
 	$(BIN)/mypy core knowledge bot handlers blockers api
 
+# PostgreSQL pass: TEST_DATABASE_URL names the server; the tests create and drop their own
+# scratch databases there (the named database is never touched).
+TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+
 pytest: setup
 	scripts/ensure-test-services
 	$(BIN)/python -m pytest -q
+	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
+	  echo "== the same suite on PostgreSQL =="; \
+	  TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/python -m pytest -q -m "not browser and not slow"; \
+	else echo "PostgreSQL not reachable at 127.0.0.1:5432: PostgreSQL pass skipped"; fi
 
 test: lint typecheck pytest

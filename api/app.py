@@ -9,7 +9,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from api import health
+from api import health, metrics
 from api.context import AppContext
 from core.db import get_engine, migrate
 from core.settings import Settings, get_settings
@@ -26,7 +26,7 @@ def create_app(settings: Settings | None = None, *, start_workers: bool | None =
         settings.ensure_dirs()
         engine = get_engine(settings)
         await asyncio.to_thread(migrate, engine)
-        ctx = AppContext(settings=settings, engine=engine)
+        ctx = AppContext(settings=settings, engine=engine, dispatch=getattr(app.state, "dispatch", None))
         app.state.ctx = ctx
         from knowledge.service import KnowledgeBase
 
@@ -62,10 +62,11 @@ def create_app(settings: Settings | None = None, *, start_workers: bool | None =
     )
     app.state.settings = settings
     app.include_router(health.router)
+    app.include_router(metrics.router)
     from api import webchat, webhooks
-    from api.web import router as web_router
+    from api.web import install as install_web
 
     app.include_router(webhooks.router)
     app.include_router(webchat.router)
-    app.include_router(web_router)
+    install_web(app)  # pages, session + security-header middleware, /static
     return app

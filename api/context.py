@@ -20,3 +20,4 @@ class AppContext:
     knowledge: Any = None  # knowledge.service.KnowledgeBase, opened in the lifespan
     channels: dict[str, Any] = field(default_factory=dict)  # ChannelName -> adapter
     tasks: list[Any] = field(default_factory=list)  # background asyncio tasks
+    dispatch: Any = None  # replaces handlers.dispatch in the workers (set on app.state by tests, bench)

@@ -19,6 +19,7 @@ from sqlmodel import Session, SQLModel, create_engine
 from core.settings import Settings, get_settings
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+MIGRATION_LOCK_KEY = 7_316_402_118  # arbitrary, fixed: PostgreSQL advisory lock for migrations
 
 _engines: dict[str, Engine] = {}
 
@@ -88,6 +89,10 @@ def migrate(engine: Engine | None = None) -> None:
     engine = engine or get_engine()
     config = alembic_config(str(engine.url.render_as_string(hide_password=False)))
     with engine.begin() as connection:
+        if connection.dialect.name == "postgresql":
+            # Several processes migrate at start: without this lock all but one fail on
+            # concurrent CREATE TABLE. Transaction-scoped, so it is released at commit.
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
         config.attributes["connection"] = connection
         command.upgrade(config, "head")
 

@@ -12,7 +12,10 @@ from typing import Any
 
 from sqlmodel import Session
 
-from core.models import ChatAccount, OutboxMessage
+from core.models import ChatAccount, Conversation, OutboxMessage
+
+# Conversation.data key holding the payloads a number typed next stands for (handlers/state.py).
+CHOICES_KEY = "_choices"
 
 
 def button_dicts(buttons: Iterable[Any]) -> list[dict[str, str]]:
@@ -69,7 +72,7 @@ def enqueue_to_account(
     attachments: Iterable[Any] = (),
     blocker_message_id: int | None = None,
 ) -> OutboxMessage:
-    return enqueue_message(
+    row = enqueue_message(
         session,
         channel=account.channel,
         chat_id=account.chat_id,
@@ -79,6 +82,20 @@ def enqueue_to_account(
         account_id=account.id,
         blocker_message_id=blocker_message_id,
     )
+    if row.buttons and account.id is not None:
+        remember_choices(session, account_id=account.id, payloads=[b["payload"] for b in row.buttons])
+    return row
+
+
+def remember_choices(session: Session, *, account_id: int, payloads: list[str]) -> None:
+    """A notification with buttons (e.g. rating an answered blocker): on Zalo, where buttons
+    are numbered, the number the official types next must mean one of these."""
+    state = session.get(Conversation, account_id)
+    if state is None:
+        state = Conversation(account_id=account_id)
+    state.data = {**(state.data or {}), CHOICES_KEY: list(payloads)}  # new dict: JSON column
+    session.add(state)
+    session.flush()
 
 
 def enqueue_to_target(session: Session, target: str, *, text: str) -> OutboxMessage | None:

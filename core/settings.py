@@ -69,11 +69,15 @@ class Settings(BaseSettings):
     departments_file: Path | None = None  # empty = the catalogue shipped in blockers/
     holidays_file: Path | None = None  # empty = the holiday list shipped in blockers/
     triage_department: str = "VP"
+    routing_embeddings: bool = True  # add E5 similarity to lexical routing (false = lexical only)
     reminder_hours_before_deadline: int = 24
     leadership_chat: str = ""  # "telegram:<chat id>" or "zalo:<user id>" for the weekly summary
 
     # --- operations ----------------------------------------------------------------------------
     log_level: str = "INFO"
+    # An update or outbox message claimed by a process that died is taken over after this.
+    # Must exceed the longest handling of one update or delivery of one message.
+    claim_lease_seconds: int = 90
 
     @property
     def sqlite_path(self) -> Path:

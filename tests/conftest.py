@@ -7,8 +7,11 @@ database-backed tests against PostgreSQL instead of SQLite.
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy.engine import Engine
@@ -25,6 +28,132 @@ for _name in list(os.environ):
         os.environ.pop(_name)
 
 
+# The PostgreSQL server used for scratch databases (tests that need PostgreSQL whatever
+# TEST_DATABASE_URL says: backups, concurrent processes). Its `postgres` database is only
+# used to CREATE/DROP the scratch ones.
+POSTGRES_SERVER_URL = os.environ.get(
+    "TEST_POSTGRES_SERVER_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+
+
+def postgres_reachable(url: str = POSTGRES_SERVER_URL) -> bool:
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url).set(drivername="postgresql")
+    try:
+        psycopg.connect(parsed.render_as_string(hide_password=False), connect_timeout=3).close()
+        return True
+    except psycopg.Error:
+        return False
+
+
+@contextmanager
+def scratch_postgres_database(url: str, *, prefix: str = "troly_test_") -> Iterator[str]:
+    """A new, uniquely named database on the server of `url`, dropped afterwards.
+
+    The machine's shared `test` database is never dropped or emptied: parallel test runs
+    (and other projects) each get their own database.
+    """
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    name = f"{prefix}{uuid.uuid4().hex[:12]}"
+    admin = parsed.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield parsed.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with psycopg.connect(admin, autocommit=True) as connection:
+            connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(scope="session")
+def test_database_url() -> Iterator[str]:
+    """TEST_DATABASE_URL, or "" for SQLite. A PostgreSQL URL names the server: the session
+    runs in its own scratch database there (created and dropped), not in the named one."""
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if not url.startswith("postgresql"):
+        yield url
+        return
+    with scratch_postgres_database(url) as scratch:
+        yield scratch
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test (skipped when no server is reachable)."""
+    if not postgres_reachable():
+        pytest.skip(f"PostgreSQL not reachable at {POSTGRES_SERVER_URL}")
+    with scratch_postgres_database(POSTGRES_SERVER_URL) as url:
+        yield url
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def running_chroma_server(path: Path, *, port: int | None = None, wait: float = 30.0) -> Iterator[str]:
+    """The chromadb package's own server (`chroma run`) on loopback; yields its URL."""
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    port = port or free_port()
+    chroma = Path(sys.executable).parent / "chroma"
+    log = open(path.parent / f"chroma-{port}.log", "wb")  # noqa: SIM115  (closed below)
+    process = subprocess.Popen(
+        [str(chroma), "run", "--path", str(path), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"chroma run exited with {process.returncode}; see {log.name}")
+            try:
+                if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"chroma run did not answer within {wait} s; see {log.name}")
+            time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def chroma_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """URL of a Chroma server shared by the session (use a unique collection name per test)."""
+    with running_chroma_server(tmp_path_factory.mktemp("chroma-server") / "data") as url:
+        yield url
+
+
+@pytest.fixture
+def start_chroma_server() -> Any:
+    """`running_chroma_server` for tests that need their own server (e.g. to restart it)."""
+    return running_chroma_server
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     path = tmp_path / "data"
@@ -33,8 +162,8 @@ def data_dir(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def settings(data_dir: Path) -> Settings:
-    url = os.environ.get("TEST_DATABASE_URL", "")
+def settings(data_dir: Path, test_database_url: str) -> Settings:
+    url = test_database_url
     return Settings(
         _env_file=None,
         data_dir=data_dir,

@@ -2,8 +2,144 @@
 
 from __future__ import annotations
 
-from typing import Any
+import argparse
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from knowledge.docstore import IngestReport
 
 
 def register(subparsers: Any) -> None:
-    return None
+    register_ingest(subparsers)
+    register_ask(subparsers)
+    register_eval(subparsers)
+
+
+def register_ingest(subparsers: Any) -> None:
+    ingest = subparsers.add_parser(
+        "ingest",
+        help="nạp tài liệu hướng dẫn (PDF, DOCX, HTML, TXT, MD, JSONL; thư mục được duyệt đệ quy)",
+    )
+    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="tệp hoặc thư mục")
+    ingest.add_argument(
+        "--prune", action="store_true", help="xóa tài liệu có tệp nguồn trong các thư mục này đã bị xóa"
+    )
+    ingest.add_argument(
+        "--status", help="trạng thái: còn hiệu lực (in_force), đã sửa đổi (amended), hết hiệu lực (expired)"
+    )
+    ingest.add_argument("--department", default="", help="mã Sở phụ trách, ví dụ TP")
+    ingest.add_argument("--field", default="", help="lĩnh vực, ví dụ Hộ tịch")
+    ingest.set_defaults(func=run_ingest)
+
+
+def run_ingest(args: argparse.Namespace) -> int:
+    from core.db import get_engine, migrate
+    from core.settings import get_settings
+    from knowledge.ingest import ingest_paths
+    from knowledge.metadata import MetadataError, normalize_status
+    from knowledge.service import KnowledgeBase
+    from knowledge.types import DocumentMeta
+
+    defaults = None
+    if args.status or args.department or args.field:
+        try:
+            status = normalize_status(args.status) if args.status else "in_force"
+        except MetadataError as exc:
+            print(exc)
+            return 2
+        defaults = DocumentMeta(status=status, department_code=args.department, field=args.field)
+    settings = get_settings()
+    engine = get_engine(settings)
+    migrate(engine)
+    kb = KnowledgeBase.open(settings, engine)
+    try:
+        report = ingest_paths(
+            engine=engine,
+            index=kb.index,
+            paths=args.paths,
+            progress=True,
+            prune=args.prune,
+            defaults=defaults,
+        )
+        if report.added or report.updated or report.removed:
+            kb.index.mark_changed()
+            kb.warm_up()  # rebuild the lexical index now, not at the first question
+    finally:
+        kb.close()
+    print(format_ingest_report(report))
+    return 1 if report.errors else 0
+
+
+def format_ingest_report(report: IngestReport) -> str:
+    """The ingestion summary in Vietnamese: counts, then each skipped file with its reason."""
+    seconds = f"{report.seconds:.1f}".replace(".", ",")  # Vietnamese decimal comma
+    lines = [
+        f"Đã nạp xong trong {seconds} giây: {report.added} tài liệu mới, {report.updated} cập nhật, "
+        f"{report.unchanged} không đổi, {report.removed} đã xóa; "
+        f"thêm {report.chunks_added} đoạn, bỏ {report.chunks_removed} đoạn."
+    ]
+    if report.errors:
+        lines.append(f"Bỏ qua {len(report.errors)} tệp:")
+        lines.extend(f"  - {source}: {reason}" for source, reason in report.errors)
+    return "\n".join(lines)
+
+
+def register_ask(subparsers: Any) -> None:
+    ask = subparsers.add_parser("ask", help="hỏi một câu về thủ tục, in câu trả lời kèm trích dẫn")
+    ask.add_argument("question", help="câu hỏi (có dấu hoặc không dấu)")
+    ask.add_argument("--json", action="store_true", help="in JSON {answer, grounded, sources}")
+    ask.set_defaults(func=run_ask)
+
+
+def register_eval(subparsers: Any) -> None:
+    ev = subparsers.add_parser("eval", help="đo chất lượng tìm kiếm trên một bộ câu hỏi có đáp án")
+    ev.add_argument("--corpus", type=Path, required=True, help="JSONL {id, title, text}")
+    ev.add_argument("--qrels", type=Path, required=True, help="JSONL {qid, query, relevant_ids}")
+    ev.add_argument("--json", action="store_true", help="in một dòng JSON")
+    ev.add_argument("--strip-diacritics", action="store_true", help="bỏ dấu câu hỏi (chữ thường, đ→d)")
+    ev.set_defaults(func=run_eval)
+
+
+def run_ask(args: argparse.Namespace) -> int:
+    from core.db import get_engine, migrate
+    from core.settings import get_settings
+    from knowledge.service import KnowledgeBase
+
+    settings = get_settings()
+    engine = get_engine(settings)
+    migrate(engine)
+    kb = KnowledgeBase.open(settings, engine)
+    try:
+        if settings.demo_guidance:
+            kb.ensure_demo_guidance()
+        answer = kb.ask(args.question)
+    finally:
+        kb.close()
+    if args.json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False))
+    else:
+        print(answer.text)
+    return 0 if answer.grounded else 3
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    from core.settings import get_settings
+    from knowledge.eval import run_eval as evaluate
+
+    for path in (args.corpus, args.qrels):
+        if not path.is_file():
+            print(f"Không tìm thấy tệp {path}.")
+            return 2
+    metrics = evaluate(get_settings(), args.corpus, args.qrels, strip=args.strip_diacritics, progress=True)
+    if args.json:
+        print(json.dumps(metrics, ensure_ascii=False))
+    else:
+        print(
+            f"{metrics['n']} câu hỏi — Recall@1 {metrics['recall@1']:.3f}, "
+            f"Recall@5 {metrics['recall@5']:.3f}, "
+            f"Recall@10 {metrics['recall@10']:.3f}, MRR@10 {metrics['mrr@10']:.3f}, "
+            f"p50 {metrics['p50_ms']} ms, p95 {metrics['p95_ms']} ms"
+        )
+    return 0

@@ -1,4 +1,4 @@
-"""serve, migrate (and later backup/restore)."""
+"""serve, migrate, backup, restore."""
 
 from __future__ import annotations
 
@@ -15,6 +15,17 @@ def register(subparsers: Any) -> None:
 
     migrate = subparsers.add_parser("migrate", help="áp dụng các migration của cơ sở dữ liệu")
     migrate.set_defaults(func=run_migrate)
+
+    backup = subparsers.add_parser("backup", help="sao lưu cơ sở dữ liệu và tệp tải lên vào một tệp")
+    backup.add_argument("file", help="tệp .tar.gz, hoặc một thư mục (tên tệp tự đặt theo thời gian)")
+    backup.add_argument("--with-index", action="store_true", help="kèm chỉ mục Chroma nhúng")
+    backup.add_argument("--keep", type=int, default=0, help="chỉ giữ N bản mới nhất trong thư mục")
+    backup.set_defaults(func=run_backup)
+
+    restore = subparsers.add_parser("restore", help="khôi phục từ tệp sao lưu (dừng dịch vụ trước)")
+    restore.add_argument("file")
+    restore.add_argument("--force", action="store_true", help="ghi đè dữ liệu đang có")
+    restore.set_defaults(func=run_restore)
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -41,4 +52,39 @@ def run_migrate(args: argparse.Namespace) -> int:
 
     migrate(get_engine())
     print("Đã cập nhật cơ sở dữ liệu lên phiên bản mới nhất.")
+    return 0
+
+
+def run_backup(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from core.backup import BackupError, create_backup, prune_backups, resolve_target
+    from core.settings import get_settings
+
+    requested = Path(args.file)
+    target = resolve_target(requested)
+    try:
+        manifest = create_backup(get_settings(), target=target, include_chroma=args.with_index)
+    except BackupError as exc:
+        print(f"Lỗi: {exc}")
+        return 1
+    print(f"Đã sao lưu ({manifest.database}, {manifest.uploads} tệp tải lên) vào {target}")
+    if args.keep > 0 and requested.is_dir():
+        for path in prune_backups(requested, keep=args.keep):
+            print(f"Đã xoá bản cũ {path}")
+    return 0
+
+
+def run_restore(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from core.backup import BackupError, restore_backup
+    from core.settings import get_settings
+
+    try:
+        manifest = restore_backup(get_settings(), source=Path(args.file), force=args.force)
+    except BackupError as exc:
+        print(f"Lỗi: {exc}")
+        return 1
+    print(f"Đã khôi phục bản sao lưu lúc {manifest.created_at} (UTC), {manifest.uploads} tệp tải lên.")
     return 0

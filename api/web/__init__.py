@@ -1,5 +1,73 @@
-"""Department inbox, leadership dashboard and administration pages (server-rendered)."""
+"""Department inbox, leadership dashboard and administration pages (server-rendered).
 
-from fastapi import APIRouter
+`router` carries the pages; `install(app)` adds what a router cannot: the session and
+security-header middleware, /static, and the handlers that turn auth errors into pages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import APIRouter, FastAPI, Request
+from fastapi.responses import RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+
+from api.web import actions, auth, dashboard, departments, documents, exports, inbox, roster, users
+from api.web.deps import Forbidden, LoginRequired, NotVisible, PasswordChangeRequired
+from api.web.render import render
+from api.web.security import CsrfError, LazySessionMiddleware, SecurityHeadersMiddleware
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 router = APIRouter()
+for module in (auth, inbox, actions, exports, dashboard, documents, users, departments, roster):
+    router.include_router(module.router)
+
+
+@router.get("/", include_in_schema=False)
+def home() -> Response:
+    return RedirectResponse("/inbox", status_code=303)
+
+
+def _error_page(request: Request, status_code: int, title: str, text: str) -> Response:
+    return render(request, "error.html", {"title": title, "text": text}, status_code=status_code)
+
+
+async def _login_required(request: Request, _: Exception) -> Response:
+    return RedirectResponse("/login", status_code=303)
+
+
+async def _password_required(request: Request, _: Exception) -> Response:
+    return RedirectResponse("/account/password", status_code=303)
+
+
+async def _forbidden(request: Request, _: Exception) -> Response:
+    return _error_page(request, 403, "Không có quyền", "Tài khoản của bạn không được dùng chức năng này.")
+
+
+async def _not_visible(request: Request, _: Exception) -> Response:
+    return _error_page(request, 404, "Không tìm thấy", "Không tìm thấy trang hoặc vướng mắc này.")
+
+
+async def _csrf(request: Request, _: Exception) -> Response:
+    return _error_page(
+        request,
+        403,
+        "Biểu mẫu không hợp lệ",
+        "Biểu mẫu đã hết hạn hoặc không hợp lệ (thiếu mã bảo vệ CSRF). Vui lòng tải lại trang và thử lại.",
+    )
+
+
+def install(app: FastAPI) -> None:
+    """Wire the web pages into the app (called once by api.app.create_app)."""
+    app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_exception_handler(LoginRequired, _login_required)
+    app.add_exception_handler(PasswordChangeRequired, _password_required)
+    app.add_exception_handler(Forbidden, _forbidden)
+    app.add_exception_handler(NotVisible, _not_visible)
+    app.add_exception_handler(CsrfError, _csrf)
+    settings = app.state.settings
+    # Added last = outermost: headers land on every response, errors included.
+    app.add_middleware(LazySessionMiddleware, https_only=settings.session_cookie_secure)
+    app.add_middleware(SecurityHeadersMiddleware)

@@ -1,4 +1,8 @@
-"""SQLModel tables, one module per domain. Import from here: `from core.models import Blocker`."""
+"""SQLModel tables, one module per domain. Import from here: `from core.models import Blocker`.
+
+Datetime fields are annotated `NaiveDatetime` (naive UTC, see core/clock.py): for a plain
+`datetime` the installed sqlmodel picks a column type that rejects naive values on insert.
+"""
 
 from core.models.accounts import AuditLog, KeyValue, LoginAttempt, Role, User
 from core.models.blockers import (

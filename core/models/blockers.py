@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Column, Text, UniqueConstraint
+from pydantic import NaiveDatetime
+from sqlalchemy import JSON, Column, Index, Text
 from sqlmodel import Field, SQLModel
 
 from core.clock import utcnow
@@ -34,6 +34,15 @@ class BlockerStatus(StrEnum):
 
 
 class Blocker(SQLModel, table=True):
+    # Covering indexes for the inbox (department → status → deadline order) and the dashboard
+    # (per-department timings), so 20,000 blockers are counted from indexes, not table rows.
+    __table_args__ = (
+        Index("ix_blocker_department_status_deadline", "department_code", "status", "deadline"),
+        Index(
+            "ix_blocker_department_timings",
+            *("department_code", "created_at", "first_response_at", "answered_at", "deadline"),
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(unique=True, max_length=30)  # VM-2025-000123
     title: str = Field(default="", max_length=300)
@@ -45,7 +54,7 @@ class Blocker(SQLModel, table=True):
     account_id: int | None = Field(default=None, foreign_key="chataccount.id", index=True)
     commune: str = Field(default="", max_length=200, index=True)
     assigned_user_id: int | None = Field(default=None, foreign_key="user.id", index=True)
-    deadline: datetime = Field(index=True)
+    deadline: NaiveDatetime = Field(index=True)
     source_question_id: int | None = Field(default=None, foreign_key="questionlog.id")
     route_scores: list[Any] = Field(
         default_factory=list, sa_column=Column(JSON, nullable=False, default=list)
@@ -53,13 +62,13 @@ class Blocker(SQLModel, table=True):
     search_text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))  # folded
     rating: str = Field(default="", max_length=20)  # solved | not_solved
     published_document_id: int | None = Field(default=None, foreign_key="document.id")
-    reminded_at: datetime | None = None
-    escalated_at: datetime | None = None
-    created_at: datetime = Field(default_factory=utcnow, index=True)
-    updated_at: datetime = Field(default_factory=utcnow)
-    first_response_at: datetime | None = None
-    answered_at: datetime | None = None
-    closed_at: datetime | None = None
+    reminded_at: NaiveDatetime | None = None
+    escalated_at: NaiveDatetime | None = None
+    created_at: NaiveDatetime = Field(default_factory=utcnow, index=True)
+    updated_at: NaiveDatetime = Field(default_factory=utcnow)
+    first_response_at: NaiveDatetime | None = None
+    answered_at: NaiveDatetime | None = None
+    closed_at: NaiveDatetime | None = None
 
 
 class BlockerSupport(SQLModel, table=True):
@@ -74,7 +83,7 @@ class BlockerFollower(SQLModel, table=True):
 
     blocker_id: int = Field(foreign_key="blocker.id", primary_key=True)
     account_id: int = Field(foreign_key="chataccount.id", primary_key=True)
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
 
 
 class MessageKind(StrEnum):
@@ -92,7 +101,7 @@ class BlockerMessage(SQLModel, table=True):
     user_id: int | None = Field(default=None, foreign_key="user.id")  # staff author
     account_id: int | None = Field(default=None, foreign_key="chataccount.id")  # official author
     legal_basis: str = Field(default="", max_length=500)  # căn cứ pháp lý of an answer
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
 
 
 class BlockerAttachment(SQLModel, table=True):
@@ -103,7 +112,7 @@ class BlockerAttachment(SQLModel, table=True):
     content_type: str = Field(default="application/octet-stream", max_length=100)
     size: int = 0
     path: str = Field(max_length=500)  # relative to DATA_DIR/uploads
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
 
 
 class EventKind(StrEnum):
@@ -133,13 +142,14 @@ class BlockerEvent(SQLModel, table=True):
     from_value: str = Field(default="", max_length=200)
     to_value: str = Field(default="", max_length=200)
     reason: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    created_at: datetime = Field(default_factory=utcnow, index=True)
+    created_at: NaiveDatetime = Field(default_factory=utcnow, index=True)
 
 
 class BlockerSequence(SQLModel, table=True):
     """Last code number handed out per year, for VM-<year>-<sequence>."""
 
-    __table_args__ = (UniqueConstraint("year"),)
+    # `year` is the primary key, hence unique; a separate UNIQUE("year") is silently dropped
+    # by PostgreSQL and made the migration check fail there.
     year: int = Field(primary_key=True)
     last: int = 0
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from pydantic import NaiveDatetime
 from sqlalchemy import JSON, Column, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -21,7 +21,7 @@ class Person(SQLModel, table=True):
     position: str = Field(default="", max_length=200)
     phone: str = Field(default="", max_length=20, index=True)  # digits only, leading 0
     active: bool = True
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
 
 
 class ChatAccount(SQLModel, table=True):
@@ -35,14 +35,14 @@ class ChatAccount(SQLModel, table=True):
     display_name: str = Field(default="", max_length=200)
     person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     blocked: bool = False  # the user blocked the bot: stop sending
-    created_at: datetime = Field(default_factory=utcnow)
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
 
 
 class InviteCode(SQLModel, table=True):
     code: str = Field(primary_key=True, max_length=20)
     person_id: int = Field(foreign_key="person.id", index=True)
-    created_at: datetime = Field(default_factory=utcnow)
-    used_at: datetime | None = None
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
+    used_at: NaiveDatetime | None = None
     used_by_account_id: int | None = Field(default=None, foreign_key="chataccount.id")
 
 
@@ -64,10 +64,10 @@ class InboundUpdate(SQLModel, table=True):
     status: InboundStatus = Field(default=InboundStatus.pending, max_length=20, index=True)
     attempts: int = 0
     claimed_by: str = Field(default="", max_length=100)
-    claimed_at: datetime | None = None
+    claimed_at: NaiveDatetime | None = None
     error: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
-    received_at: datetime = Field(default_factory=utcnow)
-    processed_at: datetime | None = None
+    received_at: NaiveDatetime = Field(default_factory=utcnow)
+    processed_at: NaiveDatetime | None = None
 
 
 class Conversation(SQLModel, table=True):
@@ -77,7 +77,7 @@ class Conversation(SQLModel, table=True):
     flow: str = Field(default="", max_length=50)
     step: str = Field(default="", max_length=50)
     data: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False, default=dict))
-    updated_at: datetime = Field(default_factory=utcnow)
+    updated_at: NaiveDatetime = Field(default_factory=utcnow)
 
 
 class DeliveryStatus(StrEnum):
@@ -100,15 +100,16 @@ class OutboxMessage(SQLModel, table=True):
     attachments: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
     status: DeliveryStatus = Field(default=DeliveryStatus.pending, max_length=20, index=True)
     attempts: int = 0
-    next_attempt_at: datetime = Field(default_factory=utcnow, index=True)
+    next_attempt_at: NaiveDatetime = Field(default_factory=utcnow, index=True)
     claimed_by: str = Field(default="", max_length=100)
-    claimed_until: datetime | None = None
+    claimed_until: NaiveDatetime | None = None
     error: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     platform_message_id: str = Field(default="", max_length=100)
+    parts_sent: int = 0  # split parts already delivered, so a retry resumes instead of repeating
     inbound_id: int | None = Field(default=None, index=True)  # the update this answers, if any
     blocker_message_id: int | None = Field(default=None, index=True)  # a department reply, if any
-    created_at: datetime = Field(default_factory=utcnow)
-    sent_at: datetime | None = None
+    created_at: NaiveDatetime = Field(default_factory=utcnow)
+    sent_at: NaiveDatetime | None = None
 
 
 class Feedback(StrEnum):
@@ -126,6 +127,6 @@ class QuestionLog(SQLModel, table=True):
     confidence: float = 0.0
     sources: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
     feedback: Feedback | None = Field(default=None, max_length=20)
-    feedback_at: datetime | None = None
+    feedback_at: NaiveDatetime | None = None
     blocker_id: int | None = Field(default=None, index=True)  # sent on as a blocker
-    created_at: datetime = Field(default_factory=utcnow, index=True)
+    created_at: NaiveDatetime = Field(default_factory=utcnow, index=True)

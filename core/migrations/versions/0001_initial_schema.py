@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 12:05:44.923727
+Create Date: 2026-11-28 12:26:49.139427
 """
 from alembic import op
 import sqlalchemy as sa
@@ -23,7 +23,7 @@ def upgrade() -> None:
     sa.Column('action', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
     sa.Column('target', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
     sa.Column('detail', sa.Text(), nullable=False),
-    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('auditlog', schema=None) as batch_op:
@@ -32,8 +32,7 @@ def upgrade() -> None:
     op.create_table('blockersequence',
     sa.Column('year', sa.Integer(), nullable=False),
     sa.Column('last', sa.Integer(), nullable=False),
-    sa.PrimaryKeyConstraint('year'),
-    sa.UniqueConstraint('year')
+    sa.PrimaryKeyConstraint('year')
     )
     op.create_table('department',
     sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
@@ -60,8 +59,8 @@ def upgrade() -> None:
     sa.Column('origin', sa.Enum('file', 'upload', 'blocker_answer', name='documentorigin'), nullable=False),
     sa.Column('chunk_count', sa.Integer(), nullable=False),
     sa.Column('extra', sa.JSON(), nullable=False),
-    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
-    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('document', schema=None) as batch_op:
@@ -77,10 +76,10 @@ def upgrade() -> None:
     sa.Column('status', sa.Enum('pending', 'done', 'ignored', 'failed', name='inboundstatus'), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('claimed_by', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
-    sa.Column('claimed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('claimed_at', sa.DateTime(), nullable=True),
     sa.Column('error', sa.Text(), nullable=False),
-    sa.Column('received_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
-    sa.Column('processed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('received_at', sa.DateTime(), nullable=False),
+    sa.Column('processed_at', sa.DateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('channel', 'key')
     )
@@ -90,14 +89,14 @@ def upgrade() -> None:
     op.create_table('keyvalue',
     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
     sa.Column('value', sa.Text(), nullable=False),
-    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('key')
     )
     op.create_table('loginattempt',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('succeeded', sa.Boolean(), nullable=False),
-    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('loginattempt', schema=None) as batch_op:
@@ -111,7 +110,7 @@ def upgrade() -> None:
     sa.Column('position', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('phone', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('person', schema=None) as batch_op:
@@ -137,7 +136,7 @@ def upgrade() -> None:
     sa.Column('display_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=True),
     sa.Column('blocked', sa.Boolean(), nullable=False),
-    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('channel', 'user_id')
@@ -173,7 +172,7 @@ def upgrade() -> None:
     sa.Column('full_name', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('must_change_password', sa.Boolean(), nullable=False),
-    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['department_code'], ['department.code'], ),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('username')
@@ -183,15 +182,15 @@ def upgrade() -> None:
     sa.Column('flow', sqlmodel.sql.sqltypes.AutoString(length=50), nullable=False),
     sa.Column('step', sqlmodel.sql.sqltypes.AutoString(length=50), nullable=False),
     sa.Column('data', sa.JSON(), nullable=False),
-    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['account_id'], ['chataccount.id'], ),
     sa.PrimaryKeyConstraint('account_id')
     )
     op.create_table('invitecode',
     sa.Column('code', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('person_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
-    sa.Column('used_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('used_at', sa.DateTime(), nullable=True),
     sa.Column('used_by_account_id', sa.Integer(), nullable=True),
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], ),
     sa.ForeignKeyConstraint(['used_by_account_id'], ['chataccount.id'], ),
@@ -210,15 +209,16 @@ def upgrade() -> None:
     sa.Column('attachments', sa.JSON(), nullable=False),
     sa.Column('status', sa.Enum('pending', 'sent', 'failed', 'window_closed', 'blocked', name='deliverystatus'), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
-    sa.Column('next_attempt_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('next_attempt_at', sa.DateTime(), nullable=False),
     sa.Column('claimed_by', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
-    sa.Column('claimed_until', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('claimed_until', sa.DateTime(), nullable=True),
     sa.Column('error', sa.Text(), nullable=False),
     sa.Column('platform_message_id', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
+    sa.Column('parts_sent', sa.Integer(), nullable=False),
     sa.Column('inbound_id', sa.Integer(), nullable=True),
     sa.Column('blocker_message_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
-    sa.Column('sent_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('sent_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['account_id'], ['chataccount.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
@@ -240,9 +240,9 @@ def upgrade() -> None:
     sa.Column('confidence', sa.Float(), nullable=False),
     sa.Column('sources', sa.JSON(), nullable=False),
     sa.Column('feedback', sa.Enum('helpful', 'wrong', name='feedback'), nullable=True),
-    sa.Column('feedback_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('feedback_at', sa.DateTime(), nullable=True),
     sa.Column('blocker_id', sa.Integer(), nullable=True),
-    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['account_id'], ['chataccount.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
@@ -263,19 +263,19 @@ def upgrade() -> None:
     sa.Column('account_id', sa.Integer(), nullable=True),
     sa.Column('commune', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('assigned_user_id', sa.Integer(), nullable=True),
-    sa.Column('deadline', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('deadline', sa.DateTime(), nullable=False),
     sa.Column('source_question_id', sa.Integer(), nullable=True),
     sa.Column('route_scores', sa.JSON(), nullable=False),
     sa.Column('search_text', sa.Text(), nullable=False),
     sa.Column('rating', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('published_document_id', sa.Integer(), nullable=True),
-    sa.Column('reminded_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
-    sa.Column('escalated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
-    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
-    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
-    sa.Column('first_response_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
-    sa.Column('answered_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
-    sa.Column('closed_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=True),
+    sa.Column('reminded_at', sa.DateTime(), nullable=True),
+    sa.Column('escalated_at', sa.DateTime(), nullable=True),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('updated_at', sa.DateTime(), nullable=False),
+    sa.Column('first_response_at', sa.DateTime(), nullable=True),
+    sa.Column('answered_at', sa.DateTime(), nullable=True),
+    sa.Column('closed_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['account_id'], ['chataccount.id'], ),
     sa.ForeignKeyConstraint(['assigned_user_id'], ['user.id'], ),
     sa.ForeignKeyConstraint(['department_code'], ['department.code'], ),
@@ -292,6 +292,8 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_blocker_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_blocker_deadline'), ['deadline'], unique=False)
         batch_op.create_index(batch_op.f('ix_blocker_department_code'), ['department_code'], unique=False)
+        batch_op.create_index('ix_blocker_department_status_deadline', ['department_code', 'status', 'deadline'], unique=False)
+        batch_op.create_index('ix_blocker_department_timings', ['department_code', 'created_at', 'first_response_at', 'answered_at', 'deadline'], unique=False)
         batch_op.create_index(batch_op.f('ix_blocker_field'), ['field'], unique=False)
         batch_op.create_index(batch_op.f('ix_blocker_person_id'), ['person_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_blocker_status'), ['status'], unique=False)
@@ -304,7 +306,7 @@ def upgrade() -> None:
     sa.Column('from_value', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('to_value', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
     sa.Column('reason', sa.Text(), nullable=False),
-    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['blocker_id'], ['blocker.id'], ),
     sa.PrimaryKeyConstraint('id')
     )
@@ -315,7 +317,7 @@ def upgrade() -> None:
     op.create_table('blockerfollower',
     sa.Column('blocker_id', sa.Integer(), nullable=False),
     sa.Column('account_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['account_id'], ['chataccount.id'], ),
     sa.ForeignKeyConstraint(['blocker_id'], ['blocker.id'], ),
     sa.PrimaryKeyConstraint('blocker_id', 'account_id')
@@ -328,7 +330,7 @@ def upgrade() -> None:
     sa.Column('user_id', sa.Integer(), nullable=True),
     sa.Column('account_id', sa.Integer(), nullable=True),
     sa.Column('legal_basis', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
-    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['account_id'], ['chataccount.id'], ),
     sa.ForeignKeyConstraint(['blocker_id'], ['blocker.id'], ),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], ),
@@ -352,7 +354,7 @@ def upgrade() -> None:
     sa.Column('content_type', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False),
     sa.Column('size', sa.Integer(), nullable=False),
     sa.Column('path', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False),
-    sa.Column('created_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.ForeignKeyConstraint(['blocker_id'], ['blocker.id'], ),
     sa.ForeignKeyConstraint(['message_id'], ['blockermessage.id'], ),
     sa.PrimaryKeyConstraint('id')
@@ -384,6 +386,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_blocker_status'))
         batch_op.drop_index(batch_op.f('ix_blocker_person_id'))
         batch_op.drop_index(batch_op.f('ix_blocker_field'))
+        batch_op.drop_index('ix_blocker_department_timings')
+        batch_op.drop_index('ix_blocker_department_status_deadline')
         batch_op.drop_index(batch_op.f('ix_blocker_department_code'))
         batch_op.drop_index(batch_op.f('ix_blocker_deadline'))
         batch_op.drop_index(batch_op.f('ix_blocker_created_at'))

@@ -1,0 +1,115 @@
+"""The leadership dashboard: figures, server-side charts and the weekly summary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session
+
+from api.web.access import scope_department
+from api.web.accounts import audit
+from api.web.charts import ALERT_COLOR, bar_chart, line_chart
+from api.web.deps import Forbidden, actor, dashboard_roles, get_db, get_settings_dep
+from api.web.render import flash, render, status_label
+from api.web.security import require_csrf
+from blockers import stats
+from blockers.summary import send_weekly_summary, weekly_summary
+from core.clock import utcnow
+from core.models import Role, User
+from core.settings import Settings
+
+router = APIRouter()
+
+
+def format_duration(seconds: float | None) -> str:
+    if seconds is None:
+        return "chưa có dữ liệu"
+    hours = round(seconds / 3600)
+    days, hours = divmod(hours, 24)
+    if days and hours:
+        return f"{days} ngày {hours} giờ"
+    return f"{days} ngày" if days else f"{hours} giờ"
+
+
+def dashboard_context(db: Session, *, department: str | None) -> dict[str, Any]:
+    now = utcnow()
+    figures = stats.overview(db, department_code=department, now=now)
+    by_status, departments = figures.by_status, figures.departments
+    communes = stats.counts_by_commune(db, department_code=department)
+    months = stats.counts_by_month(db, department_code=department, now=now)
+    on_time = stats.on_time_rate(db, department_code=department)
+    overdue_total, overdue = stats.overdue_blockers(db, department_code=department, now=now, limit=20)
+    fields = stats.frequent_fields(db, department_code=department)
+    return {
+        "now": now,
+        "total": sum(by_status.values()),
+        "by_status": by_status,
+        "departments": departments,
+        "on_time": on_time,
+        "overdue_total": overdue_total,
+        "overdue": overdue,
+        "first_response": format_duration(stats.median_first_response(db, department_code=department)),
+        "resolution": format_duration(stats.median_resolution(db, department_code=department)),
+        "fields": fields,
+        "terms": stats.frequent_terms(db, department_code=department),
+        "unanswered": stats.unanswered_questions(db)[:10],
+        "wrong": stats.wrong_answers(db)[:10],
+        "charts": {
+            "status": bar_chart(
+                [(status_label(k), v) for k, v in by_status.items()], title="Vướng mắc theo trạng thái"
+            ),
+            "departments": bar_chart([(r.name, r.total) for r in departments], title="Vướng mắc theo Sở"),
+            "overdue": bar_chart(
+                [(r.name, r.overdue) for r in departments if r.overdue],
+                title="Vướng mắc quá hạn theo Sở",
+                color=ALERT_COLOR,
+            ),
+            "communes": bar_chart(communes, title="Xã, phường có nhiều vướng mắc nhất"),
+            "months": line_chart(months, title="Vướng mắc mới theo tháng"),
+            "fields": bar_chart(fields, title="Lĩnh vực thường gặp"),
+        },
+    }
+
+
+@router.get("/dashboard")
+def dashboard(
+    request: Request,
+    user: User = Depends(dashboard_roles),
+    db: Session = Depends(get_db),
+    settings: Settings = Depends(get_settings_dep),
+) -> Response:
+    return render(request, "dashboard.html", dashboard_context(db, department=scope_department(user)))
+
+
+@router.get("/dashboard/weekly-summary")
+def summary_page(
+    request: Request,
+    user: User = Depends(dashboard_roles),
+    db: Session = Depends(get_db),
+    settings: Settings = Depends(get_settings_dep),
+) -> Response:
+    if user.role == Role.head:
+        raise Forbidden()
+    context = {"summary": weekly_summary(db), "leadership_chat": settings.leadership_chat}
+    return render(request, "weekly_summary.html", context)
+
+
+@router.post("/dashboard/weekly-summary", dependencies=[Depends(require_csrf)])
+def send_summary(
+    request: Request,
+    user: User = Depends(dashboard_roles),
+    db: Session = Depends(get_db),
+    settings: Settings = Depends(get_settings_dep),
+) -> Response:
+    if user.role == Role.head:
+        raise Forbidden()
+    row = send_weekly_summary(db, target=settings.leadership_chat)
+    if row is None:
+        flash(request, "Chưa cấu hình nhóm chat lãnh đạo (LEADERSHIP_CHAT).", "error")
+    else:
+        audit(db, actor=actor(user), action="summary.send", target=settings.leadership_chat)
+        db.commit()
+        flash(request, "Đã xếp lịch gửi báo cáo tuần tới nhóm chat lãnh đạo.")
+    return RedirectResponse("/dashboard/weekly-summary", status_code=303)

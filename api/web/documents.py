@@ -1,0 +1,205 @@
+"""/admin/documents: upload guidance with its metadata, see how it was split, set status and
+owning department, re-index, delete; and the to-do list of missing guidance."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+import secrets
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import delete, func, or_, update
+from sqlmodel import Session, col, select
+
+from api.web.accounts import audit
+from api.web.deps import NotVisible, actor, admin_only, get_ctx, get_db
+from api.web.render import flash, render
+from api.web.security import require_csrf
+from blockers import stats
+from core.clock import utcnow
+from core.models import Blocker, Chunk, Department, Document, DocumentOrigin, DocumentStatus, User
+from knowledge.loaders import SUPPORTED_SUFFIXES, LoadError, load_path
+from knowledge.types import DocumentMeta
+
+log = logging.getLogger(__name__)
+router = APIRouter()
+PAGE_SIZE = 100
+_UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
+
+
+def safe_filename(name: str) -> str:
+    stem = _UNSAFE.sub("_", Path(name).name).strip("._") or "tai-lieu"
+    return stem[-120:]
+
+
+@router.get("/admin/documents")
+def documents_page(
+    request: Request, _: User = Depends(admin_only), db: Session = Depends(get_db)
+) -> Response:
+    q = request.query_params.get("q", "").strip()
+    page = int(p) if (p := request.query_params.get("page", "1")).isdigit() and int(p) > 0 else 1
+    where = or_(col(Document.title).contains(q), col(Document.number).contains(q)) if q else None
+    count = select(func.count()).select_from(Document)
+    query = select(Document).order_by(col(Document.updated_at).desc()).offset((page - 1) * PAGE_SIZE)
+    if where is not None:
+        count, query = count.where(where), query.where(where)
+    total = int(db.exec(count).one())
+    return render(
+        request,
+        "admin_documents.html",
+        {
+            "documents": db.exec(query.limit(PAGE_SIZE)).all(),
+            "total": total,
+            "page": page,
+            "pages": max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+            "q": q,
+            "departments": db.exec(select(Department).order_by(Department.name)).all(),
+            "unanswered": stats.unanswered_questions(db),
+            "wrong": stats.wrong_answers(db),
+            "suffixes": ", ".join(SUPPORTED_SUFFIXES),
+        },
+    )
+
+
+@router.post("/admin/documents", dependencies=[Depends(require_csrf)])
+async def upload_document(
+    request: Request,
+    file: UploadFile,
+    title: str = Form(""),
+    number: str = Form(""),
+    doc_type: str = Form(""),
+    status: DocumentStatus = Form(DocumentStatus.in_force),
+    field: str = Form(""),
+    department_code: str = Form(""),
+    admin: User = Depends(admin_only),
+    db: Session = Depends(get_db),
+    ctx: Any = Depends(get_ctx),
+) -> Response:
+    limit = ctx.settings.upload_max_bytes
+    data = await file.read(limit + 1)
+    if len(data) > limit:
+        flash(request, f"Tệp quá lớn (tối đa {limit // (1024 * 1024)} MB).", "error")
+        return RedirectResponse("/admin/documents", status_code=303)
+    folder = ctx.settings.uploads_dir / "documents"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{utcnow():%Y%m%d%H%M%S}-{secrets.token_hex(3)}-{safe_filename(file.filename or '')}"
+    path.write_bytes(data)
+    meta = DocumentMeta(
+        title=title.strip(), number=number.strip(), doc_type=doc_type.strip(), status=status.value,
+        field=field.strip(), department_code=department_code.strip(),
+    )  # fmt: skip
+    try:
+        docs = await asyncio.to_thread(load_path, path, defaults=meta)
+        for doc in docs:
+            if meta.title:
+                doc.meta.title = meta.title
+            await asyncio.to_thread(ctx.knowledge.add_document, doc, DocumentOrigin.upload)
+    except LoadError as error:
+        path.unlink(missing_ok=True)
+        flash(request, str(error), "error")
+        return RedirectResponse("/admin/documents", status_code=303)
+    audit(db, actor=actor(admin), action="document.upload", target=path.name, detail=f"documents={len(docs)}")
+    db.commit()
+    flash(request, f"Đã nạp {file.filename} ({len(docs)} văn bản) vào kho hướng dẫn.")
+    return RedirectResponse("/admin/documents", status_code=303)
+
+
+def _document(db: Session, document_id: int) -> Document:
+    document = db.get(Document, document_id)
+    if document is None:
+        raise NotVisible()
+    return document
+
+
+@router.get("/admin/documents/{document_id}")
+def document_page(
+    request: Request, document_id: int, _: User = Depends(admin_only), db: Session = Depends(get_db)
+) -> Response:
+    document = _document(db, document_id)
+    chunks = db.exec(select(Chunk).where(Chunk.document_id == document_id).order_by(col(Chunk.ordinal))).all()
+    departments = db.exec(select(Department).order_by(Department.name)).all()
+    return render(
+        request, "admin_document.html", {"document": document, "chunks": chunks, "departments": departments}
+    )
+
+
+@router.post("/admin/documents/{document_id}", dependencies=[Depends(require_csrf)])
+def update_document(
+    request: Request,
+    document_id: int,
+    status: DocumentStatus = Form(...),
+    department_code: str = Form(""),
+    field: str = Form(""),
+    admin: User = Depends(admin_only),
+    db: Session = Depends(get_db),
+) -> Response:
+    document = _document(db, document_id)
+    if department_code and db.get(Department, department_code) is None:
+        raise NotVisible()
+    before = document.status
+    document.status, document.department_code = status, department_code
+    document.field, document.updated_at = field.strip(), utcnow()
+    db.add(document)
+    audit(
+        db, actor=actor(admin), action="document.update", target=f"document:{document_id}",
+        detail=f"status {before} -> {status}; department={department_code}",
+    )  # fmt: skip
+    db.commit()
+    flash(request, "Đã cập nhật thông tin văn bản.")
+    return RedirectResponse(f"/admin/documents/{document_id}", status_code=303)
+
+
+@router.post("/admin/documents/{document_id}/reindex", dependencies=[Depends(require_csrf)])
+async def reindex_document(
+    request: Request,
+    document_id: int,
+    admin: User = Depends(admin_only),
+    db: Session = Depends(get_db),
+    ctx: Any = Depends(get_ctx),
+) -> Response:
+    document = _document(db, document_id)
+    path = Path(document.source.split("#", 1)[0])
+    if document.origin == DocumentOrigin.blocker_answer or not path.is_file():
+        flash(request, "Không còn tệp gốc để lập chỉ mục lại văn bản này.", "error")
+        return RedirectResponse(f"/admin/documents/{document_id}", status_code=303)
+    db.rollback()  # release the read transaction: the knowledge base writes in its own
+    await asyncio.to_thread(ctx.knowledge.ingest, [path])
+    audit(db, actor=actor(admin), action="document.reindex", target=f"document:{document_id}")
+    db.commit()
+    flash(request, "Đã lập chỉ mục lại văn bản.")
+    return RedirectResponse(f"/admin/documents/{document_id}", status_code=303)
+
+
+@router.post("/admin/documents/{document_id}/delete", dependencies=[Depends(require_csrf)])
+async def delete_document(
+    request: Request,
+    document_id: int,
+    admin: User = Depends(admin_only),
+    db: Session = Depends(get_db),
+    ctx: Any = Depends(get_ctx),
+) -> Response:
+    document = _document(db, document_id)
+    title = document.title or document.source
+    remover = getattr(ctx.knowledge, "delete_document", None)
+    # A published blocker answer keeps its blocker; only the link to the guidance goes.
+    db.exec(  # type: ignore[call-overload]
+        update(Blocker)
+        .where(col(Blocker.published_document_id) == document_id)
+        .values(published_document_id=None)
+    )
+    db.commit()
+    if remover is not None:
+        await asyncio.to_thread(remover, document_id)
+    else:
+        # Without the knowledge base's own removal the vectors stay until the next rebuild.
+        log.warning("KnowledgeBase.delete_document missing: removing rows only for %s", document_id)
+        db.exec(delete(Chunk).where(col(Chunk.document_id) == document_id))  # type: ignore[call-overload]
+        db.exec(delete(Document).where(col(Document.id) == document_id))  # type: ignore[call-overload]
+    audit(db, actor=actor(admin), action="document.delete", target=f"document:{document_id}", detail=title)
+    db.commit()
+    flash(request, f"Đã xóa văn bản {title}.")
+    return RedirectResponse("/admin/documents", status_code=303)

@@ -1,0 +1,127 @@
+"""Admin pages for web accounts: create, change role and department, reset password."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlmodel import Session, select
+
+from api.web.accounts import audit, create_user, generate_password, password_problem, set_password
+from api.web.deps import NotVisible, actor, admin_only, get_db
+from api.web.render import flash, render
+from api.web.security import require_csrf
+from core.models import Department, Role, User
+
+router = APIRouter()
+
+
+def _page(request: Request, db: Session, *, error: str = "", status_code: int = 200) -> Response:
+    users = db.exec(select(User).order_by(User.role, User.username)).all()
+    departments = db.exec(select(Department).order_by(Department.name)).all()
+    return render(
+        request,
+        "admin_users.html",
+        {"users": users, "departments": departments, "roles": list(Role), "error": error},
+        status_code=status_code,
+    )
+
+
+@router.get("/admin/users")
+def users_page(request: Request, _: User = Depends(admin_only), db: Session = Depends(get_db)) -> Response:
+    return _page(request, db)
+
+
+def _department(db: Session, role: Role, code: str) -> str | None:
+    if not code:
+        return None
+    if db.get(Department, code) is None:
+        raise ValueError("Sở không tồn tại.")
+    return code
+
+
+@router.post("/admin/users", dependencies=[Depends(require_csrf)])
+def add_user(
+    request: Request,
+    username: str = Form(""),
+    full_name: str = Form(""),
+    role: Role = Form(...),
+    department_code: str = Form(""),
+    password: str = Form(""),
+    admin: User = Depends(admin_only),
+    db: Session = Depends(get_db),
+) -> Response:
+    username = username.strip()
+    password = password or generate_password()
+    error = password_problem(password)
+    if not username:
+        error = "Vui lòng nhập tên đăng nhập."
+    elif db.exec(select(User.id).where(User.username == username)).first() is not None:
+        error = "Tên đăng nhập đã có."
+    if not error:
+        try:
+            department = _department(db, role, department_code)
+            create_user(
+                db, username=username, password=password, role=role, department_code=department,
+                full_name=full_name.strip(), must_change_password=True,
+            )  # fmt: skip
+        except ValueError as exc:
+            error = str(exc)
+    if error:
+        db.rollback()
+        return _page(request, db, error=error, status_code=400)
+    audit(db, actor=actor(admin), action="user.create", target=username, detail=f"role={role}")
+    db.commit()
+    flash(request, f"Đã tạo tài khoản {username}. Mật khẩu tạm: {password}")
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/admin/users/{user_id}", dependencies=[Depends(require_csrf)])
+def update_user(
+    request: Request,
+    user_id: int,
+    role: Role = Form(...),
+    department_code: str = Form(""),
+    full_name: str = Form(""),
+    active: str = Form(""),
+    admin: User = Depends(admin_only),
+    db: Session = Depends(get_db),
+) -> Response:
+    user = db.get(User, user_id)
+    if user is None:
+        raise NotVisible()
+    if user.id == admin.id and (role != Role.admin or not active):
+        flash(request, "Không thể tự bỏ quyền quản trị hoặc khóa tài khoản của chính mình.", "error")
+        return RedirectResponse("/admin/users", status_code=303)
+    try:
+        department = _department(db, role, department_code)
+    except ValueError as exc:
+        flash(request, str(exc), "error")
+        return RedirectResponse("/admin/users", status_code=303)
+    if role in (Role.staff, Role.head) and department is None:
+        flash(request, "Cán bộ và lãnh đạo phòng phải thuộc một Sở.", "error")
+        return RedirectResponse("/admin/users", status_code=303)
+    user.role, user.department_code = role, department
+    user.full_name, user.active = full_name.strip(), bool(active)
+    db.add(user)
+    audit(
+        db, actor=actor(admin), action="user.update", target=user.username,
+        detail=f"role={role} department={department or ''} active={user.active}",
+    )  # fmt: skip
+    db.commit()
+    flash(request, f"Đã cập nhật tài khoản {user.username}.")
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.post("/admin/users/{user_id}/password", dependencies=[Depends(require_csrf)])
+def reset_password(
+    request: Request, user_id: int, admin: User = Depends(admin_only), db: Session = Depends(get_db)
+) -> Response:
+    user = db.get(User, user_id)
+    if user is None:
+        raise NotVisible()
+    password = generate_password()
+    set_password(db, user=user, password=password, must_change=True)
+    audit(db, actor=actor(admin), action="user.reset_password", target=user.username)
+    db.commit()
+    flash(request, f"Mật khẩu tạm mới của {user.username}: {password}")
+    return RedirectResponse("/admin/users", status_code=303)

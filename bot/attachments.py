@@ -1,0 +1,67 @@
+"""Inbound files: fetched from the platform and kept under DATA_DIR/uploads/inbound (outside any
+web root). A file that is too large or cannot be fetched becomes Attachment(kind="rejected") so
+the handler can tell the user why it was not taken."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+
+from bot.channel import Attachment, Channel, Incoming
+from bot.errors import safe_error
+from core.settings import Settings
+
+log = logging.getLogger(__name__)
+
+REJECTED = "rejected"
+_UNSAFE = re.compile(r"[^\w.\-]+", re.UNICODE)
+
+
+class AttachmentTooLarge(Exception):
+    pass
+
+
+def safe_filename(name: str, fallback: str) -> str:
+    cleaned = _UNSAFE.sub("_", name.replace("\\", "/").rsplit("/", 1)[-1]).strip("._")
+    return (cleaned or fallback)[:120]
+
+
+async def fetch_attachments(
+    channel: Channel, incoming: Incoming, *, settings: Settings, update_id: int
+) -> tuple[Attachment, ...]:
+    """The incoming attachments with `file_ref` pointing at stored files (relative to uploads)."""
+    limit = settings.upload_max_bytes
+    folder = settings.uploads_dir / "inbound" / incoming.channel
+    folder.mkdir(parents=True, exist_ok=True)
+    result: list[Attachment] = []
+    for index, item in enumerate(incoming.attachments):
+        fallback = f"{item.kind}-{index + 1}"
+        filename = item.filename or fallback
+        if item.size and item.size > limit:
+            result.append(Attachment(kind=REJECTED, file_ref="", filename=filename, size=item.size))
+            continue
+        try:
+            data = await channel.download(item)
+        except AttachmentTooLarge:
+            result.append(Attachment(kind=REJECTED, file_ref="", filename=filename, size=item.size))
+            continue
+        except Exception as exc:
+            log.warning("download of %s from %s failed: %s", item.kind, incoming.channel, safe_error(exc))
+            result.append(Attachment(kind=REJECTED, file_ref="", filename=filename))
+            continue
+        if len(data) > limit:
+            result.append(Attachment(kind=REJECTED, file_ref="", filename=filename, size=len(data)))
+            continue
+        stored = f"{update_id}-{index + 1}-{uuid.uuid4().hex[:8]}-{safe_filename(filename, fallback)}"
+        (folder / stored).write_bytes(data)
+        result.append(
+            Attachment(
+                kind=item.kind,
+                file_ref=f"inbound/{incoming.channel}/{stored}",
+                filename=filename,
+                content_type=item.content_type,
+                size=len(data),
+            )
+        )
+    return tuple(result)

@@ -1,0 +1,247 @@
+"""Inbound updates: stored before the platform gets its 200, then processed exactly once.
+
+`store_update` is the webhook's (and poller's) only write. `process_pending` claims stored
+updates, parses them with their channel, downloads attachments, runs the dispatcher in a thread
+and, in ONE transaction with the dispatcher's own writes, queues the replies in the outbox and
+marks the update done. That transaction only commits while this worker still holds the claim,
+so an update taken over after a stall is never answered twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.engine import Engine
+from sqlmodel import Session, col, select
+
+from bot.attachments import fetch_attachments
+from bot.channel import Channel, Incoming, Reply
+from bot.claims import claim_inbound, worker_name
+from bot.errors import safe_error
+from core.clock import utcnow
+from core.db import is_postgres
+from core.models import ChatAccount, InboundStatus, InboundUpdate
+from core.outbox import enqueue_message
+from core.settings import Settings
+
+log = logging.getLogger(__name__)
+
+Dispatch = Callable[[Session, Incoming], list[Reply]]
+
+
+def store_update(session: Session, *, channel: str, key: str, payload: Mapping[str, Any]) -> bool:
+    """Insert a raw update; False when (channel, key) was already stored (a redelivery).
+
+    Not committed here: the caller's transaction commits, and a failure raises so a webhook
+    can answer 5xx and the platform delivers again.
+    """
+    table = InboundUpdate.__table__  # type: ignore[attr-defined]
+    dialect = postgresql if is_postgres(session.get_bind()) else sqlite  # type: ignore[arg-type]
+    statement = (
+        dialect.insert(table)
+        .values(
+            channel=channel,
+            key=key[:200],
+            payload=dict(payload),
+            status=InboundStatus.pending,
+            attempts=0,
+            claimed_by="",
+            error="",
+            received_at=utcnow(),
+        )
+        .on_conflict_do_nothing(index_elements=["channel", "key"])
+    )
+    result = session.execute(statement)
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+@dataclass
+class InboundOptions:
+    batch: int = 50
+    stale_after: timedelta = timedelta(minutes=2)  # a claim older than this is taken over
+    max_attempts: int = 5
+    concurrency: int = 8  # chats processed at once by one worker
+    max_pause: float = 60.0  # longest wait before retrying a failed update
+
+
+def _chat_of(channel: Channel | None, row: InboundUpdate) -> tuple[Incoming | None, str]:
+    if channel is None:
+        return None, f"?{row.id}"
+    incoming = channel.parse(row.payload)
+    return incoming, (incoming.chat_id if incoming else f"?{row.id}")
+
+
+def _finish(
+    engine: Engine, row_id: int, worker: str, incoming: Incoming | None, dispatch: Dispatch | None
+) -> bool:
+    """Run the dispatcher and commit its writes, the replies and `done` together."""
+    with Session(engine, expire_on_commit=False) as session:
+        replies: list[Reply] = []
+        if incoming is not None and dispatch is not None:
+            replies = dispatch(session, incoming)
+            account = session.exec(
+                select(ChatAccount).where(
+                    ChatAccount.channel == incoming.channel, ChatAccount.user_id == incoming.user_id
+                )
+            ).first()
+            if account is not None and account.blocked:
+                account.blocked = False  # they wrote to us, so they no longer block the bot
+                session.add(account)
+            for reply in replies:
+                enqueue_message(
+                    session,
+                    channel=incoming.channel,
+                    chat_id=incoming.chat_id,
+                    text=reply.text,
+                    buttons=reply.buttons,
+                    attachments=reply.attachments,
+                    account_id=account.id if account else None,
+                    inbound_id=row_id,
+                )
+        status = InboundStatus.done if incoming is not None else InboundStatus.ignored
+        marked = session.execute(
+            update(InboundUpdate)
+            .where(
+                col(InboundUpdate.id) == row_id,
+                col(InboundUpdate.claimed_by) == worker,
+                col(InboundUpdate.status) == InboundStatus.pending,
+            )
+            .values(status=status, processed_at=utcnow(), error="")
+            .execution_options(synchronize_session=False)
+        )
+        if not marked.rowcount:  # type: ignore[attr-defined]
+            session.rollback()  # another worker took the update over: it answers, not us
+            return False
+        session.commit()
+        return True
+
+
+def _record_failure(
+    engine: Engine, row: InboundUpdate, worker: str, error: str, options: InboundOptions
+) -> None:
+    now = utcnow()
+    with Session(engine) as session:
+        values: dict[str, Any] = {"error": error}
+        if row.attempts >= options.max_attempts:
+            values |= {"status": InboundStatus.failed, "processed_at": now}
+        else:
+            # Retry after a growing pause: the claim looks stale once the pause has passed.
+            pause = timedelta(seconds=min(2.0**row.attempts, options.max_pause))
+            values |= {"claimed_by": f"retry:{worker}", "claimed_at": now - options.stale_after + pause}
+        session.execute(
+            update(InboundUpdate)
+            .where(col(InboundUpdate.id) == row.id, col(InboundUpdate.claimed_by) == worker)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
+        session.commit()
+
+
+async def _process_one(
+    row: InboundUpdate,
+    incoming: Incoming | None,
+    *,
+    engine: Engine,
+    channels: Mapping[str, Channel],
+    dispatch: Dispatch,
+    settings: Settings,
+    worker: str,
+    options: InboundOptions,
+) -> bool:
+    # The one broad except of the inbound path: a failing update must not stop the loop.
+    try:
+        channel = channels.get(row.channel)
+        if incoming is not None and channel is not None:
+            acknowledge = getattr(channel, "acknowledge", None)
+            if acknowledge is not None:
+                await acknowledge(row.payload)
+            if incoming.attachments:
+                fetched = await fetch_attachments(channel, incoming, settings=settings, update_id=row.id or 0)
+                incoming = replace(incoming, attachments=fetched)
+        return await asyncio.to_thread(_finish, engine, row.id or 0, worker, incoming, dispatch)
+    except Exception as exc:
+        error = safe_error(exc)
+        log.warning("inbound update %s (%s) failed, attempt %s: %s", row.id, row.channel, row.attempts, error)
+        await asyncio.to_thread(_record_failure, engine, row, worker, error, options)
+        return False
+
+
+async def process_pending(
+    engine: Engine,
+    *,
+    channels: Mapping[str, Channel],
+    dispatch: Dispatch,
+    settings: Settings,
+    options: InboundOptions | None = None,
+) -> int:
+    """Claim and process one batch; returns how many updates were claimed."""
+    options = options or InboundOptions()
+    worker = worker_name("inbound")
+    now = utcnow()
+
+    def claim() -> list[InboundUpdate]:
+        with Session(engine, expire_on_commit=False) as session:
+            return claim_inbound(
+                session, worker=worker, now=now, stale_before=now - options.stale_after, limit=options.batch
+            )
+
+    rows = await asyncio.to_thread(claim)
+    if not rows:
+        return 0
+    # Updates of one chat run in order; different chats run side by side.
+    by_chat: dict[str, list[tuple[InboundUpdate, Incoming | None]]] = {}
+    for row in rows:
+        try:
+            incoming, chat = _chat_of(channels.get(row.channel), row)
+        except Exception as exc:  # a malformed stored payload: ignore it, keep the loop going
+            log.warning("inbound update %s unparsable: %s", row.id, safe_error(exc))
+            incoming, chat = None, f"?{row.id}"
+        by_chat.setdefault(f"{row.channel}:{chat}", []).append((row, incoming))
+    gate = asyncio.Semaphore(options.concurrency)
+
+    async def run_chat(items: list[tuple[InboundUpdate, Incoming | None]]) -> None:
+        async with gate:
+            for row, incoming in items:
+                await _process_one(
+                    row,
+                    incoming,
+                    engine=engine,
+                    channels=channels,
+                    dispatch=dispatch,
+                    settings=settings,
+                    worker=worker,
+                    options=options,
+                )
+
+    await asyncio.gather(*(run_chat(items) for items in by_chat.values()))
+    return len(rows)
+
+
+async def run_inbound_loop(
+    engine: Engine,
+    *,
+    channels: Mapping[str, Channel],
+    dispatch: Dispatch,
+    settings: Settings,
+    idle_seconds: float = 0.1,
+    options: InboundOptions | None = None,
+) -> None:
+    """Process updates until cancelled; a database outage is logged and retried."""
+    while True:
+        try:
+            claimed = await process_pending(
+                engine, channels=channels, dispatch=dispatch, settings=settings, options=options
+            )
+        except Exception as exc:
+            log.error("inbound loop: %s", safe_error(exc))
+            claimed = 0
+            await asyncio.sleep(2)
+        if not claimed:
+            await asyncio.sleep(idle_seconds)

@@ -1,0 +1,90 @@
+"""Questions: free text goes to the Guidance seam; every answer is logged (QuestionLog) and
+carries feedback buttons, "Xem toàn văn" when it cites a source, and "Gửi vướng mắc" when no
+guidance was found (the question is then handed over to the reporting flow).
+
+Payloads stay within Telegram's 64 bytes: they carry ids, never text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict
+
+from bot.channel import Button, Reply
+from core.models import QuestionLog
+from handlers import texts
+from handlers.flow import Turn
+from handlers.state import StaleChoice
+from knowledge.types import Answer
+
+MAX_PAYLOAD_BYTES = 64
+FULL_PREFIX = "ask:full:"  # + chunk id
+SOURCE_PREFIX = "ask:src:"  # + question id: the first source of a logged answer
+
+
+def feedback_payload(question_id: int, verdict: str) -> str:
+    return f"fb:{question_id}:{verdict}"
+
+
+def handover_payload(question_id: int) -> str:
+    return f"rp:q:{question_id}"
+
+
+def full_text_payload(question_id: int, chunk_id: str) -> str:
+    """ask:full:<chunk id>, or ask:src:<question id> when the chunk id is too long to fit."""
+    payload = FULL_PREFIX + chunk_id
+    if len(payload.encode()) <= MAX_PAYLOAD_BYTES:
+        return payload
+    return f"{SOURCE_PREFIX}{question_id}"
+
+
+def ask_question(turn: Turn, question: str) -> list[Reply]:
+    answer = turn.knowledge.ask(question)
+    log = _log(turn, question, answer)
+    assert log.id is not None  # flushed
+    buttons = [
+        Button(texts.BUTTON_HELPFUL, feedback_payload(log.id, "h")),
+        Button(texts.BUTTON_WRONG, feedback_payload(log.id, "w")),
+    ]
+    chunk_id = next((s.chunk_id for s in answer.sources if s.chunk_id), "")
+    if chunk_id:
+        buttons.append(Button(texts.BUTTON_FULL_TEXT, full_text_payload(log.id, chunk_id)))
+    if not answer.grounded:
+        buttons.append(Button(texts.BUTTON_SEND_BLOCKER, handover_payload(log.id)))
+    return [Reply(text=answer.text, buttons=buttons)]
+
+
+def _log(turn: Turn, question: str, answer: Answer) -> QuestionLog:
+    log = QuestionLog(
+        account_id=turn.account.id,
+        channel=turn.incoming.channel.value,
+        question=question,
+        answer=answer.text,
+        grounded=answer.grounded,
+        confidence=answer.confidence,
+        sources=[asdict(source) for source in answer.sources],
+    )
+    turn.session.add(log)
+    turn.session.flush()
+    return log
+
+
+def own_question(turn: Turn, raw_id: str) -> QuestionLog:
+    """The logged question a payload points at, if it is this account's."""
+    valid = raw_id.isascii() and raw_id.isdigit()  # payloads from the web chat are untrusted
+    log = turn.session.get(QuestionLog, int(raw_id)) if valid else None
+    if log is None or log.account_id != turn.account.id:
+        raise StaleChoice(turn.choice)
+    return log
+
+
+def handle_payload(turn: Turn) -> list[Reply]:
+    """ "Xem toàn văn": the whole article the answer came from, with its citation."""
+    if turn.choice.startswith(FULL_PREFIX):
+        chunk_id = turn.choice.removeprefix(FULL_PREFIX)
+    elif turn.choice.startswith(SOURCE_PREFIX):
+        log = own_question(turn, turn.choice.removeprefix(SOURCE_PREFIX))
+        chunk_id = next((str(s.get("chunk_id")) for s in log.sources if s.get("chunk_id")), "")
+    else:
+        raise StaleChoice(turn.choice)
+    text = turn.knowledge.full_text(chunk_id) if chunk_id else ""
+    return [Reply(text=text or texts.FULL_TEXT_MISSING)]

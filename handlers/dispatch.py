@@ -1,0 +1,218 @@
+"""The conversation core's entry point: one Incoming in, the Replies to send out.
+
+Called by the inbound worker inside its transaction (this module flushes, never commits):
+who is writing (ChatAccount, registered Person), the flood limit, the open dialog and its
+idle expiry, then routing: a pressed button (or a typed number standing for one) by payload
+prefix, a command, the open flow, or else a question. No try/except here: the worker's edge
+owns the one broad handler.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import datetime
+
+from sqlmodel import Session
+
+from bot.channel import Incoming, Reply
+from core.clock import utcnow
+from core.settings import Settings
+from handlers import asking, feedback, menu, onboarding, texts
+from handlers.accounts import get_or_create_account, registered_person
+from handlers.commands import Command, ParsedCommand, looks_like_code, parse_command, parse_number
+from handlers.flow import Flow, Turn
+from handlers.my_reports import MyReportsFlow
+from handlers.reporting import ReportingFlow
+from handlers.state import (
+    FloodVerdict,
+    Meta,
+    StaleChoice,
+    count_message,
+    is_idle,
+    load_state,
+    remember_choices,
+    save_state,
+    take_meta,
+)
+from knowledge.types import Guidance
+
+REPORTING = "rp"
+MY_REPORTS = "my"
+REGISTERED_ONLY = frozenset({REPORTING, MY_REPORTS})
+_MENU_COMMANDS = {
+    menu.ASK: Command.ask,
+    menu.REPORT: Command.report,
+    menu.MY: Command.my,
+    menu.HELP: Command.help,
+}
+
+
+def default_flows() -> dict[str, Flow]:
+    return {REPORTING: ReportingFlow(), MY_REPORTS: MyReportsFlow()}
+
+
+class Dispatcher:
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        knowledge: Guidance,
+        flows: Mapping[str, Flow] | None = None,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.settings = settings
+        self.knowledge = knowledge
+        self.flows: dict[str, Flow] = dict(flows) if flows is not None else default_flows()
+        self.clock = clock
+
+    def handle(self, session: Session, incoming: Incoming) -> list[Reply]:
+        now = self.clock()
+        account = get_or_create_account(session, incoming=incoming)
+        assert account.id is not None  # flushed
+        state = load_state(session, account_id=account.id)
+        meta = take_meta(state)
+        per_minute = self.settings.chat_messages_per_minute
+        verdict = count_message(meta, now=now, per_minute=per_minute)
+        if verdict != FloodVerdict.ok:  # nothing else runs: no question asked, no flow moved
+            save_state(state, meta=meta, now=now)
+            session.flush()
+            return [Reply(text=texts.flood_warning(per_minute))] if verdict == FloodVerdict.warn else []
+        replies: list[Reply] = []
+        if is_idle(state, now=now, idle_minutes=self.settings.conversation_idle_minutes):
+            replies.append(Reply(text=texts.EXPIRED))
+            state.flow, state.step, state.data, meta.choices = "", "", {}, []
+        turn = Turn(
+            session=session,
+            incoming=incoming,
+            account=account,
+            person=registered_person(session, account=account),
+            state=state,
+            settings=self.settings,
+            knowledge=self.knowledge,
+        )
+        flow_before = state.flow
+        try:
+            replies += self._route(turn, meta)
+        except StaleChoice:
+            replies.append(menu.menu_reply(texts.STALE_CHOICE))
+        if state.flow != flow_before:
+            meta.choices = []  # the list belonged to the dialog that just ended or was left
+        remember_choices(meta, replies)
+        save_state(state, meta=meta, now=now)
+        session.flush()
+        return replies
+
+    # --- routing -----------------------------------------------------------------------------
+
+    def _route(self, turn: Turn, meta: Meta) -> list[Reply]:
+        incoming = turn.incoming
+        if incoming.payload:
+            return self._on_payload(turn, incoming.payload)
+        if incoming.contact_phone:
+            return onboarding.handle_contact(turn)
+        number = parse_number(turn.text)
+        if number is not None and meta.choices:
+            if not 1 <= number <= len(meta.choices):
+                return [Reply(text=texts.choice_out_of_range(len(meta.choices)))]
+            return self._on_payload(turn, meta.choices[number - 1])
+        if number is not None and not turn.state.flow:  # no list shown: numbers mean the main menu
+            if not 1 <= number <= len(menu.MAIN_MENU):
+                return [menu.menu_reply(texts.choice_out_of_range(len(menu.MAIN_MENU)))]
+            return self._on_payload(turn, menu.MAIN_MENU[number - 1].payload)
+        command = parse_command(turn.text)
+        if command is not None:
+            return self._on_command(turn, command)
+        if turn.state.flow:
+            return self._continue_flow(turn)
+        if not turn.text:
+            if incoming.attachments:
+                return [menu.menu_reply(texts.ATTACHMENT_OUTSIDE_REPORT)]
+            return [menu.menu_reply(texts.EMPTY_MESSAGE)]
+        if turn.person is None and looks_like_code(turn.text):
+            return onboarding.redeem_code(turn, turn.text)
+        return self._ask(turn, turn.text)
+
+    def _on_payload(self, turn: Turn, payload: str) -> list[Reply]:
+        turn.choice = payload
+        prefix = payload.split(":", 1)[0]
+        if payload in _MENU_COMMANDS:
+            return self._on_command(turn, ParsedCommand(_MENU_COMMANDS[payload]))
+        if prefix == "reg" or payload == onboarding.REQUEST_CONTACT:
+            return onboarding.handle_payload(turn)
+        if prefix == "ask":
+            if not onboarding.questions_open(turn):
+                return onboarding.how_to_register(turn, lead=texts.QUESTIONS_NEED_REGISTRATION)
+            return asking.handle_payload(turn)
+        if prefix == "fb":
+            return feedback.handle_payload(turn)
+        if payload.startswith("rp:q:"):
+            return self._hand_over(turn, payload.removeprefix("rp:q:"))
+        if prefix in self.flows:
+            if prefix in REGISTERED_ONLY and turn.person is None:
+                return onboarding.how_to_register(turn, lead=texts.REPORT_NEEDS_REGISTRATION)
+            return self.flows[prefix].handle(turn)
+        raise StaleChoice(payload)
+
+    def _on_command(self, turn: Turn, parsed: ParsedCommand) -> list[Reply]:
+        command, argument = parsed.command, parsed.argument
+        if command == Command.cancel:
+            if not turn.state.flow:
+                return [menu.menu_reply(texts.NOTHING_TO_CANCEL)]
+            turn.close()
+            return [menu.menu_reply(texts.CANCELLED)]
+        if command == Command.help:
+            return menu.help_replies()
+        if command == Command.menu:
+            return [menu.menu_reply()]
+        if command == Command.thanks:
+            return [Reply(text=texts.THANKS_REPLY)]
+        if command == Command.greet:
+            return onboarding.welcome(turn)
+        if command == Command.unknown:
+            return [menu.menu_reply(texts.UNKNOWN_COMMAND)]
+        # The rest begin something new: a dialog that was open is left, and the user told so
+        # (a half-written blocker report is lost).
+        left = [Reply(text=texts.CANCELLED)] if turn.state.flow and turn.state.flow != onboarding.FLOW else []
+        turn.close()
+        return left + self._begin(turn, command, argument)
+
+    def _begin(self, turn: Turn, command: Command, argument: str) -> list[Reply]:
+        if command == Command.register or (command == Command.start and looks_like_code(argument)):
+            return onboarding.redeem_code(turn, argument) if argument else onboarding.start_code_entry(turn)
+        if command == Command.start:
+            return onboarding.welcome(turn)
+        if command == Command.ask:
+            if not onboarding.questions_open(turn):
+                return onboarding.how_to_register(turn, lead=texts.QUESTIONS_NEED_REGISTRATION)
+            return self._ask(turn, argument) if argument else [Reply(text=texts.ASK_PROMPT)]
+        flow_name = REPORTING if command == Command.report else MY_REPORTS
+        if turn.person is None:
+            return onboarding.how_to_register(turn, lead=texts.REPORT_NEEDS_REGISTRATION)
+        return self.flows[flow_name].start(turn)
+
+    def _continue_flow(self, turn: Turn) -> list[Reply]:
+        name = turn.state.flow
+        if name == onboarding.FLOW:
+            return onboarding.handle(turn)
+        flow = self.flows.get(name)
+        if flow is None:  # a dialog of a flow that no longer exists (after an upgrade)
+            turn.close()
+            raise StaleChoice(name)
+        if name in REGISTERED_ONLY and turn.person is None:
+            turn.close()
+            return onboarding.how_to_register(turn, lead=texts.REPORT_NEEDS_REGISTRATION)
+        return flow.handle(turn)
+
+    def _ask(self, turn: Turn, question: str) -> list[Reply]:
+        if not onboarding.questions_open(turn):
+            return onboarding.how_to_register(turn, lead=texts.QUESTIONS_NEED_REGISTRATION)
+        return asking.ask_question(turn, question)
+
+    def _hand_over(self, turn: Turn, raw_id: str) -> list[Reply]:
+        """ "Gửi vướng mắc" under an answer: the reporting flow starts with the question."""
+        log = asking.own_question(turn, raw_id)
+        if turn.person is None:
+            return onboarding.how_to_register(turn, lead=texts.REPORT_NEEDS_REGISTRATION)
+        turn.close()
+        # turn.choice still holds "rp:q:<id>": the flow reads the id to link the blocker.
+        return self.flows[REPORTING].start(turn, carried_text=log.question)

@@ -1,0 +1,58 @@
+"""The seam between the dispatcher and the conversation flows.
+
+The dispatcher (handlers/dispatch.py) resolves who is writing and which dialog is open,
+then hands a `Turn` to a flow. A flow returns Replies and may change `turn.state`
+(flow/step/data); the dispatcher saves that state in the same transaction.
+
+Button payloads start with the owning flow's prefix, e.g. "rp:dept:TC" for reporting, so a
+pressed button (or a number typed on Zalo, mapped back to the payload) reaches its flow even
+after another message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from sqlmodel import Session
+
+from bot.channel import Incoming, Reply
+from core.models import ChatAccount, Conversation, Person
+from core.settings import Settings
+from knowledge.types import Guidance
+
+
+@dataclass
+class Turn:
+    session: Session
+    incoming: Incoming
+    account: ChatAccount
+    person: Person | None  # None = not registered
+    state: Conversation  # open dialog: state.flow == "" when none
+    settings: Settings
+    knowledge: Guidance
+    choice: str = ""  # pressed button payload, or the payload of the numbered choice typed
+
+    @property
+    def text(self) -> str:
+        return self.incoming.text.strip()
+
+    def open(self, flow: str, step: str, **data: object) -> None:
+        self.state.flow, self.state.step, self.state.data = flow, step, dict(data)
+
+    def close(self) -> None:
+        self.state.flow, self.state.step, self.state.data = "", "", {}
+
+
+class Flow(Protocol):
+    """A dialog such as reporting a blocker. Registered in handlers/dispatch.py by name."""
+
+    name: str  # also the prefix of its button payloads: "<name>:..."
+
+    def start(self, turn: Turn, carried_text: str = "") -> list[Reply]:
+        """Begin the dialog (from a command, a menu button, or a handed-over question)."""
+        ...
+
+    def handle(self, turn: Turn) -> list[Reply]:
+        """A message or a button while this flow's dialog is open, or a button of this flow."""
+        ...

@@ -1,0 +1,59 @@
+"""Helpers of the reporting dialog: the draft's description and files (kept in the dialog
+state as plain JSON), and the check of each incoming attachment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from blockers.attachments import StoredAttachment, guess_type, is_allowed
+from handlers import report_texts as t
+from handlers.flow import Turn
+from knowledge.normalize import fold
+
+MAX_FILES = 10
+REJECTED = "rejected"  # the inbound worker's kind for a file it could not take
+_DONE_WORDS = frozenset({"xong", "da xong", "het", "gui", "ok"})
+
+
+def is_done_word(text: str) -> bool:
+    return fold(text.strip().lower()).strip(" .!") in _DONE_WORDS
+
+
+def description_of(data: dict[str, Any]) -> str:
+    return "\n".join(p.strip() for p in data.get("parts", []) if p and p.strip())
+
+
+def attachment_replies(turn: Turn, data: dict[str, Any]) -> list[str]:
+    """Take the acceptable attachments of this message into `data["files"]`; one line each."""
+    files = list(data.get("files", []))
+    limit_mb = turn.settings.upload_max_bytes // (1024 * 1024)
+    notes = []
+    for a in turn.incoming.attachments:
+        name = a.filename or a.file_ref.rsplit("/", 1)[-1] or a.kind
+        if a.kind == REJECTED or not a.file_ref or a.size > turn.settings.upload_max_bytes:
+            notes.append(t.FILE_TOO_LARGE.format(name=name, mb=limit_mb))
+        elif not is_allowed(a.filename or a.file_ref, a.content_type, kind=a.kind):
+            notes.append(t.FILE_WRONG_TYPE.format(name=name))
+        elif len(files) >= MAX_FILES:
+            notes.append(t.TOO_MANY_FILES.format(limit=MAX_FILES, name=name))
+        else:
+            files.append(
+                {
+                    "path": a.file_ref,
+                    "filename": name,
+                    "content_type": guess_type(a.filename or a.file_ref, a.content_type),
+                    "size": a.size,
+                }
+            )
+            notes.append(t.FILE_TAKEN.format(name=name))
+    data["files"] = files
+    return notes
+
+
+def stored_attachments(data: dict[str, Any]) -> list[StoredAttachment]:
+    return [
+        StoredAttachment(
+            path=f["path"], filename=f["filename"], content_type=f["content_type"], size=f["size"]
+        )
+        for f in data.get("files", [])
+    ]

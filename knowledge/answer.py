@@ -1,0 +1,182 @@
+"""Answers: the best clause(s) of the best article, with the citation, or a clear refusal.
+
+Extractive by default. Confidence is the top hit's cosine similarity blended with how much
+of the question's vocabulary the cited text covers; the refusal threshold is calibrated on
+the development questions against out-of-scope ones (weather, football, recipes, chit-chat),
+with and without diacritics (see bench/retrieval.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from core.models import Chunk, Document, DocumentStatus
+from knowledge.chunking import split_clauses
+from knowledge.normalize import bigrams, expand_abbreviations, fold, syllables
+from knowledge.retrieve import Hit
+from knowledge.types import Answer, Source
+
+# Calibrated threshold on `confidence()` (bench/retrieval.py --calibrate); see module doc.
+MIN_CONFIDENCE = 0.5
+MAX_SOURCES = 3
+NOT_FOUND = (
+    "Chưa tìm thấy hướng dẫn phù hợp với câu hỏi này trong các văn bản đã được nạp. "
+    "Anh/chị có thể diễn đạt lại câu hỏi cụ thể hơn, hoặc bấm «Báo vướng mắc» để chuyển "
+    "câu hỏi tới Sở phụ trách."
+)
+AMENDED_NOTE = "Lưu ý: văn bản này đã được sửa đổi, bổ sung; cần đối chiếu văn bản sửa đổi."
+# Frequent question words that say nothing about the topic.
+_STOP = {
+    fold(w)
+    for w in [
+        "thì",
+        "là",
+        "mà",
+        "của",
+        "và",
+        "có",
+        "không",
+        "được",
+        "các",
+        "những",
+        "cho",
+        "với",
+        "theo",
+        "trong",
+        "khi",
+        "nào",
+        "gì",
+        "bao",
+        "nhiêu",
+        "như",
+        "thế",
+        "nào",
+        "ai",
+        "đâu",
+        "tôi",
+        "em",
+        "anh",
+        "chị",
+        "xã",
+        "phường",
+        "hỏi",
+        "hay",
+        "hoặc",
+        "này",
+        "đó",
+        "bị",
+        "về",
+        "để",
+        "người",
+        "một",
+        "do",
+        "từ",
+        "đến",
+    ]
+}
+
+
+@dataclass
+class Passage:
+    hit: Hit
+    chunk: Chunk
+    document: Document
+
+
+def query_terms(text: str) -> tuple[set[str], set[str]]:
+    """Folded content syllables and bigrams of a text (for coverage and clause choice)."""
+    syl = [fold(s) for s in syllables(expand_abbreviations(text, keep=False))]
+    return {s for s in syl if s not in _STOP and not s.isdigit()}, set(bigrams(syl))
+
+
+def coverage(question: str, text: str) -> float:
+    q_uni, q_bi = query_terms(question)
+    if not q_uni:
+        return 0.0
+    t_uni, t_bi = query_terms(text)
+    uni = len(q_uni & t_uni) / len(q_uni)
+    bi = len(q_bi & t_bi) / len(q_bi) if q_bi else uni
+    return 0.5 * uni + 0.5 * bi
+
+
+def confidence(question: str, passage: Passage) -> float:
+    text = f"{passage.document.title} {passage.chunk.article_title} {passage.chunk.text}"
+    return 0.5 * passage.hit.dense + 0.5 * coverage(question, text)
+
+
+def citation(chunk: Chunk, document: Document, clause: str = "") -> str:
+    if chunk.part:
+        code = f" (mã {document.number})" if document.number else ""
+        return f"Thủ tục {document.title}{code} — {chunk.part}"
+    parts = []
+    if chunk.article:
+        parts.append(f"Điều {chunk.article}")
+    clause = clause or chunk.clause
+    if clause:
+        parts.append(f"khoản {clause}")
+    if chunk.point and clause == chunk.clause and "-" not in chunk.point:
+        parts.append(f"điểm {chunk.point}")
+    name = document.title
+    if document.number and document.number not in name:
+        name = f"{name} số {document.number}"
+    parts.append(name)
+    return " ".join(p for p in parts if p)
+
+
+def best_clause(question: str, chunk: Chunk) -> tuple[str, str]:
+    """(clause number, text) of the chunk's clause that covers the question best."""
+    clauses = split_clauses(chunk.text)
+    if len(clauses) <= 1 or len(chunk.text) <= 600:
+        return chunk.clause if "-" not in chunk.clause else "", chunk.text
+    scored = [(coverage(question, text), number, text) for number, text in clauses if number]
+    if not scored:
+        return "", chunk.text
+    _, number, text = max(scored, key=lambda s: s[0])
+    return number, text
+
+
+def to_source(passage: Passage, clause: str = "") -> Source:
+    chunk, document = passage.chunk, passage.document
+    return Source(
+        document=document.title,
+        number=document.number,
+        article=chunk.article,
+        clause=clause or chunk.clause,
+        score=passage.hit.score,
+        chunk_id=chunk.id,
+        document_id=int(document.id or 0),
+        point=chunk.point,
+        part=chunk.part,
+        citation=citation(chunk, document, clause),
+        record_id=passage.hit.record_id,
+    )
+
+
+def _clip(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    return cut[: cut.rfind(" ")] + "…" if " " in cut else cut + "…"
+
+
+def extractive_answer(question: str, passages: list[Passage], *, max_chars: int, threshold: float) -> Answer:
+    if not passages:
+        return Answer(question=question, text=NOT_FOUND, grounded=False, confidence=0.0)
+    top = passages[0]
+    conf = confidence(question, top)
+    if conf < threshold:
+        return Answer(question=question, text=NOT_FOUND, grounded=False, confidence=conf)
+    clause, body = best_clause(question, top.chunk)
+    first = to_source(top, clause)
+    heading = f"Theo {first.citation}"
+    if top.chunk.article_title and not top.chunk.part:
+        heading += f" ({top.chunk.article_title})"
+    others = [to_source(p) for p in passages[1:MAX_SOURCES] if p.hit.score >= 0.6 * top.hit.score]
+    tail = ""
+    if others:
+        tail = "\n\nXem thêm: " + "; ".join(s.citation for s in others) + "."
+    if top.document.status == DocumentStatus.amended:
+        tail += "\n\n" + AMENDED_NOTE
+    room = max_chars - len(heading) - len(tail) - 3
+    text = f"{heading}:\n{_clip(body, room)}{tail}"
+    return Answer(question=question, text=text, grounded=True, confidence=conf, sources=[first, *others])

@@ -1,0 +1,199 @@
+"""Storing documents: their rows, their chunks and the index entries, kept in step.
+
+`DocumentWriter` does the database work of one transaction and queues the matching index
+calls; `flush_index()` runs them before the transaction commits, so an index failure rolls
+the database back. Chunk ids are stable (hash of source, ordinal and text) and
+`Chunk.content_hash` is the hash of the text that gets embedded (the embedding cache key).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+from sqlmodel import Session, col, delete, select
+
+from core.clock import utcnow
+from core.models import Chunk, Document, DocumentOrigin, DocumentStatus
+from knowledge.metadata import meta_values, sidecar_path
+from knowledge.types import ChunkDraft, DocumentMeta, LoadedDocument
+
+INGEST_VERSION = "1"  # bump when loaders change what they produce: every file is re-read
+INDEX_BATCH = 512
+
+Splitter = Callable[[LoadedDocument], list[ChunkDraft]]
+
+
+class ChunkIndex(Protocol):
+    """What ingestion needs from the search index (knowledge.index.SearchIndex)."""
+
+    def add(self, chunks: list[tuple[Chunk, Document]]) -> None: ...
+
+    def remove(self, chunk_ids: list[str]) -> None: ...
+
+
+@dataclass
+class IngestReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    chunks_added: int = 0
+    chunks_removed: int = 0
+    errors: list[tuple[str, str]] = field(default_factory=list)  # (file, Vietnamese reason)
+    seconds: float = 0.0
+
+
+def sha256(text: str | bytes) -> str:
+    return hashlib.sha256(text.encode("utf-8") if isinstance(text, str) else text).hexdigest()
+
+
+def default_splitter() -> Splitter:
+    from knowledge.chunking import split_document
+
+    return split_document
+
+
+def content_hash(doc: LoadedDocument) -> str:
+    """Hash of what a document's chunks and citations are made from."""
+    values = meta_values(doc.meta)
+    values["issued_date"] = values["issued_date"].isoformat() if values["issued_date"] else ""
+    payload = [INGEST_VERSION, doc.text, doc.kind, doc.parts, doc.record_id, doc.extra, values]
+    return sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str))
+
+
+def file_key(path: Path, defaults: DocumentMeta | None) -> str:
+    """Fingerprint deciding whether a file must be read again at all."""
+    digest = hashlib.sha256(INGEST_VERSION.encode())
+    digest.update(path.read_bytes())
+    side = sidecar_path(path)
+    if side.is_file():
+        digest.update(side.read_bytes())
+    if defaults is not None:
+        digest.update(json.dumps(meta_values(defaults), sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
+def chunk_id(source: str, ordinal: int, text: str) -> str:
+    return sha256(f"{source}\n{ordinal}\n{text}")[:32]
+
+
+def build_chunks(doc: LoadedDocument, document_id: int, drafts: list[ChunkDraft]) -> list[Chunk]:
+    from knowledge.chunking import embedding_text
+
+    return [
+        Chunk(
+            id=chunk_id(doc.source, ordinal, draft.text),
+            document_id=document_id,
+            ordinal=ordinal,
+            text=draft.text,
+            breadcrumb=draft.breadcrumb,
+            article=draft.article[:20],
+            article_title=draft.article_title,
+            clause=draft.clause[:20],
+            point=draft.point[:20],
+            part=draft.part[:50],
+            content_hash=sha256(embedding_text(draft)),
+        )
+        for ordinal, draft in enumerate(drafts)
+    ]
+
+
+def _fill(
+    row: Document, doc: LoadedDocument, origin: DocumentOrigin, extra: dict[str, Any], *, existing: bool
+) -> None:
+    meta = doc.meta
+    row.content_hash = content_hash(doc)
+    row.title = meta.title
+    row.number = meta.number[:100]
+    row.doc_type = meta.doc_type[:50]
+    row.issuer = meta.issuer[:300]
+    row.issued_date = meta.issued_date
+    # What an admin set by hand (status, field, department, an upload's origin) survives
+    # re-reading a changed file, unless the file's sidecar or the run itself sets a value.
+    if not existing or meta.status != DocumentStatus.in_force:
+        row.status = DocumentStatus(meta.status)
+    if not existing or meta.field:
+        row.field = meta.field[:200]
+    if not existing or meta.department_code:
+        row.department_code = meta.department_code[:20]
+    if not existing or origin != DocumentOrigin.file:
+        row.origin = origin
+    row.extra = {**doc.extra, "kind": doc.kind, "record_id": doc.record_id, **extra}
+    row.updated_at = utcnow()
+
+
+class DocumentWriter:
+    """The database and index work of one transaction, counted into a report."""
+
+    def __init__(self, session: Session, index: ChunkIndex, splitter: Splitter, report: IngestReport):
+        self.session, self.index, self.splitter, self.report = session, index, splitter, report
+        self._pending: list[tuple[LoadedDocument, Document, list[ChunkDraft]]] = []
+        self.to_remove: list[str] = []
+        self.to_add: list[tuple[Chunk, Document]] = []
+
+    def _drop_chunks(self, document_id: int) -> None:
+        ids = list(self.session.exec(select(Chunk.id).where(Chunk.document_id == document_id)))
+        if ids:
+            self.session.exec(delete(Chunk).where(col(Chunk.document_id) == document_id))  # type: ignore[call-overload]
+        self.to_remove.extend(ids)
+        self.report.chunks_removed += len(ids)
+
+    def put(
+        self,
+        doc: LoadedDocument,
+        origin: DocumentOrigin,
+        extra: dict[str, Any],
+        existing_id: int | None = None,
+        lookup: bool = True,
+    ) -> Document:
+        """Add or replace a document; its chunks are written at the next `flush_index()`.
+        `existing_id` names the row to replace; without it the row is looked up by source
+        unless the caller already knows there is none (`lookup=False`)."""
+        row: Document | None = None
+        if existing_id is not None:
+            row = self.session.get(Document, existing_id)
+        elif lookup:
+            row = self.session.exec(select(Document).where(Document.source == doc.source)).first()
+        existing = row is not None and row.id is not None
+        if row is not None and row.id is not None:
+            self._drop_chunks(row.id)
+            self.report.updated += 1
+        else:
+            row = Document(source=doc.source, content_hash="")
+            self.report.added += 1
+        drafts = self.splitter(doc)
+        _fill(row, doc, origin, extra, existing=existing)
+        row.chunk_count = len(drafts)
+        self.session.add(row)
+        self._pending.append((doc, row, drafts))
+        return row
+
+    def _write_chunks(self) -> None:
+        self.session.flush()  # one flush gives every new document its id
+        for doc, row, drafts in self._pending:
+            assert row.id is not None
+            chunks = build_chunks(doc, row.id, drafts)
+            self.session.add_all(chunks)
+            self.to_add.extend((chunk, row) for chunk in chunks)
+            self.report.chunks_added += len(chunks)
+        self._pending = []
+
+    def remove(self, document_id: int) -> None:
+        self._drop_chunks(document_id)
+        self.session.exec(delete(Document).where(col(Document.id) == document_id))  # type: ignore[call-overload]
+        self.report.removed += 1
+
+    def flush_index(self) -> None:
+        """Write pending chunks, then make the index match (before the caller commits)."""
+        self._write_chunks()
+        self.session.flush()
+        if self.to_remove:
+            self.index.remove(self.to_remove)
+        for start in range(0, len(self.to_add), INDEX_BATCH):
+            self.index.add(self.to_add[start : start + INDEX_BATCH])
+        self.to_remove, self.to_add = [], []

@@ -1,0 +1,104 @@
+"""BM25 (bm25s) over syllables + syllable bigrams + a diacritic-folded copy, and the
+vocabulary used to restore marks on unaccented queries. Persisted under DATA_DIR/cache keyed
+by a fingerprint of the indexed chunks, so a restart with an unchanged corpus loads arrays
+instead of re-tokenising."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+from collections.abc import Sequence
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+from knowledge.normalize import DiacriticRestorer, lexical_tokens, syllables
+
+log = logging.getLogger(__name__)
+
+K1 = 1.2
+B = 0.75
+
+
+def fingerprint(items: Sequence[tuple[str, str]]) -> str:
+    """Hash of (chunk id, indexed-text hash) pairs in order."""
+    digest = hashlib.sha256()
+    for chunk_id, text_hash in items:
+        digest.update(f"{chunk_id}:{text_hash}\n".encode())
+    return digest.hexdigest()[:24]
+
+
+class LexicalIndex:
+    def __init__(
+        self, chunk_ids: list[str], retriever: bm25s.BM25 | None, restorer: DiacriticRestorer
+    ) -> None:
+        self.chunk_ids = chunk_ids
+        self.retriever = retriever
+        self.restorer = restorer
+
+    @classmethod
+    def build(cls, chunk_ids: list[str], texts: list[str]) -> LexicalIndex:
+        restorer = DiacriticRestorer()
+        corpus = []
+        for text in texts:
+            restorer.add(syllables(text))
+            corpus.append(lexical_tokens(text))
+        retriever = None
+        if corpus:
+            retriever = bm25s.BM25(k1=K1, b=B)
+            retriever.index(corpus, show_progress=False)
+        return cls(chunk_ids, retriever, restorer)
+
+    def save(self, directory: Path) -> None:
+        tmp = directory.with_name(directory.name + ".tmp")
+        shutil.rmtree(tmp, ignore_errors=True)
+        tmp.mkdir(parents=True)
+        if self.retriever is not None:
+            self.retriever.save(str(tmp / "bm25"), show_progress=False)
+        (tmp / "chunk_ids.json").write_text(json.dumps(self.chunk_ids), encoding="utf-8")
+        (tmp / "vocabulary.json").write_text(json.dumps(self.restorer.to_json()), encoding="utf-8")
+        shutil.rmtree(directory, ignore_errors=True)
+        tmp.rename(directory)
+
+    @classmethod
+    def load(cls, directory: Path) -> LexicalIndex | None:
+        try:
+            chunk_ids = json.loads((directory / "chunk_ids.json").read_text(encoding="utf-8"))
+            restorer = DiacriticRestorer.from_json(
+                json.loads((directory / "vocabulary.json").read_text(encoding="utf-8"))
+            )
+            bm25_dir = directory / "bm25"
+            retriever = bm25s.BM25.load(str(bm25_dir), show_progress=False) if bm25_dir.exists() else None
+        except (OSError, ValueError, KeyError) as exc:
+            log.warning("BM25 cache at %s unreadable (%s): rebuilding", directory, exc)
+            return None
+        return cls(chunk_ids, retriever, restorer)
+
+    def scores(self, tokens: list[str]) -> np.ndarray:
+        """BM25 score of every chunk, in `chunk_ids` order."""
+        if self.retriever is None or not tokens:
+            return np.zeros(len(self.chunk_ids), dtype=np.float32)
+        known = [t for t in tokens if t in self.retriever.vocab_dict]
+        if not known:
+            return np.zeros(len(self.chunk_ids), dtype=np.float32)
+        return np.asarray(self.retriever.get_scores(known), dtype=np.float32)
+
+
+def load_or_build(cache_dir: Path, chunk_ids: list[str], texts: list[str]) -> LexicalIndex:
+    key = fingerprint(
+        [(cid, hashlib.sha256(t.encode()).hexdigest()) for cid, t in zip(chunk_ids, texts, strict=True)]
+    )
+    directory = cache_dir / "bm25" / key
+    if directory.exists():
+        loaded = LexicalIndex.load(directory)
+        if loaded is not None and loaded.chunk_ids == chunk_ids:
+            return loaded
+    index = LexicalIndex.build(chunk_ids, texts)
+    try:
+        index.save(directory)
+    except OSError as exc:  # a read-only cache only costs start-up time
+        log.warning("could not persist BM25 index: %s", exc)
+    return index

@@ -1,0 +1,297 @@
+"""Files → `LoadedDocument`s: PDF (text layer, OCR for scans), DOCX, HTML, TXT, Markdown, JSONL.
+
+Every failure a person can fix (corrupt, empty, unsupported, scanned without OCR) raises
+`LoadError` with a Vietnamese message naming the file, so a batch can report it and go on.
+All text leaves here NFC-normalised with one tone-mark style.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from knowledge.metadata import (
+    MetadataError,
+    extract_meta,
+    guess_title,
+    meta_values,
+    overlay,
+    read_sidecar,
+)
+from knowledge.normalize import normalize_text
+from knowledge.records import article_record, is_article, is_procedure, procedure_record
+from knowledge.types import DocumentMeta, LoadedDocument
+
+log = logging.getLogger(__name__)
+
+OCR_TIMEOUT_SECONDS = 300
+_LEGAL_ARTICLE = re.compile(r"^\s*Điều\s+\d+", re.MULTILINE)
+_BLANK_LINES = re.compile(r"\n\s*\n(\s*\n)+")
+
+
+class LoadError(Exception):
+    """A file that cannot be read as guidance; the message (Vietnamese) names the file."""
+
+
+def _tidy(text: str) -> str:
+    lines = [line.strip() for line in normalize_text(text).split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
+
+
+def _read_text_file(path: Path) -> str:
+    data = path.read_bytes()
+    wide = data.startswith((b"\xff\xfe", b"\xfe\xff"))  # UTF-16 with a byte-order mark
+    if b"\x00" in data[:4096] and not wide:
+        raise LoadError(f"Tệp {path.name} không phải tệp văn bản (có dữ liệu nhị phân).")
+    for encoding in ("utf-16",) if wide else ("utf-8-sig",):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    # Older Vietnamese Windows files are often in code page 1258.
+    return data.decode("cp1258", errors="replace")
+
+
+def _pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+
+    reader = PdfReader(path)
+    if reader.is_encrypted and not reader.decrypt(""):
+        raise LoadError(f"Tệp {path.name} được đặt mật khẩu, không đọc được nội dung.")
+    return "\n".join(page.extract_text() or "" for page in reader.pages)
+
+
+def ocr_available() -> bool:
+    if not (shutil.which("tesseract") and shutil.which("pdftoppm")):
+        return False
+    try:
+        langs = subprocess.run(
+            ["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return "vie" in (langs.stdout + langs.stderr).split()
+
+
+def _ocr_pdf(path: Path) -> str:
+    """Page images (pdftoppm) read by tesseract with the Vietnamese language data."""
+    with tempfile.TemporaryDirectory(prefix="troly-ocr-") as tmp:
+        subprocess.run(
+            ["pdftoppm", "-r", "300", "-png", str(path), f"{tmp}/page"],
+            check=True,
+            capture_output=True,
+            timeout=OCR_TIMEOUT_SECONDS,
+        )
+        pages = []
+        for image in sorted(Path(tmp).glob("page*.png")):
+            result = subprocess.run(
+                ["tesseract", str(image), "stdout", "-l", "vie"],
+                check=True,
+                capture_output=True,
+                text=True,
+                timeout=OCR_TIMEOUT_SECONDS,
+            )
+            pages.append(result.stdout)
+    return "\n".join(pages)
+
+
+def load_pdf(path: Path) -> str:
+    text = _pdf_text(path)
+    if len("".join(text.split())) >= 20:
+        return text
+    # No text layer: a scan. Read it with OCR when the machine has it, else say what to install.
+    if not ocr_available():
+        raise LoadError(
+            f"Tệp {path.name} là bản scan (không có lớp chữ) nên cần nhận dạng ký tự (OCR), "
+            "nhưng máy chưa cài tesseract và gói tiếng Việt (apt install tesseract-ocr "
+            "tesseract-ocr-vie poppler-utils). Hãy cài rồi nạp lại, hoặc dùng bản PDF có chữ."
+        )
+    log.info("OCR %s", path.name)
+    try:
+        return _ocr_pdf(path)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise LoadError(f"Nhận dạng ký tự (OCR) tệp {path.name} thất bại: {exc}") from exc
+
+
+def _docx_table(table: object) -> list[str]:
+    lines: list[str] = []
+    for row in table.rows:  # type: ignore[attr-defined]
+        cells, seen = [], set()
+        for cell in row.cells:
+            if id(cell._tc) in seen:  # a merged cell repeats in every column it spans
+                continue
+            seen.add(id(cell._tc))
+            cells.append(cell.text.strip())
+        if any("\n" in c for c in cells):
+            # Header tables ("QUỐC HỘI / Số: …" | "CỘNG HÒA …") read best cell by cell.
+            lines.extend(c for c in cells if c)
+        elif any(cells):
+            lines.append(" | ".join(cells))
+    return lines
+
+
+def load_docx(path: Path) -> str:
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    document = docx.Document(str(path))
+    lines: list[str] = []
+    for child in document.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            lines.append(Paragraph(child, document).text)
+        elif tag == "tbl":
+            lines.extend(_docx_table(Table(child, document)))
+    return "\n".join(lines)
+
+
+_HTML_DROP = ("script", "style", "nav", "noscript", "template", "iframe", "svg")
+_HTML_BLOCKS = (
+    "p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section",
+    "article", "pre", "blockquote", "dd", "dt", "header", "footer", "main", "ul", "ol",
+)  # fmt: skip
+
+
+def load_html(path: Path) -> tuple[str, str]:
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(path.read_bytes(), "html.parser")
+    for tag in soup(_HTML_DROP):
+        tag.decompose()
+    title_tag = soup.find("h1") or soup.find("title")
+    title = title_tag.get_text(" ", strip=True) if title_tag else ""
+    for tag in soup.find_all(_HTML_BLOCKS):
+        tag.insert_before("\n")
+        tag.insert_after("\n")
+    for cell in soup.find_all(["td", "th"]):
+        cell.insert_after(" | ")
+    text = soup.get_text("")
+    return "\n".join(line.strip(" |\t") for line in text.split("\n")), title
+
+
+_MD_HEADING = re.compile(r"^[ \t]{0,3}#{1,6}[ \t]+", re.MULTILINE)
+_MD_EMPHASIS = re.compile(r"(\*\*|__)(.+?)\1")
+_MD_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+
+
+def load_markdown(path: Path) -> tuple[str, str]:
+    raw = _read_text_file(path)
+    heading = re.search(r"^[ \t]{0,3}#[ \t]+(.+)$", raw, re.MULTILINE)
+    text = _MD_LINK.sub(r"\1", _MD_EMPHASIS.sub(r"\2", _MD_HEADING.sub("", raw)))
+    return text, heading.group(1).strip() if heading else ""
+
+
+def load_jsonl(path: Path) -> list[LoadedDocument]:
+    docs: list[LoadedDocument] = []
+    seen: set[str] = set()
+    for number, line in enumerate(_read_text_file(path).splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise LoadError(f"Tệp {path.name}, dòng {number}: JSON không hợp lệ ({exc.msg}).") from exc
+        if not isinstance(record, dict):
+            raise LoadError(f"Tệp {path.name}, dòng {number}: mỗi dòng phải là một đối tượng JSON.")
+        if is_procedure(record):
+            doc = procedure_record(record, "")
+        elif is_article(record):
+            doc = article_record(record, "")
+        else:
+            raise LoadError(
+                f"Tệp {path.name}, dòng {number}: không nhận ra bản ghi (cần {{id, title, text}} "
+                "hoặc bản ghi thủ tục hành chính có metadata/content/tables)."
+            )
+        if not doc.record_id or doc.record_id in seen:
+            raise LoadError(f"Tệp {path.name}, dòng {number}: thiếu mã bản ghi hoặc mã bị trùng.")
+        seen.add(doc.record_id)
+        doc.source = f"{source_of(path)}#{doc.record_id}"
+        docs.append(doc)
+    return docs
+
+
+def source_of(path: Path) -> str:
+    """The stable name of a file in Document.source (absolute, so prune can match folders)."""
+    return path.resolve().as_posix()
+
+
+def _plain(path: Path, text: str, title: str = "") -> list[LoadedDocument]:
+    text = _tidy(text)
+    meta = extract_meta(text, title or guess_title(text) or path.stem)
+    kind = "legal" if _LEGAL_ARTICLE.search(text) else "plain"
+    return [LoadedDocument(source=source_of(path), text=text, meta=meta, kind=kind)]
+
+
+LOADERS: dict[str, Callable[[Path], list[LoadedDocument]]] = {
+    ".pdf": lambda p: _plain(p, load_pdf(p)),
+    ".docx": lambda p: _plain(p, load_docx(p)),
+    ".html": lambda p: _plain(p, *load_html(p)),
+    ".htm": lambda p: _plain(p, *load_html(p)),
+    ".txt": lambda p: _plain(p, _read_text_file(p)),
+    ".md": lambda p: _plain(p, *load_markdown(p)),
+    ".markdown": lambda p: _plain(p, *load_markdown(p)),
+    ".jsonl": load_jsonl,
+}
+SUPPORTED_SUFFIXES = tuple(sorted(LOADERS))
+
+
+def _finish(doc: LoadedDocument, overrides: list[dict[str, object]]) -> LoadedDocument:
+    meta = doc.meta
+    for values in overrides:
+        meta = overlay(meta, values)
+    return replace(
+        doc,
+        text=normalize_text(doc.text).strip(),
+        parts=[(normalize_text(name), normalize_text(body).strip()) for name, body in doc.parts],
+        meta=replace(
+            meta,
+            title=normalize_text(meta.title).strip(),
+            issuer=normalize_text(meta.issuer).strip(),
+            field=normalize_text(meta.field).strip(),
+        ),
+    )
+
+
+def load_path(path: Path, *, defaults: DocumentMeta | None = None) -> list[LoadedDocument]:
+    """The documents in one file. Metadata: extracted < `defaults`' set fields < sidecar."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in LOADERS:
+        hint = " (Word 97-2003: hãy lưu lại thành .docx)" if suffix == ".doc" else ""
+        raise LoadError(
+            f"Tệp {path.name}: định dạng “{suffix or 'không đuôi'}” chưa được hỗ trợ{hint}; "
+            f"dùng {', '.join(SUPPORTED_SUFFIXES)}."
+        )
+    try:
+        if path.stat().st_size == 0:
+            raise LoadError(f"Tệp {path.name} rỗng, không có nội dung.")
+        docs = LOADERS[suffix](path)
+        overrides: list[dict[str, object]] = []
+        if defaults is not None:
+            overrides.append({k: v for k, v in meta_values(defaults).items() if k != "title"})
+        overrides.append(read_sidecar(path))
+        docs = [_finish(doc, overrides) for doc in docs]
+    except LoadError:
+        raise
+    except MetadataError as exc:
+        raise LoadError(str(exc)) from exc
+    except OSError as exc:
+        raise LoadError(f"Không mở được tệp {path.name}: {exc.strerror or exc}.") from exc
+    except Exception as exc:  # parsers raise many types on a damaged file
+        log.debug("cannot parse %s", path, exc_info=True)
+        raise LoadError(
+            f"Tệp {path.name} bị hỏng hoặc không đúng định dạng {suffix.lstrip('.').upper()}: "
+            f"{type(exc).__name__}."
+        ) from exc
+    docs = [doc for doc in docs if doc.text.strip()]
+    if not docs:
+        raise LoadError(f"Tệp {path.name} không có nội dung chữ để nạp.")
+    return docs

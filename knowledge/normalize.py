@@ -1,0 +1,208 @@
+"""Vietnamese text normalisation shared by loaders, the index and queries.
+
+- `normalize_text`: NFC plus one tone-mark placement ("hoà" → "hòa", "uỷ" → "ủy"), so the
+  same word typed in the old or the new style is one token.
+- `syllables`, `fold`, `bigrams`: what the lexical index is built from.
+- Abbreviations (UBND, CCCD, NĐ-CP…) are expanded both ways in `knowledge.vocabulary`.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+import unicodedata
+from collections import Counter
+
+# Old style puts the tone on the second vowel of an open "oa"/"oe"/"uy" rhyme ("hoà", "uỷ");
+# the new style (and most current legal texts) on the first ("hòa", "ủy"). Map old → new.
+_TONES = "\u0300\u0301\u0309\u0303\u0323"  # grave, acute, hook, tilde, dot below
+_OLD_TO_NEW: dict[str, str] = {}
+for _first, _second in (("o", "a"), ("o", "e"), ("u", "y")):
+    for _tone in _TONES:
+        for _f, _s in ((_first, _second), (_first.upper(), _second), (_first.upper(), _second.upper())):
+            old = unicodedata.normalize("NFC", _f + _s + _tone)
+            new = unicodedata.normalize("NFC", _f + _tone + _s)
+            _OLD_TO_NEW[old] = new
+# "qu" is a consonant: "quý", "quỹ" keep the mark on y. The rhyme must end the syllable.
+_OLD_STYLE = re.compile(
+    "(?<![qQ])(" + "|".join(sorted(_OLD_TO_NEW, key=len, reverse=True)) + r")(?![^\W\d_])"
+)
+
+_SPACES = re.compile(r"[ \t\u00a0\u200b]+")
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def fix_tone_placement(text: str) -> str:
+    return _OLD_STYLE.sub(lambda m: _OLD_TO_NEW[m.group(1)], text)
+
+
+def normalize_text(text: str) -> str:
+    """NFC, one tone-mark style, tidy spaces. Keeps case and line structure."""
+    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = fix_tone_placement(text)
+    return _SPACES.sub(" ", text)
+
+
+def fold(text: str) -> str:
+    """Strip every diacritic and map đ→d: what a user typing without marks produces."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def syllables(text: str) -> list[str]:
+    """Lowercase syllables (and numbers) of normalised text."""
+    return _TOKEN.findall(normalize_text(text).lower())
+
+
+def bigrams(tokens: list[str]) -> list[str]:
+    return [f"{a}_{b}" for a, b in itertools.pairwise(tokens)]
+
+
+def has_diacritics(text: str) -> bool:
+    return fold(text) != text
+
+
+# Abbreviations officials type, expanded both ways: the query and the indexed text both get
+# the full form next to the short one, so "UBND" finds "Ủy ban nhân dân" and the reverse.
+ABBREVIATIONS: dict[str, str] = {
+    "ubnd": "ủy ban nhân dân",
+    "hđnd": "hội đồng nhân dân",
+    "tthc": "thủ tục hành chính",
+    "cccd": "căn cước công dân",
+    "cmnd": "chứng minh nhân dân",
+    "gcn": "giấy chứng nhận",
+    "qsdđ": "quyền sử dụng đất",
+    "gcnqsdđ": "giấy chứng nhận quyền sử dụng đất",
+    "nđ-cp": "nghị định chính phủ",
+    "nđ": "nghị định",
+    "tt": "thông tư",
+    "qđ": "quyết định",
+    "qđ-ubnd": "quyết định ủy ban nhân dân",
+    "qđ-ttg": "quyết định thủ tướng",
+    "qh": "quốc hội",
+    "bhxh": "bảo hiểm xã hội",
+    "bhyt": "bảo hiểm y tế",
+    "bhtn": "bảo hiểm thất nghiệp",
+    "mttq": "mặt trận tổ quốc",
+    "blds": "bộ luật dân sự",
+    "blhs": "bộ luật hình sự",
+    "blld": "bộ luật lao động",
+    "bllđ": "bộ luật lao động",
+    "hđlđ": "hợp đồng lao động",
+    "nlđ": "người lao động",
+    "nsdlđ": "người sử dụng lao động",
+    "gplx": "giấy phép lái xe",
+    "đkkd": "đăng ký kinh doanh",
+    "tand": "tòa án nhân dân",
+    "vksnd": "viện kiểm sát nhân dân",
+    "csgt": "cảnh sát giao thông",
+    "thcs": "trung học cơ sở",
+    "thpt": "trung học phổ thông",
+    "vpđk": "văn phòng đăng ký",
+    "vpđkđđ": "văn phòng đăng ký đất đai",
+    "sxkd": "sản xuất kinh doanh",
+    "ptnt": "phát triển nông thôn",
+    "tn&mt": "tài nguyên và môi trường",
+    "tnmt": "tài nguyên và môi trường",
+    "lđtbxh": "lao động thương binh và xã hội",
+    "ctv": "cộng tác viên",
+    "dvc": "dịch vụ công",
+}
+# Abbreviations are not Vietnamese syllables, so matching them in lowercase (and folded,
+# for users typing "ubnd", "qsdd") is safe.
+_ABBR_BY_FOLD = {fold(k): v for k, v in ABBREVIATIONS.items()} | ABBREVIATIONS
+_ABBR = re.compile(
+    r"(?<![^\W_])("
+    + "|".join(re.escape(k) for k in sorted(_ABBR_BY_FOLD, key=len, reverse=True))
+    + r")(?![^\W_])",
+    re.IGNORECASE,
+)
+
+
+def expand_abbreviations(text: str, keep: bool = True) -> str:
+    """ "Cấp CCCD" → "Cấp CCCD (căn cước công dân)" (keep=True) or "Cấp căn cước công dân"."""
+
+    def repl(match: re.Match[str]) -> str:
+        full = _ABBR_BY_FOLD[match.group(1).lower()]
+        return f"{match.group(1)} ({full})" if keep else full
+
+    return _ABBR.sub(repl, text)
+
+
+def lexical_tokens(text: str) -> list[str]:
+    """Index/query terms: syllables, syllable bigrams, and their diacritic-folded copies
+    (folded terms carry a "~" so "ma" and "mã" stay distinct on the accented side)."""
+    syl = syllables(expand_abbreviations(text))
+    folded = [fold(s) for s in syl]
+    return [*syl, *bigrams(syl), *("~" + f for f in folded), *("~" + b for b in bigrams(folded))]
+
+
+class DiacriticRestorer:
+    """Puts the marks back on a query typed without them, from the indexed vocabulary.
+
+    Built at index time from the accented syllables and syllable bigrams of the corpus;
+    decodes a folded query with a bigram model (Viterbi), so "dang ky thuong tru" becomes
+    "đăng ký thường trú" because that is what the guidance says.
+    """
+
+    MAX_CANDIDATES = 8
+
+    def __init__(self) -> None:
+        self.unigrams: Counter[str] = Counter()
+        self.bigrams: Counter[tuple[str, str]] = Counter()
+        self._candidates: dict[str, list[str]] | None = None
+
+    def add(self, tokens: list[str]) -> None:
+        self.unigrams.update(tokens)
+        self.bigrams.update(itertools.pairwise(tokens))
+        self._candidates = None
+
+    def _by_fold(self) -> dict[str, list[str]]:
+        if self._candidates is None:
+            groups: dict[str, list[str]] = {}
+            for word, _ in self.unigrams.most_common():
+                options = groups.setdefault(fold(word), [])
+                if len(options) < self.MAX_CANDIDATES:
+                    options.append(word)
+            self._candidates = groups
+        return self._candidates
+
+    def restore(self, text: str) -> str:
+        """Lowercase syllables with marks restored; syllables typed with marks stay as typed."""
+        tokens = syllables(text)
+        if not tokens:
+            return ""
+        by_fold = self._by_fold()
+        total = max(sum(self.unigrams.values()), 1)
+        lattice = [[tok] if has_diacritics(tok) or tok not in by_fold else by_fold[tok] for tok in tokens]
+
+        def unigram(word: str) -> float:
+            return math.log((self.unigrams.get(word, 0) + 0.1) / total)
+
+        best: dict[str, tuple[float, list[str]]] = {w: (unigram(w), [w]) for w in lattice[0]}
+        for options in lattice[1:]:
+            step: dict[str, tuple[float, list[str]]] = {}
+            for word in options:
+                p_uni = (self.unigrams.get(word, 0) + 0.1) / total
+                candidates = []
+                for prev, (score, path) in best.items():
+                    pair = self.bigrams.get((prev, word), 0)
+                    p = (pair + 2.0 * p_uni) / (self.unigrams.get(prev, 0) + 2.0)
+                    candidates.append((score + math.log(p), [*path, word]))
+                step[word] = max(candidates, key=lambda c: c[0])
+            best = step
+        return " ".join(max(best.values(), key=lambda c: c[0])[1])
+
+    def to_json(self) -> dict[str, list[list[object]]]:
+        return {
+            "unigrams": [[w, c] for w, c in self.unigrams.items()],
+            "bigrams": [[a, b, c] for (a, b), c in self.bigrams.items()],
+        }
+
+    @classmethod
+    def from_json(cls, data: dict[str, list[list[object]]]) -> DiacriticRestorer:
+        restorer = cls()
+        restorer.unigrams = Counter({str(w): int(str(c)) for w, c in data["unigrams"]})
+        restorer.bigrams = Counter({(str(a), str(b)): int(str(c)) for a, b, c in data["bigrams"]})
+        return restorer

@@ -1,0 +1,196 @@
+"""JSONL records → documents: law articles (`{id, title, text}`) and administrative procedures.
+
+One line is one document. A law article keeps its corpus id as `record_id` (evaluation maps
+chunks back to it) and names its law in `extra["law"]`; the document title is the law's
+name without its number ("Luật Cư trú"), the number goes to `meta.number`, so a citation
+reads "Điều 20 khoản 1 Luật Cư trú số 68/2020/QH14".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from knowledge.metadata import extract_meta, find_number, issuer_from_number
+from knowledge.types import DocumentMeta, LoadedDocument
+
+NO_INFO = {"", "không có thông tin", "không quy định", "không"}
+
+# "Luật Cư trú (68/2020/QH14) - Điều 20. Đăng ký thường trú"
+_ARTICLE_TITLE = re.compile(
+    r"^(?P<law>.+?)\s+[-–]\s+Điều\s+(?P<number>\d+[a-zđ]?)\s*[.:]?\s*(?P<heading>.*)$"
+)
+_LAW_NUMBER = re.compile(r"\s*\(([^()]*\d[^()]*)\)\s*$")
+_CLAUSE_START = re.compile(r"^\d{1,3}\s*[.)]\s")
+_STEP = re.compile(r"\s*(Bước\s+\d+\s*[:.])")
+
+
+def _useful(value: Any) -> str:
+    text = str(value or "").strip().replace(" : ", ": ")
+    return "" if text.lower().rstrip(".") in NO_INFO else text
+
+
+def article_record(record: dict[str, Any], source: str) -> LoadedDocument:
+    record_id = str(record.get("id", "")).strip()
+    title = str(record.get("title", "")).strip()
+    text = str(record["text"]).strip()
+    law, number, heading = title, "", ""
+    match = _ARTICLE_TITLE.match(title)
+    if match:
+        law, number, heading = match["law"].strip(), match["number"], match["heading"].strip()
+        if _CLAUSE_START.match(heading):
+            heading = ""  # an article without a heading: the title quotes its clause 1
+    elif "::" in record_id:
+        law, number = record_id.rsplit("::", 1)
+    law_number = ""
+    paren = _LAW_NUMBER.search(law)
+    if paren:
+        law_number = find_number(paren.group(1)) or paren.group(1).strip()
+        law = law[: paren.start()].strip()
+    if number:
+        # Make the article self-describing: "Điều 20. <heading>" as its first line. Titles
+        # sometimes cut the heading short, so the text's own first line is preferred.
+        first, _, rest = text.partition("\n")
+        if heading and first.strip().startswith(heading.rstrip(". …")[:40]):
+            text = f"Điều {number}. {first.strip()}\n{rest}".strip()
+        elif not first.lstrip().startswith("Điều "):
+            text = f"Điều {number}. {heading}\n\n{text}".strip() if heading else f"Điều {number}.\n\n{text}"
+    meta = extract_meta("", law)
+    meta.number = law_number or meta.number
+    meta.issuer = meta.issuer or issuer_from_number(meta.number)
+    return LoadedDocument(
+        source=source,
+        text=text,
+        meta=meta,
+        kind="legal",
+        record_id=record_id,
+        extra={"law": law, "article": number, "article_title": heading},
+    )
+
+
+def _fee_or_deadline(rows: list[dict[str, Any]], key: str) -> str:
+    values = [(str(r.get("hinh_thuc", "")).strip(), _useful(r.get(key))) for r in rows]
+    values = [(how, v) for how, v in values if v]
+    if not values:
+        return ""
+    if len({v for _, v in values}) == 1:
+        return values[0][1]
+    return "\n".join(f"- {how}: {v}" if how else f"- {v}" for how, v in values)
+
+
+def _documents_list(rows: list[dict[str, Any]]) -> str:
+    lines = []
+    for i, row in enumerate(rows, 1):
+        name = str(row.get("ten_giay_to", "")).strip()
+        if not name:
+            continue
+        notes = " ".join(str(row.get("ghi_chu", "")).split())
+        quantity = str(row.get("so_luong", "")).strip()
+        line = f"{i}. {name}"
+        if notes:
+            line += f" ({notes.replace(' Bản sao', ', Bản sao')})"
+        if re.search(r"\.(docx?|xlsx?|pdf)$", quantity, re.IGNORECASE):
+            line += f" — mẫu: {quantity}"
+        elif quantity:
+            line += f" — số lượng: {quantity}"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _legal_basis(rows: list[dict[str, Any]]) -> str:
+    lines = []
+    for row in rows:
+        summary = str(row.get("trich_yeu", "")).strip().rstrip(".")
+        symbol = str(row.get("so_ky_hieu", "")).strip()
+        if symbol and symbol not in summary and len(symbol) > 4:
+            summary = f"{summary} ({symbol})" if summary else symbol
+        issued = str(row.get("ngay_ban_hanh", "")).strip()
+        if issued and issued not in summary:
+            summary += f", ban hành {issued.replace('-', '/')}"
+        body = str(row.get("co_quan_ban_hanh", "")).strip()
+        if body and body not in summary:
+            summary += f", {body}"
+        if summary:
+            lines.append(f"- {summary}")
+    return "\n".join(lines)
+
+
+def _agencies(content: dict[str, Any]) -> str:
+    labels = (
+        ("cơ_quan_thực_hiện", "Cơ quan thực hiện"),
+        ("cơ_quan_có_thẩm_quyền", "Cơ quan có thẩm quyền"),
+        ("cơ_quan_được_ủy_quyền", "Cơ quan được ủy quyền"),
+        ("cơ_quan_phối_hợp", "Cơ quan phối hợp"),
+        ("địa_chỉ_tiếp_nhận_hs", "Địa chỉ tiếp nhận hồ sơ"),
+    )
+    return "\n".join(f"{label}: {v}" for key, label in labels if (v := _useful(content.get(key))))
+
+
+def _channels(content: dict[str, Any], rows: list[dict[str, Any]]) -> str:
+    lines = [text] if (text := _useful(content.get("cách_thức_thực_hiện"))) else []
+    for row in rows:
+        how = str(row.get("hinh_thuc", "")).strip()
+        details = [
+            f"thời hạn {v}" if (v := _useful(row.get("thoi_han_giai_quyet"))) else "",
+            _useful(row.get("phi_le_phi")),
+            _useful(row.get("mo_ta")).replace("\n", " "),
+        ]
+        if how:
+            lines.append(f"- {how}: " + "; ".join(d for d in details if d))
+    return "\n".join(lines)
+
+
+def procedure_parts(record: dict[str, Any]) -> list[tuple[str, str]]:
+    """The parts of a procedure record, in the order an official reads them."""
+    content = record.get("content") or {}
+    tables = record.get("tables") or {}
+    channels = tables.get("hinh_thuc_nop") or []
+    steps = _STEP.sub(r"\n\1", _useful(content.get("trình_tự_thực_hiện"))).strip()
+    parts = [
+        ("Trình tự thực hiện", steps),
+        ("Cách thức thực hiện", _channels(content, channels)),
+        ("Thành phần hồ sơ", _documents_list(tables.get("thanh_phan_ho_so") or [])),
+        ("Thời hạn giải quyết", _fee_or_deadline(channels, "thoi_han_giai_quyet")),
+        ("Phí, lệ phí", _fee_or_deadline(channels, "phi_le_phi")),
+        ("Đối tượng thực hiện", _useful(content.get("đối_tượng_thực_hiện"))),
+        ("Cơ quan thực hiện", _agencies(content)),
+        ("Yêu cầu, điều kiện", _useful(content.get("yêu_cầu_điều_kiện_thực_hiện"))),
+        ("Căn cứ pháp lý", _legal_basis(tables.get("can_cu_phap_ly") or [])),
+        ("Kết quả thực hiện", _useful(content.get("kết_quả_thực_hiện"))),
+    ]
+    return [(name, text) for name, text in parts if text]
+
+
+def procedure_record(record: dict[str, Any], source: str) -> LoadedDocument:
+    info = record.get("metadata") or {}
+    code = str(info.get("mã_thủ_tục") or record.get("thu_tuc_id") or "").strip()
+    name = str(info.get("tên_thủ_tục", "")).strip().rstrip(".")
+    decision = str(info.get("số_quyết_định", "")).strip()
+    parts = procedure_parts(record)
+    text = "\n\n".join([name, *(f"{part}:\n{body}" for part, body in parts)])
+    meta = DocumentMeta(
+        title=name,
+        number=code,
+        doc_type="Thủ tục hành chính",
+        issuer=issuer_from_number(find_number(decision)),
+        field=str(info.get("lĩnh_vực", "")).strip(),
+    )
+    extra = {
+        "procedure_code": code,
+        "decision": decision,
+        "level": str(info.get("cấp_thực_hiện", "")).strip(),
+        "procedure_type": str(info.get("loại_thủ_tục", "")).strip(),
+    }
+    return LoadedDocument(
+        source=source, text=text, meta=meta, kind="procedure", parts=parts, record_id=code, extra=extra
+    )
+
+
+def is_procedure(record: dict[str, Any]) -> bool:
+    return isinstance(record.get("metadata"), dict) and (
+        "content" in record or "thu_tuc_id" in record or "tables" in record
+    )
+
+
+def is_article(record: dict[str, Any]) -> bool:
+    return isinstance(record.get("text"), str) and bool(str(record.get("id", "")).strip())

