@@ -81,6 +81,12 @@ def wait_ready(port: int, process: subprocess.Popen[bytes], timeout: float) -> f
     raise RuntimeError("troly serve did not become ready")
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux), to read results on a shared, busy machine."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def stop_server(process: subprocess.Popen[bytes]) -> None:
     process.send_signal(signal.SIGINT)
     try:
@@ -136,7 +142,9 @@ def ingest_phase(fake: FakePlatforms, workdir: Path, count: int, concurrency: in
         wait_ready(port, process, timeout=120)
         updates = [fake.telegram_update(900_000 + i % 500, f"tin {i}") for i in range(count)]
         asyncio.run(post_all(port, updates[:50], 8))  # warm-up (connections, code paths)
+        cpu_before = cpu_seconds(process.pid)
         elapsed, statuses, _ = asyncio.run(post_all(port, updates[50:], concurrency))
+        cpu = cpu_seconds(process.pid) - cpu_before
     finally:
         stop_server(process)
     acknowledged = statuses.get(200, 0)
@@ -146,6 +154,9 @@ def ingest_phase(fake: FakePlatforms, workdir: Path, count: int, concurrency: in
         "seconds": round(elapsed, 2),
         "acknowledged_per_second": round(acknowledged / elapsed, 1),
         "statuses": dict(statuses),
+        "server_cpu_ms_per_update": round(cpu * 1000 / max(count - 50, 1), 2),
+        "server_cpu_bound_per_second": round((count - 50) / cpu, 1) if cpu else None,
+        "load_average": os.getloadavg()[0],
         "stored": count_stored(data_dir),
         "expected_stored": count,
     }
@@ -167,6 +178,7 @@ def answer_phase(fake: FakePlatforms, workdir: Path, count: int, concurrency: in
         updates = [fake.telegram_update(base + i, QUESTIONS[i % len(QUESTIONS)]) for i in range(count)]
         chats = [str(base + i) for i in range(count)]
         calls_before = len(fake.calls)
+        cpu_before = cpu_seconds(process.pid)
         _, statuses, sent_at = asyncio.run(post_all(port, updates, concurrency))
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -174,6 +186,7 @@ def answer_phase(fake: FakePlatforms, workdir: Path, count: int, concurrency: in
             if all(chat in answered for chat in chats):
                 break
             time.sleep(0.2)
+        cpu = cpu_seconds(process.pid) - cpu_before
         time.sleep(3)  # let any duplicate arrive before counting
     finally:
         stop_server(process)
@@ -198,6 +211,8 @@ def answer_phase(fake: FakePlatforms, workdir: Path, count: int, concurrency: in
         "answered_per_second": round((count - lost) / span, 1) if first_at else 0.0,
         "latency_p50_ms": round(statistics.median(latencies) * 1000) if latencies else None,
         "latency_p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))] * 1000) if latencies else None,
+        "server_cpu_ms_per_answer": round(cpu * 1000 / max(count - lost, 1), 1),
+        "load_average": os.getloadavg()[0],
         "lost": lost,
         "duplicated": duplicated,
         "messages_sent": sum(per_message.values()),

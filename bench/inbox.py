@@ -6,8 +6,8 @@
 Pages are requested through the real app (routing, auth, queries, templates) with an
 in-process HTTP client, as a staff member of the largest department, a head and a leader.
 Each run takes `--requests` timed requests per page after warm-up; the reported p95/p50 are
-medians over the runs. The query plans of the inbox's list and count queries are recorded to
-show which indexes they use.
+medians over the runs. The SQL behind the staff inbox and the dashboard is recorded with
+SQLite's query plans, to show the indexes used and the fixed number of queries per page.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from fastapi.testclient import TestClient
-from sqlalchemy import insert, text
+from sqlalchemy import event, insert, text
 from sqlmodel import Session
 
 import api.web.accounts
@@ -42,13 +42,35 @@ from core.settings import Settings
 RESULTS = Path(__file__).parent / "results" / "inbox.json"
 PASSWORD = "bench-password-1"
 DEPARTMENTS = [f"S{i:02d}" for i in range(20)]
-FIELDS = ["Đất đai", "Hộ tịch", "Tài chính", "Xây dựng", "Nội vụ", "Giáo dục", "Y tế", "Tư pháp", "Nông nghiệp"]
-TOPICS = ["thuế đất nông nghiệp", "đăng ký khai sinh", "cấp giấy phép xây dựng", "chi trả phụ cấp",
-          "sáp nhập đơn vị hành chính", "con dấu mới của xã", "hồ sơ địa chính", "bảo hiểm y tế"]  # fmt: skip
+FIELDS = [
+    "Đất đai",
+    "Hộ tịch",
+    "Tài chính",
+    "Xây dựng",
+    "Nội vụ",
+    "Giáo dục",
+    "Y tế",
+    "Tư pháp",
+    "Nông nghiệp",
+]
+TOPICS = [
+    "thuế đất nông nghiệp",
+    "đăng ký khai sinh",
+    "cấp giấy phép xây dựng",
+    "chi trả phụ cấp",
+    "sáp nhập đơn vị hành chính",
+    "con dấu mới của xã",
+    "hồ sơ địa chính",
+    "bảo hiểm y tế",
+]
 STATUS_WEIGHTS = {
-    BlockerStatus.new: 15, BlockerStatus.received: 10, BlockerStatus.in_progress: 20,
-    BlockerStatus.need_info: 5, BlockerStatus.answered: 30, BlockerStatus.closed: 20,
-}  # fmt: skip
+    BlockerStatus.new: 15,
+    BlockerStatus.received: 10,
+    BlockerStatus.in_progress: 20,
+    BlockerStatus.need_info: 5,
+    BlockerStatus.answered: 30,
+    BlockerStatus.closed: 20,
+}
 
 
 def populate(engine: Any, *, blockers: int, communes: int, seed: int = 7) -> None:
@@ -76,27 +98,44 @@ def populate(engine: Any, *, blockers: int, communes: int, seed: int = 7) -> Non
         commune = f"Xã số {rng.randrange(communes):03d}"
         field = rng.choice(FIELDS)
         description = f"{title}. Đề nghị Sở hướng dẫn cách thực hiện theo quy định hiện hành."
-        rows.append({
-            "code": f"VM-2026-{i:06d}", "title": title, "description": description, "field": field,
-            "status": status.value, "department_code": department, "commune": commune,
-            "deadline": created + timedelta(days=7), "created_at": created, "updated_at": created,
-            "first_response_at": first, "answered_at": done, "closed_at": done if status == BlockerStatus.closed else None,
-            "search_text": fold(f"VM-2026-{i:06d} {title} {description} {commune} {field}"),
-            "route_scores": [], "rating": "",
-        })  # fmt: skip
+        rows.append(
+            {
+                "code": f"VM-2026-{i:06d}",
+                "title": title,
+                "description": description,
+                "field": field,
+                "status": status.value,
+                "department_code": department,
+                "commune": commune,
+                "deadline": created + timedelta(days=7),
+                "created_at": created,
+                "updated_at": created,
+                "first_response_at": first,
+                "answered_at": done,
+                "closed_at": done if status == BlockerStatus.closed else None,
+                "search_text": fold(f"VM-2026-{i:06d} {title} {description} {commune} {field}"),
+                "route_scores": [],
+                "rating": "",
+            }
+        )
         if rng.random() < 0.05:
             supports.append({"blocker_id": i, "department_code": rng.choice(DEPARTMENTS)})
     questions = [
-        {"question": f"Hỏi về {rng.choice(TOPICS)} {rng.choice(['thế nào', 'ra sao', 'cần gì'])}",
-         "answer": "", "grounded": rng.random() < 0.6, "confidence": 0.1, "sources": [], "channel": "telegram",
-         "feedback": "wrong" if rng.random() < 0.05 else None, "created_at": now - timedelta(days=rng.uniform(0, 90))}
+        {
+            "question": f"Hỏi về {rng.choice(TOPICS)} {rng.choice(['thế nào', 'ra sao', 'cần gì'])}",
+            "answer": "",
+            "grounded": rng.random() < 0.6,
+            "confidence": 0.1,
+            "sources": [],
+            "channel": "telegram",
+            "feedback": "wrong" if rng.random() < 0.05 else None,
+            "created_at": now - timedelta(days=rng.uniform(0, 90)),
+        }
         for _ in range(5000)
-    ]  # fmt: skip
+    ]
     with engine.begin() as connection:
         connection.execute(insert(Blocker), rows)
-        connection.execute(
-            insert(BlockerSupport).prefix_with("OR IGNORE"), supports
-        ) if supports else None
+        connection.execute(insert(BlockerSupport).prefix_with("OR IGNORE"), supports) if supports else None
         connection.execute(insert(QuestionLog), questions)
         connection.execute(text("ANALYZE"))
 
@@ -117,21 +156,28 @@ def p95(values: list[float]) -> float:
     return statistics.quantiles(values, n=20, method="inclusive")[18]
 
 
-def query_plans(engine: Any) -> dict[str, list[str]]:
-    """The plans of the staff inbox's page, count and per-status queries."""
-    visible = "(department_code = 'S00' OR id IN (SELECT blocker_id FROM blockersupport WHERE department_code = 'S00'))"
-    queries = {
-        "inbox_page": f"SELECT * FROM blocker WHERE {visible} ORDER BY deadline, id LIMIT 50 OFFSET 0",
-        "inbox_count": f"SELECT count(*) FROM blocker WHERE {visible}",
-        "inbox_status_counts": f"SELECT status, count(*) FROM blocker WHERE {visible} GROUP BY status",
-        "inbox_status_page": f"SELECT * FROM blocker WHERE status = 'new' AND {visible} ORDER BY deadline, id LIMIT 50",
-        "leader_inbox_page": "SELECT * FROM blocker ORDER BY deadline, id LIMIT 50 OFFSET 0",
-    }
+def explain_page(client: TestClient, engine: Any, url: str) -> dict[str, Any]:
+    """The SQL one page request runs, each with SQLite's plan: shows the indexes used and
+    that the number of queries does not grow with the rows shown (no N+1)."""
+    seen: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, _context: Any, _many: bool) -> None:
+        seen.append((statement, parameters))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    queries = []
     with engine.connect() as connection:
-        return {
-            name: [str(row[-1]) for row in connection.execute(text("EXPLAIN QUERY PLAN " + sql))]
-            for name, sql in queries.items()
-        }
+        raw = connection.connection.driver_connection
+        for statement, parameters in seen:
+            if not statement.lstrip().upper().startswith("SELECT"):
+                continue
+            plan = [str(row[-1]) for row in raw.execute("EXPLAIN QUERY PLAN " + statement, parameters)]
+            queries.append({"sql": " ".join(statement.split())[:300], "plan": plan})
+    return {"queries": len(seen), "selects": queries}
 
 
 def login(client: TestClient, username: str) -> None:
@@ -140,9 +186,10 @@ def login(client: TestClient, username: str) -> None:
     token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/login").text)
     assert token
     response = client.post(
-        "/login", data={"username": username, "password": PASSWORD, "csrf_token": token.group(1)},
+        "/login",
+        data={"username": username, "password": PASSWORD, "csrf_token": token.group(1)},
         follow_redirects=False,
-    )  # fmt: skip
+    )
     assert response.status_code == 303, response.text
 
 
@@ -182,6 +229,7 @@ def main() -> int:
         app = create_app(settings, start_workers=False)
         app.state.ctx = AppContext(settings=settings, engine=engine)
         results: dict[str, dict[str, Any]] = {}
+        plans: dict[str, Any] = {}
         for role, urls in PAGES.items():
             client = TestClient(app)
             login(client, role)
@@ -193,10 +241,15 @@ def main() -> int:
                     "p50_ms": round(statistics.median(statistics.median(r) for r in runs), 1),
                     "max_ms": round(max(max(r) for r in runs), 1),
                 }
-                print(f"{key:55s} p95 {results[key]['p95_ms']:7.1f} ms  p50 {results[key]['p50_ms']:7.1f} ms",
-                      file=sys.stderr)  # fmt: skip
+                print(
+                    f"{key:55s} p95 {results[key]['p95_ms']:7.1f} ms  p50 {results[key]['p50_ms']:7.1f} ms",
+                    file=sys.stderr,
+                )
+            if role == "staff":
+                plans = {url: explain_page(client, engine, url) for url in ("/inbox", "/inbox?q=thue dat")}
+            if role == "head":
+                plans["/dashboard (head)"] = explain_page(client, engine, "/dashboard")
             client.close()
-        plans = query_plans(engine)
         engine.dispose()
     worst = max(r["p95_ms"] for r in results.values())
     report = {

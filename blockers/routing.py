@@ -30,6 +30,7 @@ from core.models import Blocker, Department
 
 LABELLED_FILE = Path(__file__).parent / "data" / "labelled_blockers.jsonl"
 MAX_DB_EXAMPLES = 3000
+EMBED_NEW_PER_CALL = 16  # past blockers newly embedded per routing call
 PRECEDENT_MIN = 0.5  # lexical cosine above which a past blocker counts as the same problem
 
 # name: weight. Tuned on the tune split (leave-one-out); see bench/results/routing.json.
@@ -149,16 +150,27 @@ class Router:
         return {"profile": profile, "centroid": centroid, "keywords": keywords, "precedent": precedent}
 
     def _embedding(self, text: str, skip: int | None) -> dict[str, dict[str, float]]:
-        from blockers.vectors import embed
+        from blockers.vectors import embed, is_embedded
 
         q = embed([text])[0]
         profile = dict(zip(self.codes, (embed(self.profile_texts) @ q).tolist(), strict=True))
+        # Past blockers join the embedding view a few at a time (their vectors are memoised),
+        # so the first message after a restart never waits for thousands of encodings.
+        budget = EMBED_NEW_PER_CALL
+        chosen: list[tuple[int, Example]] = []
+        for i, example in enumerate(self.examples):
+            if i == skip:
+                continue
+            if example.source == "database" and not is_embedded(example.text):
+                if budget <= 0:
+                    continue
+                budget -= 1
+            chosen.append((i, example))
         per: dict[str, list[float]] = defaultdict(list)
-        if self.examples:
-            sims = (embed([e.text for e in self.examples]) @ q).tolist()
-            for i, (example, sim) in enumerate(zip(self.examples, sims, strict=True)):
-                if i != skip:
-                    per[example.department].append(sim)
+        if chosen:
+            sims = (embed([e.text for _, e in chosen]) @ q).tolist()
+            for (_, example), sim in zip(chosen, sims, strict=True):
+                per[example.department].append(sim)
         neighbours = {}
         for code in self.codes:
             top = [*sorted(per.get(code, []), reverse=True)[:2], 0.0, 0.0]

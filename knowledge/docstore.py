@@ -19,7 +19,7 @@ from sqlmodel import Session, col, delete, select
 
 from core.clock import utcnow
 from core.models import Chunk, Document, DocumentOrigin, DocumentStatus
-from knowledge.metadata import meta_values, sidecar_path
+from knowledge.sidecar import meta_values, sidecar_path
 from knowledge.types import ChunkDraft, DocumentMeta, LoadedDocument
 
 INGEST_VERSION = "1"  # bump when loaders change what they produce: every file is re-read

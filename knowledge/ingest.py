@@ -34,7 +34,7 @@ from knowledge.docstore import (
     file_key,
 )
 from knowledge.loaders import LOADERS, LoadError, load_path, source_of
-from knowledge.metadata import SIDECAR_SUFFIX, normalize_status
+from knowledge.sidecar import SIDECAR_SUFFIX, normalize_status
 from knowledge.types import DocumentMeta, LoadedDocument
 
 log = logging.getLogger(__name__)

@@ -1,5 +1,5 @@
-"""Document metadata: number, type, issuing body and date read from a header or a title, and
-the `<file>.meta.json` sidecar through which an admin (or the CLI) sets fields by hand.
+"""Document metadata read from the text: number, type, issuing body and date, from a header
+or a title. Metadata set by hand (sidecar files, defaults) lives in knowledge.sidecar.
 
 Vietnamese legal documents carry their identity in a fixed header ("QUỐC HỘI … Luật số:
 68/2020/QH14 … Hà Nội, ngày 13 tháng 11 năm 2020 … LUẬT CƯ TRÚ"), so only the head of the
@@ -8,17 +8,12 @@ text is read: numbers cited further down belong to other documents.
 
 from __future__ import annotations
 
-import json
 import re
-from dataclasses import fields, replace
-from datetime import date, datetime
-from pathlib import Path
-from typing import Any
+from datetime import date
 
 from knowledge.types import DocumentMeta
 
 HEADER_CHARS = 1500  # how much of the text the header search looks at
-SIDECAR_SUFFIX = ".meta.json"
 
 _NUMBER = re.compile(r"(?<![\w/])(\d{1,5}/(?:(?:19|20)\d{2}/)?[A-ZĐ][A-ZĐ0-9]*(?:[-–][A-ZĐ0-9]+)*)(?![\w/])")
 _NUMBER_LABELLED = re.compile(r"\b[Ss]ố(?:\s+hiệu)?\s*:?\s*" + _NUMBER.pattern)
@@ -101,22 +96,6 @@ _ISSUER_LINE = re.compile(
 )
 _NATIONAL_MOTTO = re.compile(r"CỘNG H[OÒ]A XÃ HỘI CHỦ NGHĨA VIỆT NAM.*$|Độc lập\s*-.*$")
 _LOCAL_UNITS = ("TỈNH", "THÀNH PHỐ", "XÃ", "PHƯỜNG", "HUYỆN", "QUẬN", "THỊ XÃ", "ĐẶC KHU")
-
-STATUS_ALIASES = {
-    "in_force": "in_force",
-    "còn hiệu lực": "in_force",
-    "hiệu lực": "in_force",
-    "amended": "amended",
-    "đã sửa đổi": "amended",
-    "sửa đổi": "amended",
-    "đã sửa đổi, bổ sung": "amended",
-    "expired": "expired",
-    "hết hiệu lực": "expired",
-}
-
-
-class MetadataError(ValueError):
-    """A sidecar or a status value that cannot be used (message in Vietnamese)."""
 
 
 def find_number(text: str) -> str:
@@ -275,66 +254,3 @@ def extract_meta(text: str, title: str = "") -> DocumentMeta:
         issuer=issuer,
         issued_date=_issued_date(header, text),
     )
-
-
-def normalize_status(value: str) -> str:
-    status = STATUS_ALIASES.get(value.strip().lower())
-    if status is None:
-        raise MetadataError(
-            f"Trạng thái “{value}” không hợp lệ: dùng còn hiệu lực (in_force), "
-            "đã sửa đổi (amended) hoặc hết hiệu lực (expired)."
-        )
-    return status
-
-
-def overlay(base: DocumentMeta, values: dict[str, Any]) -> DocumentMeta:
-    """`base` with every non-empty value of `values` (DocumentMeta field names) set."""
-    changes: dict[str, Any] = {}
-    for key, value in values.items():
-        if value in (None, ""):
-            continue
-        if key == "status":
-            value = normalize_status(str(value))
-        elif key == "issued_date" and not isinstance(value, date):
-            parsed = _parse_sidecar_date(str(value))
-            if parsed is None:
-                raise MetadataError(f"Ngày ban hành “{value}” không hợp lệ (dùng dd/mm/yyyy).")
-            value = parsed
-        changes[key] = value
-    return replace(base, **changes)
-
-
-def meta_values(meta: DocumentMeta) -> dict[str, Any]:
-    return {f.name: getattr(meta, f.name) for f in fields(meta)}
-
-
-def _parse_sidecar_date(value: str) -> date | None:
-    try:
-        return datetime.strptime(value.strip(), "%Y-%m-%d").date()
-    except ValueError:
-        return parse_date(value)
-
-
-def sidecar_path(path: Path) -> Path:
-    return path.with_name(path.name + SIDECAR_SUFFIX)
-
-
-def read_sidecar(path: Path) -> dict[str, Any]:
-    """The fields set by `<file>.meta.json` next to `path` ({} when there is none)."""
-    side = sidecar_path(path)
-    if not side.is_file():
-        return {}
-    try:
-        data = json.loads(side.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise MetadataError(f"Tệp siêu dữ liệu {side.name} không đọc được: {exc}") from exc
-    if not isinstance(data, dict):
-        raise MetadataError(f"Tệp siêu dữ liệu {side.name} phải là một đối tượng JSON.")
-    known = {f.name for f in fields(DocumentMeta)}
-    unknown = sorted(set(data) - known)
-    if unknown:
-        raise MetadataError(
-            f"Tệp siêu dữ liệu {side.name} có trường không hỗ trợ: {', '.join(unknown)} "
-            f"(được dùng: {', '.join(sorted(known))})."
-        )
-    return data

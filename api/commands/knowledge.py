@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from knowledge.docstore import IngestReport
+    from knowledge.service import KnowledgeBase
 
 
 def register(subparsers: Any) -> None:
@@ -38,8 +40,7 @@ def run_ingest(args: argparse.Namespace) -> int:
     from core.db import get_engine, migrate
     from core.settings import get_settings
     from knowledge.ingest import ingest_paths
-    from knowledge.metadata import MetadataError, normalize_status
-    from knowledge.service import KnowledgeBase
+    from knowledge.sidecar import MetadataError, normalize_status
     from knowledge.types import DocumentMeta
 
     defaults = None
@@ -53,23 +54,45 @@ def run_ingest(args: argparse.Namespace) -> int:
     settings = get_settings()
     engine = get_engine(settings)
     migrate(engine)
-    kb = KnowledgeBase.open(settings, engine)
+    index = _LazyIndex(lambda: _open_knowledge(settings, engine))
     try:
         report = ingest_paths(
-            engine=engine,
-            index=kb.index,
-            paths=args.paths,
-            progress=True,
-            prune=args.prune,
-            defaults=defaults,
+            engine=engine, index=index, paths=args.paths, progress=True, prune=args.prune, defaults=defaults
         )
-        if report.added or report.updated or report.removed:
-            kb.index.mark_changed()
-            kb.warm_up()  # rebuild the lexical index now, not at the first question
+        if index.kb is not None:
+            index.kb.index.mark_changed()
+            index.kb.warm_up()  # rebuild the lexical index now, not at the first question
     finally:
-        kb.close()
+        if index.kb is not None:
+            index.kb.close()
     print(format_ingest_report(report))
     return 1 if report.errors else 0
+
+
+def _open_knowledge(settings: Any, engine: Any) -> KnowledgeBase:
+    from knowledge.service import KnowledgeBase  # heavy (embedding model, Chroma): only when needed
+
+    return KnowledgeBase.open(settings, engine)
+
+
+class _LazyIndex:
+    """Opens the knowledge base (embedding model, Chroma) only when something must be
+    indexed: re-ingesting unchanged files then costs only hashing them."""
+
+    def __init__(self, opener: Callable[[], KnowledgeBase]) -> None:
+        self.opener = opener
+        self.kb: KnowledgeBase | None = None
+
+    def _index(self) -> Any:
+        if self.kb is None:
+            self.kb = self.opener()
+        return self.kb.index
+
+    def add(self, chunks: list[Any]) -> None:
+        self._index().add(chunks)
+
+    def remove(self, chunk_ids: list[str]) -> None:
+        self._index().remove(chunk_ids)
 
 
 def format_ingest_report(report: IngestReport) -> str:

@@ -207,8 +207,7 @@ def publish(
 
     def call() -> None:
         doc = guidance_from_answer(db, blocker=blocker, message=message)
-        stored = ctx.knowledge.add_document(doc, DocumentOrigin.blocker_answer)
-        document_id = getattr(stored, "id", stored)
+        document_id = ctx.knowledge.add_document(doc, DocumentOrigin.blocker_answer)
         mark_published(db, blocker=blocker, document_id=document_id, user=user)
 
     return _run(request, db, user, blocker, call, "Đã đăng câu trả lời thành hướng dẫn cho trợ lý.")

@@ -12,7 +12,7 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import delete, func, or_, update
+from sqlalchemy import func, or_, update
 from sqlmodel import Session, col, select
 
 from api.web.accounts import audit
@@ -136,6 +136,7 @@ def update_document(
     field: str = Form(""),
     admin: User = Depends(admin_only),
     db: Session = Depends(get_db),
+    ctx: Any = Depends(get_ctx),
 ) -> Response:
     document = _document(db, document_id)
     if department_code and db.get(Department, department_code) is None:
@@ -149,6 +150,8 @@ def update_document(
         detail=f"status {before} -> {status}; department={department_code}",
     )  # fmt: skip
     db.commit()
+    # Retrieval keeps a catalogue of document statuses; it reloads it before the next search.
+    ctx.knowledge.index.mark_changed()
     flash(request, "Đã cập nhật thông tin văn bản.")
     return RedirectResponse(f"/admin/documents/{document_id}", status_code=303)
 
@@ -166,8 +169,27 @@ async def reindex_document(
     if document.origin == DocumentOrigin.blocker_answer or not path.is_file():
         flash(request, "Không còn tệp gốc để lập chỉ mục lại văn bản này.", "error")
         return RedirectResponse(f"/admin/documents/{document_id}", status_code=303)
+    # Reload the file with the metadata set here (not only what the file itself says).
+    meta = DocumentMeta(
+        title=document.title,
+        number=document.number,
+        doc_type=document.doc_type,
+        issuer=document.issuer,
+        issued_date=document.issued_date,
+        status=str(document.status),
+        field=document.field,
+        department_code=document.department_code,
+    )
+    origin = document.origin
     db.rollback()  # release the read transaction: the knowledge base writes in its own
-    await asyncio.to_thread(ctx.knowledge.ingest, [path])
+    try:
+        docs = await asyncio.to_thread(load_path, path, defaults=meta)
+        for doc in docs:
+            doc.meta.title = meta.title or doc.meta.title
+            await asyncio.to_thread(ctx.knowledge.add_document, doc, origin)
+    except LoadError as error:
+        flash(request, str(error), "error")
+        return RedirectResponse(f"/admin/documents/{document_id}", status_code=303)
     audit(db, actor=actor(admin), action="document.reindex", target=f"document:{document_id}")
     db.commit()
     flash(request, "Đã lập chỉ mục lại văn bản.")
@@ -184,7 +206,6 @@ async def delete_document(
 ) -> Response:
     document = _document(db, document_id)
     title = document.title or document.source
-    remover = getattr(ctx.knowledge, "delete_document", None)
     # A published blocker answer keeps its blocker; only the link to the guidance goes.
     db.exec(  # type: ignore[call-overload]
         update(Blocker)
@@ -192,13 +213,7 @@ async def delete_document(
         .values(published_document_id=None)
     )
     db.commit()
-    if remover is not None:
-        await asyncio.to_thread(remover, document_id)
-    else:
-        # Without the knowledge base's own removal the vectors stay until the next rebuild.
-        log.warning("KnowledgeBase.delete_document missing: removing rows only for %s", document_id)
-        db.exec(delete(Chunk).where(col(Chunk.document_id) == document_id))  # type: ignore[call-overload]
-        db.exec(delete(Document).where(col(Document.id) == document_id))  # type: ignore[call-overload]
+    await asyncio.to_thread(ctx.knowledge.delete_document, document_id)
     audit(db, actor=actor(admin), action="document.delete", target=f"document:{document_id}", detail=title)
     db.commit()
     flash(request, f"Đã xóa văn bản {title}.")

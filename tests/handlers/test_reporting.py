@@ -257,6 +257,7 @@ def test_answer_rating_and_my_reports(open_chat, session: Session, channel: str)
     assert blocker.code in chat.text and "Cần bổ sung thông tin" in chat.text
     chat.press(chat.labels[0])
     assert "Diễn biến" in chat.text and "Xã gửi quyết định thành lập" in chat.text
+    assert "Gửi tới Công an tỉnh" in chat.text or "Gửi tới Sở" in chat.text
     chat.press("Bổ sung thông tin")
     chat.send("Đã có Nghị quyết 1683/NQ-UBTVQH15 về sắp xếp đơn vị hành chính.")
     assert "Đã chuyển nội dung bổ sung" in chat.text

@@ -23,7 +23,7 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 
 @pytest.mark.slow
 def test_troly_ingest_reports_counts_and_skipped_files(
-    cli_env: Path, capsys: pytest.CaptureFixture[str]
+    cli_env: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = cli_env / "tai-lieu"
     folder.mkdir()
@@ -42,6 +42,13 @@ def test_troly_ingest_reports_counts_and_skipped_files(
         [doc] = session.exec(select(Document)).all()
     assert (doc.status, doc.department_code, doc.field) == ("amended", "TP", "Chứng thực")
 
+    # Nothing changed: the embedding model and Chroma are not even opened.
+    import api.commands.knowledge as commands
+
+    def must_not_open(*args: object) -> None:
+        raise AssertionError("the knowledge base was opened for unchanged files")
+
+    monkeypatch.setattr(commands, "_open_knowledge", must_not_open)
     (folder / "rong.txt").unlink()
     assert (
         main(["ingest", str(folder), "--status", "amended", "--department", "TP", "--field", "Chứng thực"])

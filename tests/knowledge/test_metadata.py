@@ -6,15 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.metadata import (
-    MetadataError,
-    extract_meta,
-    guess_title,
-    normalize_status,
-    overlay,
-    parse_date,
-    read_sidecar,
-)
+from knowledge.metadata import extract_meta, guess_title, parse_date
+from knowledge.sidecar import MetadataError, normalize_status, overlay, read_sidecar
 from knowledge.types import DocumentMeta
 
 # Headers as they come out of the official DOCX/PDF files (header tables read cell by cell).

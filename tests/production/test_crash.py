@@ -41,8 +41,9 @@ def _expected_sends(engine: Any) -> tuple[Counter[str], set[str]]:
     """Per chat, how many messages the stored answers amount to; and the keys answered."""
     with Session(engine) as session:
         rows = session.exec(
-            select(OutboxMessage.chat_id, OutboxMessage.parts_sent, OutboxMessage.status, InboundUpdate.key)
-            .join(InboundUpdate, col(InboundUpdate.id) == col(OutboxMessage.inbound_id))
+            select(
+                OutboxMessage.chat_id, OutboxMessage.parts_sent, OutboxMessage.status, InboundUpdate.key
+            ).join(InboundUpdate, col(InboundUpdate.id) == col(OutboxMessage.inbound_id))
         ).all()
     expected: Counter[str] = Counter()
     answered: set[str] = set()
@@ -51,6 +52,19 @@ def _expected_sends(engine: Any) -> tuple[Counter[str], set[str]]:
         expected[chat_id] += parts
         answered.add(key)
     return expected, answered
+
+
+def _in_flight(data_dir: Path) -> Counter[str]:
+    """Per chat, the messages the killed process held a live sending claim on."""
+    engine = make_engine(f"sqlite:///{data_dir / 'troly.sqlite3'}")
+    with Session(engine) as session:
+        rows = session.exec(
+            select(OutboxMessage.chat_id).where(
+                OutboxMessage.status == DeliveryStatus.pending, col(OutboxMessage.claimed_until).is_not(None)
+            )
+        ).all()
+    engine.dispose()
+    return Counter(rows)
 
 
 def test_sigkill_mid_burst_loses_and_doubles_nothing(tmp_path: Path, fake: FakePlatforms) -> None:
@@ -75,6 +89,7 @@ def test_sigkill_mid_burst_loses_and_doubles_nothing(tmp_path: Path, fake: FakeP
     assert killed.is_set()
     acknowledged = {key for key, status in statuses.items() if status == 200}
     assert 0 < len(acknowledged) < len(updates)  # the kill really fell in the middle
+    in_flight = _in_flight(data_dir)
 
     restarted = ServeProcess(data_dir=data_dir, fake=fake, port=serve.port, env=LEASE).start()
     try:
@@ -96,7 +111,18 @@ def test_sigkill_mid_burst_loses_and_doubles_nothing(tmp_path: Path, fake: FakeP
 
     all_keys = {str(u["update_id"]) for u in updates}
     assert keys == all_keys  # stored once each
-    assert answered == all_keys  # every update got its answer queued …
+    assert answered == all_keys  # every update got its answer queued, once (one reply per /menu)
+    assert sum(expected.values()) == len(updates)
     sent = sends_per_chat(fake)
-    assert sum(expected.values()) >= len(updates)
-    assert sent == expected  # … and sent exactly once: no chat got a message twice or none
+    lost = expected - sent
+    doubled = sent - expected
+    assert not lost, f"messages never sent: {lost}"
+    # A send the dead process had handed to the platform but not yet recorded is in doubt: the
+    # platform offers no way to ask, so it is sent again rather than risk losing it. Only those
+    # messages may arrive twice; every other message arrives exactly once.
+    assert set(doubled) <= set(in_flight), f"doubled {doubled} outside the in-flight {in_flight}"
+    assert sum(doubled.values()) <= sum(in_flight.values())
+    print(
+        f"acknowledged before the kill: {len(acknowledged)}/{len(updates)}; "
+        f"in flight at the kill: {sum(in_flight.values())}; doubled: {sum(doubled.values())}"
+    )

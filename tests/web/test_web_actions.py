@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlmodel import Session, select
+from web_support import World
 
 from core.models import (
     Blocker,
@@ -15,7 +16,6 @@ from core.models import (
     MessageKind,
     OutboxMessage,
 )
-from web_support import World
 
 
 def officials_blocker(world: World, **values):  # type: ignore[no-untyped-def]
@@ -34,7 +34,9 @@ def test_reply_is_queued_for_the_officials_chat_and_shown_as_pending(login, worl
     with Session(world.engine) as session:
         message = session.exec(select(BlockerMessage).where(BlockerMessage.kind == MessageKind.reply)).one()
         assert message.legal_basis == "Điều 5 Luật Hộ tịch 60/2014/QH13"
-        outbox = session.exec(select(OutboxMessage).where(OutboxMessage.blocker_message_id == message.id)).all()
+        outbox = session.exec(
+            select(OutboxMessage).where(OutboxMessage.blocker_message_id == message.id)
+        ).all()
         assert [(o.channel, o.chat_id) for o in outbox] == [("telegram", "5001")]
         assert "Đề nghị xã thực hiện theo Điều 5." in outbox[0].text
         assert session.get(Blocker, blocker.id).status == BlockerStatus.answered  # type: ignore[union-attr]
@@ -45,7 +47,9 @@ def test_reply_is_queued_for_the_officials_chat_and_shown_as_pending(login, worl
 def test_note_is_never_sent(login, world: World) -> None:  # type: ignore[no-untyped-def]
     blocker = officials_blocker(world)
     browser = login("cv_tc")
-    assert browser.post(f"/inbox/blockers/{blocker.id}/note", {"text": "Nội bộ: chờ ý kiến"}).status_code == 303
+    assert (
+        browser.post(f"/inbox/blockers/{blocker.id}/note", {"text": "Nội bộ: chờ ý kiến"}).status_code == 303
+    )
     with Session(world.engine) as session:
         assert session.exec(select(BlockerMessage.kind)).all() == [MessageKind.note]
         assert session.exec(select(OutboxMessage).where(OutboxMessage.chat_id == "5001")).all() == []
@@ -72,9 +76,13 @@ def test_info_request_status_and_close(login, world: World) -> None:  # type: ig
 def test_transfer_moves_the_blocker_out_of_sight(login, world: World) -> None:  # type: ignore[no-untyped-def]
     blocker = officials_blocker(world)
     browser = login("cv_tc")
-    missing_reason = browser.post(f"/inbox/blockers/{blocker.id}/transfer", {"department_code": "NV", "reason": ""})
+    missing_reason = browser.post(
+        f"/inbox/blockers/{blocker.id}/transfer", {"department_code": "NV", "reason": ""}
+    )
     assert missing_reason.headers["location"] == f"/inbox/blockers/{blocker.id}"
-    done = browser.post(f"/inbox/blockers/{blocker.id}/transfer", {"department_code": "NV", "reason": "Thuộc Nội vụ"})
+    done = browser.post(
+        f"/inbox/blockers/{blocker.id}/transfer", {"department_code": "NV", "reason": "Thuộc Nội vụ"}
+    )
     assert done.headers["location"] == "/inbox"
     assert browser.get(f"/inbox/blockers/{blocker.id}").status_code == 404
     assert login("cv_nv").get(f"/inbox/blockers/{blocker.id}").status_code == 200
@@ -83,7 +91,12 @@ def test_transfer_moves_the_blocker_out_of_sight(login, world: World) -> None:  
 def test_support_and_assign(login, world: World) -> None:  # type: ignore[no-untyped-def]
     blocker = officials_blocker(world)
     staff = login("cv_tc")
-    assert staff.post(f"/inbox/blockers/{blocker.id}/assign", {"assignee_id": world.users["cv_tc"].id}).status_code == 403
+    assert (
+        staff.post(
+            f"/inbox/blockers/{blocker.id}/assign", {"assignee_id": world.users["cv_tc"].id}
+        ).status_code
+        == 403
+    )
     head = login("ld_tc")
     head.post(f"/inbox/blockers/{blocker.id}/assign", {"assignee_id": world.users["cv_tc"].id})
     head.post(f"/inbox/blockers/{blocker.id}/support", {"department_code": "XD"})
@@ -93,12 +106,16 @@ def test_support_and_assign(login, world: World) -> None:  # type: ignore[no-unt
         row = session.get(Blocker, blocker.id)
         assert row is not None and row.assigned_user_id == world.users["cv_tc"].id
         assert session.exec(select(BlockerSupport.department_code)).all() == ["XD"]
-    assert "Giao cho tôi" in staff.get("/inbox?mine=1").text and blocker.code in staff.get("/inbox?mine=1").text
+    assert (
+        "Giao cho tôi" in staff.get("/inbox?mine=1").text and blocker.code in staff.get("/inbox?mine=1").text
+    )
 
 
 def test_canned_replies_are_offered_on_the_blocker_page(login, world: World) -> None:  # type: ignore[no-untyped-def]
     with Session(world.engine) as session:
-        session.add(CannedReply(department_code="TC", title="Đã tiếp nhận", text="Sở đã tiếp nhận, sẽ trả lời sớm."))
+        session.add(
+            CannedReply(department_code="TC", title="Đã tiếp nhận", text="Sở đã tiếp nhận, sẽ trả lời sớm.")
+        )
         session.add(CannedReply(department_code="NV", title="Mẫu Nội vụ", text="Không hiện ở TC"))
         session.commit()
     blocker = officials_blocker(world)

@@ -8,6 +8,7 @@ import re
 
 from openpyxl import Workbook
 from sqlmodel import Session, select
+from web_support import World
 
 from api.web.accounts import verify_password
 from core.models import (
@@ -24,7 +25,6 @@ from core.models import (
     Role,
     User,
 )
-from web_support import World
 
 
 def audit_actions(world: World) -> list[str]:
@@ -35,10 +35,20 @@ def audit_actions(world: World) -> list[str]:
 def test_admin_creates_updates_and_resets_users(login, world: World) -> None:  # type: ignore[no-untyped-def]
     admin = login("quantri")
     admin.get("/admin/users")
-    bad = admin.post("/admin/users", {"username": "moi", "role": "staff", "department_code": "", "password": ""})
+    bad = admin.post(
+        "/admin/users", {"username": "moi", "role": "staff", "department_code": "", "password": ""}
+    )
     assert bad.status_code == 400 and "phải thuộc một Sở" in bad.text
-    made = admin.post("/admin/users", {"username": "moi", "full_name": "Trần Thị Mới", "role": "staff",
-                                       "department_code": "XD", "password": ""})  # fmt: skip
+    made = admin.post(
+        "/admin/users",
+        {
+            "username": "moi",
+            "full_name": "Trần Thị Mới",
+            "role": "staff",
+            "department_code": "XD",
+            "password": "",
+        },
+    )
     assert made.status_code == 303
     notice = admin.get("/admin/users").text
     temporary = re.search(r"Mật khẩu tạm: (\S+)</p>", notice)
@@ -48,11 +58,15 @@ def test_admin_creates_updates_and_resets_users(login, world: World) -> None:  #
         assert user.department_code == "XD" and user.must_change_password
         assert verify_password(user.password_hash, temporary.group(1))
         user_id = user.id
-    admin.post(f"/admin/users/{user_id}", {"role": "head", "department_code": "XD", "full_name": "Trần Thị Mới",
-                                           "active": "1"})  # fmt: skip
+    admin.post(
+        f"/admin/users/{user_id}",
+        {"role": "head", "department_code": "XD", "full_name": "Trần Thị Mới", "active": "1"},
+    )
     admin.post(f"/admin/users/{user_id}/password")
     # An admin cannot lock themself out.
-    admin.post(f"/admin/users/{world.users['quantri'].id}", {"role": "staff", "department_code": "TC", "active": "1"})
+    admin.post(
+        f"/admin/users/{world.users['quantri'].id}", {"role": "staff", "department_code": "TC", "active": "1"}
+    )
     with Session(world.engine) as session:
         assert session.get(User, user_id).role == Role.head  # type: ignore[union-attr]
         assert session.get(User, world.users["quantri"].id).role == Role.admin  # type: ignore[union-attr]
@@ -62,9 +76,17 @@ def test_admin_creates_updates_and_resets_users(login, world: World) -> None:  #
 def test_admin_edits_the_department_catalogue(login, world: World) -> None:  # type: ignore[no-untyped-def]
     admin = login("quantri")
     admin.get("/admin/departments")
-    admin.post("/admin/departments/XD", {"name": "Sở Xây dựng", "mandate": "Quy hoạch, xây dựng",
-               "keywords": "giấy phép xây dựng, quy hoạch", "notify_chats": "telegram:-1001\nzalo:42",
-               "deadline_days": "7", "active": "1"})  # fmt: skip
+    admin.post(
+        "/admin/departments/XD",
+        {
+            "name": "Sở Xây dựng",
+            "mandate": "Quy hoạch, xây dựng",
+            "keywords": "giấy phép xây dựng, quy hoạch",
+            "notify_chats": "telegram:-1001\nzalo:42",
+            "deadline_days": "7",
+            "active": "1",
+        },
+    )
     with Session(world.engine) as session:
         department = session.get(Department, "XD")
         assert department is not None
@@ -76,7 +98,9 @@ def test_admin_edits_the_department_catalogue(login, world: World) -> None:  # t
 def test_roster_import_csv_and_xlsx_and_invites(login, world: World) -> None:  # type: ignore[no-untyped-def]
     admin = login("quantri")
     admin.get("/admin/roster")
-    csv_bytes = "Họ và tên;Xã/phường;Chức vụ;Số điện thoại\nLê Văn Bình;Xã Đại Từ;Chủ tịch;0912345678\n".encode()
+    csv_bytes = (
+        "Họ và tên;Xã/phường;Chức vụ;Số điện thoại\nLê Văn Bình;Xã Đại Từ;Chủ tịch;0912345678\n".encode()
+    )
     response = admin.post("/admin/roster", files={"file": ("ds.csv", csv_bytes, "text/csv")})
     assert response.status_code == 303
     book = Workbook()
@@ -124,14 +148,24 @@ def test_documents_upload_split_status_reindex_delete(login, world: World, web_a
     text = "QUYẾT ĐỊNH\nVề việc hướng dẫn\nĐiều 1. Phạm vi\n1. Áp dụng cho cấp xã.\n".encode()
     response = admin.post(
         "/admin/documents",
-        {"title": "Hướng dẫn cấp xã", "number": "12/2025/QĐ-UBND", "doc_type": "Quyết định",
-         "status": "in_force", "field": "Nội vụ", "department_code": "NV"},  # fmt: skip
+        {
+            "title": "Hướng dẫn cấp xã",
+            "number": "12/2025/QĐ-UBND",
+            "doc_type": "Quyết định",
+            "status": "in_force",
+            "field": "Nội vụ",
+            "department_code": "NV",
+        },
         files={"file": ("huong-dan.txt", text, "text/plain")},
     )
     assert response.status_code == 303
     doc, origin = knowledge.added[0]
     assert origin == DocumentOrigin.upload
-    assert (doc.meta.title, doc.meta.number, doc.meta.department_code) == ("Hướng dẫn cấp xã", "12/2025/QĐ-UBND", "NV")
+    assert (doc.meta.title, doc.meta.number, doc.meta.department_code) == (
+        "Hướng dẫn cấp xã",
+        "12/2025/QĐ-UBND",
+        "NV",
+    )
     stored = list((world.settings.uploads_dir / "documents").iterdir())
     assert len(stored) == 1 and stored[0].name.endswith("huong-dan.txt")
     with Session(world.engine) as session:
@@ -140,17 +174,34 @@ def test_documents_upload_split_status_reindex_delete(login, world: World, web_a
     assert "Hướng dẫn cấp xã" in listing
     detail = admin.get(f"/admin/documents/{document.id}").text
     assert "Điều 1" in detail and "khoản 2" in detail  # the chunk's article and clause
-    admin.post(f"/admin/documents/{document.id}", {"status": "expired", "department_code": "TC", "field": "Tài chính"})
+    admin.post(
+        f"/admin/documents/{document.id}",
+        {"status": "expired", "department_code": "TC", "field": "Tài chính"},
+    )
     with Session(world.engine) as session:
         updated = session.get(Document, document.id)
-        assert updated is not None and updated.status == DocumentStatus.expired and updated.department_code == "TC"
+        assert (
+            updated is not None
+            and updated.status == DocumentStatus.expired
+            and updated.department_code == "TC"
+        )
+    assert knowledge.changes == 1  # the retrieval catalogue reloads the new status
     admin.post(f"/admin/documents/{document.id}/reindex")
+    reloaded, _ = knowledge.added[1]
+    assert reloaded.meta.number == "12/2025/QĐ-UBND" and reloaded.meta.status == "expired"
     admin.post(f"/admin/documents/{document.id}/delete")
     assert knowledge.deleted == [document.id]
     with Session(world.engine) as session:
         assert session.exec(select(Document)).all() == [] and session.exec(select(Chunk)).all() == []
-    assert audit_actions(world) == ["document.upload", "document.update", "document.reindex", "document.delete"]
-    unsupported = admin.post("/admin/documents", {"status": "in_force"}, files={"file": ("a.exe", b"MZ", "x")})
+    assert audit_actions(world) == [
+        "document.upload",
+        "document.update",
+        "document.reindex",
+        "document.delete",
+    ]
+    unsupported = admin.post(
+        "/admin/documents", {"status": "in_force"}, files={"file": ("a.exe", b"MZ", "x")}
+    )
     assert unsupported.status_code == 303 and "chưa được hỗ trợ" in admin.get("/admin/documents").text
 
 

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session, select
+from web_support import World
 
 from api.web.charts import bar_chart, line_chart
 from blockers import stats
@@ -15,7 +16,6 @@ from blockers.similar import group_similar, top_terms
 from blockers.summary import send_weekly_summary, weekly_summary
 from core.clock import utcnow
 from core.models import BlockerStatus, BlockerSupport, Feedback, OutboxMessage, QuestionLog
-from web_support import World
 
 NOW = datetime(2026, 3, 20, 5, 0)
 
@@ -23,18 +23,48 @@ NOW = datetime(2026, 3, 20, 5, 0)
 def fill(world: World) -> None:
     day = timedelta(days=1)
     # TC: answered on time (1 day), answered late (6 days), open and overdue, open in time.
-    world.blocker(code="A", commune="Xã A", field="Đất đai", title="Thuế đất nông nghiệp",
-                  created_at=NOW - 10 * day, deadline=NOW - 5 * day, status=BlockerStatus.answered,
-                  first_response_at=NOW - 9 * day, answered_at=NOW - 9 * day)  # fmt: skip
-    world.blocker(code="B", commune="Xã A", field="Đất đai", title="Thuế đất phi nông nghiệp",
-                  created_at=NOW - 40 * day, deadline=NOW - 36 * day, status=BlockerStatus.closed,
-                  first_response_at=NOW - 38 * day, answered_at=NOW - 34 * day, closed_at=NOW - 33 * day)  # fmt: skip
-    world.blocker(code="C", commune="Xã B", field="Tài chính", title="Ngân sách",
-                  created_at=NOW - 8 * day, deadline=NOW - 1 * day, status=BlockerStatus.in_progress)  # fmt: skip
+    world.blocker(
+        code="A",
+        commune="Xã A",
+        field="Đất đai",
+        title="Thuế đất nông nghiệp",
+        created_at=NOW - 10 * day,
+        deadline=NOW - 5 * day,
+        status=BlockerStatus.answered,
+        first_response_at=NOW - 9 * day,
+        answered_at=NOW - 9 * day,
+    )
+    world.blocker(
+        code="B",
+        commune="Xã A",
+        field="Đất đai",
+        title="Thuế đất phi nông nghiệp",
+        created_at=NOW - 40 * day,
+        deadline=NOW - 36 * day,
+        status=BlockerStatus.closed,
+        first_response_at=NOW - 38 * day,
+        answered_at=NOW - 34 * day,
+        closed_at=NOW - 33 * day,
+    )
+    world.blocker(
+        code="C",
+        commune="Xã B",
+        field="Tài chính",
+        title="Ngân sách",
+        created_at=NOW - 8 * day,
+        deadline=NOW - 1 * day,
+        status=BlockerStatus.in_progress,
+    )
     world.blocker(code="D", commune="Xã B", created_at=NOW - 1 * day, deadline=NOW + 4 * day)
     # NV: one overdue, supported by TC.
-    nv = world.blocker(code="E", department_code="NV", commune="Xã C", created_at=NOW - 70 * day,
-                       deadline=NOW - 60 * day, status=BlockerStatus.need_info)  # fmt: skip
+    nv = world.blocker(
+        code="E",
+        department_code="NV",
+        commune="Xã C",
+        created_at=NOW - 70 * day,
+        deadline=NOW - 60 * day,
+        status=BlockerStatus.need_info,
+    )
     with Session(world.engine) as session:
         session.add(BlockerSupport(blocker_id=nv.id or 0, department_code="TC"))
         session.commit()
@@ -44,8 +74,17 @@ def test_counts_rates_and_medians(world: World) -> None:
     fill(world)
     with Session(world.engine) as session:
         everything = stats.counts_by_status(session)
-        assert everything == {"new": 1, "received": 0, "in_progress": 1, "need_info": 1, "answered": 1, "closed": 1}
-        departments = {r.code: (r.total, r.open, r.overdue) for r in stats.counts_by_department(session, now=NOW)}
+        assert everything == {
+            "new": 1,
+            "received": 0,
+            "in_progress": 1,
+            "need_info": 1,
+            "answered": 1,
+            "closed": 1,
+        }
+        departments = {
+            r.code: (r.total, r.open, r.overdue) for r in stats.counts_by_department(session, now=NOW)
+        }
         assert departments == {"TC": (4, 2, 1), "NV": (1, 1, 1)}
         assert stats.counts_by_commune(session) == [("Xã A", 2), ("Xã B", 2), ("Xã C", 1)]
         # TC leads four and supports E.
@@ -115,7 +154,16 @@ def test_dashboard_page_and_exports(login, world: World) -> None:  # type: ignor
     csv_text = leader.get("/dashboard/export/so.csv").content.decode("utf-8-sig")
     assert csv_text.splitlines()[0] == "Sở,Tổng,Đang mở,Quá hạn"
     assert "Sở Tài chính,4," in csv_text
-    for table in ("trang-thai", "so", "xa-phuong", "thang", "qua-han", "linh-vuc", "chua-tra-loi", "chua-dung"):
+    for table in (
+        "trang-thai",
+        "so",
+        "xa-phuong",
+        "thang",
+        "qua-han",
+        "linh-vuc",
+        "chua-tra-loi",
+        "chua-dung",
+    ):
         response = leader.get(f"/dashboard/export/{table}.xlsx")
         assert response.status_code == 200, table
         sheet = load_workbook(io.BytesIO(response.content)).active

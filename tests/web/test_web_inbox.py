@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import event
 from sqlmodel import Session
+from web_support import World
 
 from api.web.inbox import PAGE_SIZE
 from core.clock import utcnow
@@ -20,7 +21,6 @@ from core.models import (
     MessageKind,
     OutboxMessage,
 )
-from web_support import World
 
 
 def codes(html: str) -> list[str]:
@@ -29,12 +29,24 @@ def codes(html: str) -> list[str]:
 
 def test_filters_and_order(login, world: World) -> None:  # type: ignore[no-untyped-def]
     now = utcnow()
-    world.blocker(code="VM-1", title="Thuế đất nông nghiệp", commune="Xã A", field="Đất đai",
-                  deadline=now + timedelta(days=2))  # fmt: skip
-    world.blocker(code="VM-2", title="Ngân sách xã", commune="Xã B", field="Tài chính",
-                  deadline=now - timedelta(days=1))  # fmt: skip
-    world.blocker(code="VM-3", title="Hộ tịch", commune="Xã A", status=BlockerStatus.answered,
-                  deadline=now - timedelta(days=3), assigned_user_id=world.users["cv_tc"].id)  # fmt: skip
+    world.blocker(
+        code="VM-1",
+        title="Thuế đất nông nghiệp",
+        commune="Xã A",
+        field="Đất đai",
+        deadline=now + timedelta(days=2),
+    )
+    world.blocker(
+        code="VM-2", title="Ngân sách xã", commune="Xã B", field="Tài chính", deadline=now - timedelta(days=1)
+    )
+    world.blocker(
+        code="VM-3",
+        title="Hộ tịch",
+        commune="Xã A",
+        status=BlockerStatus.answered,
+        deadline=now - timedelta(days=3),
+        assigned_user_id=world.users["cv_tc"].id,
+    )
     world.blocker(code="VM-4", title="Không phải của Sở", department_code="NV")
     browser = login("cv_tc")
     page = browser.get("/inbox").text
@@ -65,28 +77,68 @@ def test_pagination(login, world: World) -> None:  # type: ignore[no-untyped-def
 
 def test_blocker_page_shows_the_whole_thread(login, world: World) -> None:  # type: ignore[no-untyped-def]
     blocker = world.blocker(
-        title="Chuyển mục đích sử dụng đất", commune="Xã Phú Lương", person_id=1, account_id=world.accounts["an"].id
+        title="Chuyển mục đích sử dụng đất",
+        commune="Xã Phú Lương",
+        person_id=1,
+        account_id=world.accounts["an"].id,
     )
     with Session(world.engine) as session:
-        official = BlockerMessage(blocker_id=blocker.id or 0, kind=MessageKind.official, text="Bổ sung: ảnh hồ sơ")
-        reply = BlockerMessage(blocker_id=blocker.id or 0, kind=MessageKind.reply, text="Trả lời của Sở",
-                               legal_basis="Điều 121 Luật Đất đai", user_id=world.users["cv_tc"].id)  # fmt: skip
+        official = BlockerMessage(
+            blocker_id=blocker.id or 0, kind=MessageKind.official, text="Bổ sung: ảnh hồ sơ"
+        )
+        reply = BlockerMessage(
+            blocker_id=blocker.id or 0,
+            kind=MessageKind.reply,
+            text="Trả lời của Sở",
+            legal_basis="Điều 121 Luật Đất đai",
+            user_id=world.users["cv_tc"].id,
+        )
         note = BlockerMessage(blocker_id=blocker.id or 0, kind=MessageKind.note, text="Ghi chú nội bộ bí mật")
         session.add_all([official, reply, note])
         session.flush()
-        session.add(BlockerAttachment(blocker_id=blocker.id or 0, message_id=official.id, filename="ho-so.jpg",
-                                      content_type="image/jpeg", size=2048, path="blockers/x.jpg"))  # fmt: skip
-        session.add(OutboxMessage(channel="telegram", chat_id="5001", text="Trả lời của Sở",
-                                  blocker_message_id=reply.id, status=DeliveryStatus.window_closed))  # fmt: skip
-        session.add(BlockerEvent(blocker_id=blocker.id or 0, kind=EventKind.transfer, from_value="NV",
-                                 to_value="TC", reason="Đúng thẩm quyền Sở Tài chính"))  # fmt: skip
+        session.add(
+            BlockerAttachment(
+                blocker_id=blocker.id or 0,
+                message_id=official.id,
+                filename="ho-so.jpg",
+                content_type="image/jpeg",
+                size=2048,
+                path="blockers/x.jpg",
+            )
+        )
+        session.add(
+            OutboxMessage(
+                channel="telegram",
+                chat_id="5001",
+                text="Trả lời của Sở",
+                blocker_message_id=reply.id,
+                status=DeliveryStatus.window_closed,
+            )
+        )
+        session.add(
+            BlockerEvent(
+                blocker_id=blocker.id or 0,
+                kind=EventKind.transfer,
+                from_value="NV",
+                to_value="TC",
+                reason="Đúng thẩm quyền Sở Tài chính",
+            )
+        )
         session.commit()
     html = login("cv_tc").get(f"/inbox/blockers/{blocker.id}").text
     for expected in (
-        "Nguyễn Văn An", "Công chức tư pháp", "Xã Phú Lương", "Bổ sung: ảnh hồ sơ", "Trả lời của Sở",
-        "Điều 121 Luật Đất đai", "Ghi chú nội bộ bí mật", "Hết thời hạn tương tác (Zalo)",
-        "Đúng thẩm quyền Sở Tài chính", f"/inbox/blockers/{blocker.id}/files/", "<img src=",
-    ):  # fmt: skip
+        "Nguyễn Văn An",
+        "Công chức tư pháp",
+        "Xã Phú Lương",
+        "Bổ sung: ảnh hồ sơ",
+        "Trả lời của Sở",
+        "Điều 121 Luật Đất đai",
+        "Ghi chú nội bộ bí mật",
+        "Hết thời hạn tương tác (Zalo)",
+        "Đúng thẩm quyền Sở Tài chính",
+        f"/inbox/blockers/{blocker.id}/files/",
+        "<img src=",
+    ):
         assert expected in html, expected
 
 

@@ -5,16 +5,18 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlmodel import Session, select
+from web_support import World
 
 from core.models import BlockerAttachment, BlockerMessage, BlockerSupport, MessageKind, OutboxMessage
-from web_support import Browser, World
 
 
 def test_an_officials_script_shows_as_text(login, world: World) -> None:  # type: ignore[no-untyped-def]
     blocker = world.blocker(title="<b>Đất</b>", description='<script>alert("x")</script> hồ sơ')
     with Session(world.engine) as session:
         session.add(
-            BlockerMessage(blocker_id=blocker.id or 0, kind=MessageKind.official, text="<img src=x onerror=alert(1)>")
+            BlockerMessage(
+                blocker_id=blocker.id or 0, kind=MessageKind.official, text="<img src=x onerror=alert(1)>"
+            )
         )
         session.commit()
     page = login("cv_tc").get(f"/inbox/blockers/{blocker.id}").text
@@ -53,7 +55,11 @@ def test_staff_cannot_reach_another_departments_blocker(login, world: World, tmp
     (uploads / "blockers" / "a.png").write_bytes(b"\x89PNG\r\n\x1a\nfake")
     with Session(world.engine) as session:
         attachment = BlockerAttachment(
-            blocker_id=theirs.id or 0, filename="a.png", content_type="image/png", size=12, path="blockers/a.png"
+            blocker_id=theirs.id or 0,
+            filename="a.png",
+            content_type="image/png",
+            size=12,
+            path="blockers/a.png",
         )
         session.add(attachment)
         session.commit()
@@ -103,7 +109,9 @@ def test_roles_limit_pages(login, world: World) -> None:  # type: ignore[no-unty
     blocker = world.blocker()
     leader = login("lanhdao")
     assert leader.get(f"/inbox/blockers/{blocker.id}").status_code == 200  # reads everything
-    assert leader.post(f"/inbox/blockers/{blocker.id}/note", {"text": "x"}).status_code == 403  # acts on nothing
+    assert (
+        leader.post(f"/inbox/blockers/{blocker.id}/note", {"text": "x"}).status_code == 403
+    )  # acts on nothing
     assert leader.get("/admin/users").status_code == 403
     head = login("ld_tc")
     assert head.get("/dashboard").status_code == 200
@@ -135,7 +143,9 @@ def test_pages_have_no_inline_script_or_external_asset(login, world: World) -> N
     for url in ("/inbox", "/dashboard", "/admin/users", "/admin/documents", "/login"):
         html = browser.get(url).text
         assert "<script>" not in html and " style=" not in html and "<style" not in html, url
-        assert "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "") and "https://" not in html
+        assert (
+            "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "") and "https://" not in html
+        )
 
 
 def test_unknown_blocker_is_404(login, world: World) -> None:  # type: ignore[no-untyped-def]

@@ -42,15 +42,24 @@ class FakeKnowledge:
         self.added: list[tuple[LoadedDocument, DocumentOrigin]] = []
         self.ingested: list[list[Path]] = []
         self.deleted: list[int] = []
+        self.changes = 0
+        self.index = self  # the real one exposes its SearchIndex here (mark_changed)
 
-    def add_document(self, doc: LoadedDocument, origin: DocumentOrigin) -> Document:
+    def add_document(self, doc: LoadedDocument, origin: DocumentOrigin) -> int:
         self.added.append((doc, origin))
         with Session(self.engine, expire_on_commit=False) as session:
             document = Document(
-                source=doc.source, content_hash="x", title=doc.meta.title, number=doc.meta.number,
-                doc_type=doc.meta.doc_type, status=doc.meta.status, field=doc.meta.field,
-                department_code=doc.meta.department_code, origin=origin, chunk_count=1,
-            )  # fmt: skip
+                source=doc.source,
+                content_hash="x",
+                title=doc.meta.title,
+                number=doc.meta.number,
+                doc_type=doc.meta.doc_type,
+                status=doc.meta.status,
+                field=doc.meta.field,
+                department_code=doc.meta.department_code,
+                origin=origin,
+                chunk_count=1,
+            )
             session.add(document)
             session.flush()
             session.add(
@@ -63,13 +72,16 @@ class FakeKnowledge:
                     article="1",
                     clause="2",
                     content_hash="h",
-                )  # fmt: skip
+                )
             )
             session.commit()
-            return document
+            return int(document.id or 0)
 
     def ingest(self, paths: list[Path]) -> None:
         self.ingested.append(list(paths))
+
+    def mark_changed(self) -> None:
+        self.changes += 1
 
     def delete_document(self, document_id: int) -> None:
         self.deleted.append(document_id)
@@ -122,9 +134,13 @@ def seed(engine: Engine, settings: Settings) -> World:
             ("quantri", Role.admin, None),
         ):
             world.users[username] = create_user(
-                session, username=username, password=PASSWORD, role=role, department_code=department,
+                session,
+                username=username,
+                password=PASSWORD,
+                role=role,
+                department_code=department,
                 full_name=f"Cán bộ {username}",
-            )  # fmt: skip
+            )
         person = Person(name="Nguyễn Văn An", commune="Xã Phú Lương", position="Công chức tư pháp")
         session.add(person)
         session.flush()

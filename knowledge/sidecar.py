@@ -1,0 +1,98 @@
+"""Metadata set by hand: the `<file>.meta.json` sidecar next to a file, run-wide defaults
+(`troly ingest --status/--department/--field`, the admin upload form) and status names.
+
+A sidecar is a JSON object with DocumentMeta field names, e.g.
+`{"status": "hết hiệu lực", "department_code": "TP", "issued_date": "2025-08-01"}`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields, replace
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from knowledge.metadata import parse_date
+from knowledge.types import DocumentMeta
+
+SIDECAR_SUFFIX = ".meta.json"
+
+STATUS_ALIASES = {
+    "in_force": "in_force",
+    "còn hiệu lực": "in_force",
+    "hiệu lực": "in_force",
+    "amended": "amended",
+    "đã sửa đổi": "amended",
+    "sửa đổi": "amended",
+    "đã sửa đổi, bổ sung": "amended",
+    "expired": "expired",
+    "hết hiệu lực": "expired",
+}
+
+
+class MetadataError(ValueError):
+    """A sidecar or a status value that cannot be used (message in Vietnamese)."""
+
+
+def normalize_status(value: str) -> str:
+    status = STATUS_ALIASES.get(value.strip().lower())
+    if status is None:
+        raise MetadataError(
+            f"Trạng thái “{value}” không hợp lệ: dùng còn hiệu lực (in_force), "
+            "đã sửa đổi (amended) hoặc hết hiệu lực (expired)."
+        )
+    return status
+
+
+def overlay(base: DocumentMeta, values: dict[str, Any]) -> DocumentMeta:
+    """`base` with every non-empty value of `values` (DocumentMeta field names) set."""
+    changes: dict[str, Any] = {}
+    for key, value in values.items():
+        if value in (None, ""):
+            continue
+        if key == "status":
+            value = normalize_status(str(value))
+        elif key == "issued_date" and not isinstance(value, date):
+            parsed = _parse_sidecar_date(str(value))
+            if parsed is None:
+                raise MetadataError(f"Ngày ban hành “{value}” không hợp lệ (dùng dd/mm/yyyy).")
+            value = parsed
+        changes[key] = value
+    return replace(base, **changes)
+
+
+def meta_values(meta: DocumentMeta) -> dict[str, Any]:
+    return {f.name: getattr(meta, f.name) for f in fields(meta)}
+
+
+def _parse_sidecar_date(value: str) -> date | None:
+    try:
+        return datetime.strptime(value.strip(), "%Y-%m-%d").date()
+    except ValueError:
+        return parse_date(value)
+
+
+def sidecar_path(path: Path) -> Path:
+    return path.with_name(path.name + SIDECAR_SUFFIX)
+
+
+def read_sidecar(path: Path) -> dict[str, Any]:
+    """The fields set by `<file>.meta.json` next to `path` ({} when there is none)."""
+    side = sidecar_path(path)
+    if not side.is_file():
+        return {}
+    try:
+        data = json.loads(side.read_text(encoding="utf-8-sig"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise MetadataError(f"Tệp siêu dữ liệu {side.name} không đọc được: {exc}") from exc
+    if not isinstance(data, dict):
+        raise MetadataError(f"Tệp siêu dữ liệu {side.name} phải là một đối tượng JSON.")
+    known = {f.name for f in fields(DocumentMeta)}
+    unknown = sorted(set(data) - known)
+    if unknown:
+        raise MetadataError(
+            f"Tệp siêu dữ liệu {side.name} có trường không hỗ trợ: {', '.join(unknown)} "
+            f"(được dùng: {', '.join(sorted(known))})."
+        )
+    return data
