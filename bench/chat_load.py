@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import signal
@@ -47,7 +48,9 @@ QUESTIONS = [
 ]
 
 
-def start_server(data_dir: Path, port: int, fake: FakePlatforms, *, workers: bool, demo: bool) -> subprocess.Popen[bytes]:
+def start_server(
+    data_dir: Path, port: int, fake: FakePlatforms, *, workers: bool, demo: bool
+) -> subprocess.Popen[bytes]:
     env = {
         **os.environ,
         "DATA_DIR": str(data_dir),
@@ -96,7 +99,9 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
         process.wait()
 
 
-async def post_all(port: int, updates: list[dict[str, Any]], concurrency: int) -> tuple[float, Counter[int], list[float]]:
+async def post_all(
+    port: int, updates: list[dict[str, Any]], concurrency: int
+) -> tuple[float, Counter[int], list[float]]:
     """POST every update as a webhook; returns elapsed seconds, status counts and send times."""
     headers = {"X-Telegram-Bot-Api-Secret-Token": SECRET}
     statuses: Counter[int] = Counter()
@@ -113,7 +118,9 @@ async def post_all(port: int, updates: list[dict[str, Any]], concurrency: int) -
                 sent_at[index] = time.monotonic()
                 for _attempt in range(5):  # a platform retries a 5xx; so do we
                     try:
-                        response = await client.post("/webhooks/telegram", json=updates[index], headers=headers)
+                        response = await client.post(
+                            "/webhooks/telegram", json=updates[index], headers=headers
+                        )
                     except httpx.HTTPError:
                         statuses[-1] += 1
                         continue
@@ -162,14 +169,15 @@ def ingest_phase(fake: FakePlatforms, workdir: Path, count: int, concurrency: in
     }
 
 
-def answer_phase(fake: FakePlatforms, workdir: Path, count: int, concurrency: int, timeout: float) -> dict[str, Any]:
-    data_dir = workdir / "answer"
-    data_dir.mkdir()
+def answer_phase(
+    fake: FakePlatforms, data_dir: Path, count: int, concurrency: int, timeout: float, ready_timeout: float
+) -> dict[str, Any]:
+    data_dir.mkdir(parents=True, exist_ok=True)
     port = free_port()
     process = start_server(data_dir, port, fake, workers=True, demo=True)
     try:
-        ready_after = wait_ready(port, process, timeout=600)
-        base = 1_000_000
+        ready_after = wait_ready(port, process, timeout=ready_timeout)
+        base = 10**9 + (int(time.time()) % 10**6) * 1000  # chats (and keys) new in every run
         warm = [fake.telegram_update(base - 1, QUESTIONS[0])]
         asyncio.run(post_all(port, warm, 1))
         deadline = time.monotonic() + 120
@@ -182,7 +190,9 @@ def answer_phase(fake: FakePlatforms, workdir: Path, count: int, concurrency: in
         _, statuses, sent_at = asyncio.run(post_all(port, updates, concurrency))
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            answered = {str(c.params.get("chat_id")) for c in fake.calls[calls_before:] if c.method == "sendMessage"}
+            answered = {
+                str(c.params.get("chat_id")) for c in fake.calls[calls_before:] if c.method == "sendMessage"
+            }
             if all(chat in answered for chat in chats):
                 break
             time.sleep(0.2)
@@ -220,23 +230,37 @@ def answer_phase(fake: FakePlatforms, workdir: Path, count: int, concurrency: in
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--updates", type=int, default=3000, help="webhook updates in the ingest phase")
-    parser.add_argument("--questions", type=int, default=300, help="questions (one per chat) in the answer phase")
+    parser.add_argument(
+        "--questions", type=int, default=300, help="questions (one per chat) in the answer phase"
+    )
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--timeout", type=float, default=300, help="seconds to wait for every answer")
+    parser.add_argument("--ready-timeout", type=float, default=1800, help="seconds for start + demo indexing")
+    parser.add_argument("--data-dir", type=Path, help="keep the answer phase's data (index built once)")
     parser.add_argument("--skip-ingest", action="store_true")
     parser.add_argument("--skip-answer", action="store_true")
     args = parser.parse_args(argv)
-    fake = FakePlatforms().start()
-    results: dict[str, Any] = {"cpu_count": os.cpu_count(), "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    fake = FakePlatforms()
+    fake._ids = itertools.count(int(time.time() * 1000))  # update ids never seen by a kept database
+    fake.start()
+    results: dict[str, Any] = {
+        "cpu_count": os.cpu_count(),
+        "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
     try:
         with tempfile.TemporaryDirectory(prefix="chat-load-") as tmp:
             if not args.skip_ingest:
                 results["ingest"] = ingest_phase(fake, Path(tmp), args.updates, args.concurrency)
                 print(json.dumps(results["ingest"], ensure_ascii=False), flush=True)
             if not args.skip_answer:
-                results["answer"] = answer_phase(fake, Path(tmp), args.questions, args.concurrency, args.timeout)
+                data_dir = args.data_dir or Path(tmp) / "answer"
+                results["answer"] = answer_phase(
+                    fake, data_dir, args.questions, args.concurrency, args.timeout, args.ready_timeout
+                )
                 print(json.dumps(results["answer"], ensure_ascii=False), flush=True)
     finally:
         fake.stop()

@@ -15,17 +15,17 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from sqlalchemy import update
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from bot.channel import Attachment, Button, Channel, Reply, SendResult
 from bot.claims import claim_outbox_heads, worker_name
+from bot.delivery import load_row, mark_blocked, settle_failure, update_row
 from bot.errors import safe_error
 from bot.ratelimit import RateLimiter, make_limiters
 from bot.render import render
 from core.clock import utcnow
-from core.models import ChatAccount, DeliveryStatus, OutboxMessage
+from core.models import DeliveryStatus
 
 log = logging.getLogger(__name__)
 
@@ -40,87 +40,6 @@ class SenderOptions:
     idle_seconds: float = 0.1
 
 
-def _update_row(engine: Engine, row_id: int, worker: str, **values: Any) -> None:
-    with Session(engine) as session:
-        session.execute(
-            update(OutboxMessage)
-            .where(col(OutboxMessage.id) == row_id, col(OutboxMessage.claimed_by) == worker)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
-        session.commit()
-
-
-def _load(engine: Engine, row_id: int) -> tuple[OutboxMessage | None, bool]:
-    with Session(engine, expire_on_commit=False) as session:
-        row = session.get(OutboxMessage, row_id)
-        if row is None:
-            return None, False
-        blocked = session.exec(
-            select(ChatAccount.id).where(
-                ChatAccount.channel == row.channel, ChatAccount.chat_id == row.chat_id, ChatAccount.blocked
-            )
-        ).first()
-        return row, blocked is not None
-
-
-def _mark_blocked(engine: Engine, row: OutboxMessage, worker: str, error: str) -> None:
-    with Session(engine) as session:
-        session.execute(
-            update(ChatAccount)
-            .where(col(ChatAccount.channel) == row.channel, col(ChatAccount.chat_id) == row.chat_id)
-            .values(blocked=True)
-        )
-        session.execute(
-            update(OutboxMessage)
-            .where(col(OutboxMessage.id) == row.id, col(OutboxMessage.claimed_by) == worker)
-            .values(status=DeliveryStatus.blocked, error=error, claimed_until=None)
-            .execution_options(synchronize_session=False)
-        )
-        session.commit()
-
-
-def _settle_failure(
-    engine: Engine, row: OutboxMessage, worker: str, result: SendResult, options: SenderOptions
-) -> None:
-    row_id, error = row.id or 0, result.error[:500]
-    if result.blocked:
-        _mark_blocked(engine, row, worker, error)
-    elif result.window_closed:
-        _update_row(
-            engine, row_id, worker, status=DeliveryStatus.window_closed, error=error, claimed_until=None
-        )
-    elif result.permanent:
-        _update_row(engine, row_id, worker, status=DeliveryStatus.failed, error=error, claimed_until=None)
-    elif result.retry_after is not None:  # the platform's own pacing: not counted as a failure
-        later = utcnow() + timedelta(seconds=max(result.retry_after, 0.5))
-        _update_row(engine, row_id, worker, next_attempt_at=later, error=error, claimed_until=None)
-    else:
-        attempts = row.attempts + 1
-        if attempts >= options.max_attempts:
-            _update_row(
-                engine,
-                row_id,
-                worker,
-                status=DeliveryStatus.failed,
-                attempts=attempts,
-                error=error,
-                claimed_until=None,
-            )
-        else:
-            later = utcnow() + timedelta(seconds=min(2.0**attempts, options.max_backoff))
-            _update_row(
-                engine,
-                row_id,
-                worker,
-                attempts=attempts,
-                next_attempt_at=later,
-                error=error,
-                claimed_until=None,
-            )
-    log.info("outbox %s to %s: %s", row_id, row.channel, error)
-
-
 async def deliver(
     engine: Engine,
     row_id: int,
@@ -131,17 +50,17 @@ async def deliver(
     options: SenderOptions,
 ) -> DeliveryStatus | None:
     """Send one claimed row (all its parts); returns the status it ended in, None = retry later."""
-    row, blocked = await asyncio.to_thread(_load, engine, row_id)
+    row, blocked = await asyncio.to_thread(load_row, engine, row_id)
     if row is None:
         return None
     channel, limiter = channels.get(row.channel), limiters.get(row.channel)
     if blocked:
-        await asyncio.to_thread(_mark_blocked, engine, row, worker, "người dùng đã chặn bot")
+        await asyncio.to_thread(mark_blocked, engine, row, worker, "người dùng đã chặn bot")
         return DeliveryStatus.blocked
     if channel is None:
         error = f"channel {row.channel} is not configured"
         await asyncio.to_thread(
-            _update_row, engine, row_id, worker, status=DeliveryStatus.failed, error=error, claimed_until=None
+            update_row, engine, row_id, worker, status=DeliveryStatus.failed, error=error, claimed_until=None
         )
         return DeliveryStatus.failed
     buttons = [Button(label=b["label"], payload=b["payload"]) for b in row.buttons]
@@ -160,25 +79,17 @@ async def deliver(
         except Exception as exc:  # an adapter bug or an unexpected transport error: retry later
             result = SendResult(ok=False, error=safe_error(exc))
         if not result.ok:
-            await asyncio.to_thread(_settle_failure, engine, row, worker, result, options)
-            return (
-                None
-                if not (result.blocked or result.window_closed or result.permanent)
-                else (
-                    DeliveryStatus.blocked
-                    if result.blocked
-                    else DeliveryStatus.window_closed
-                    if result.window_closed
-                    else DeliveryStatus.failed
-                )
-            )
+            return await asyncio.to_thread(
+                settle_failure, engine, row, worker, result,
+                max_attempts=options.max_attempts, max_backoff=options.max_backoff,
+            )  # fmt: skip
         first_id = first_id or result.platform_message_id
         if not last:
             await asyncio.to_thread(
-                _update_row, engine, row_id, worker, parts_sent=index + 1, platform_message_id=first_id[:100]
+                update_row, engine, row_id, worker, parts_sent=index + 1, platform_message_id=first_id[:100]
             )
     await asyncio.to_thread(
-        _update_row,
+        update_row,
         engine,
         row_id,
         worker,

@@ -13,7 +13,7 @@ import logging
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -173,6 +173,7 @@ def ingest_paths(
         except LoadError as exc:
             report.errors.append((str(file), str(exc)))
             continue
+        counts = replace(report, errors=[])
         try:
             with session_scope(engine) as session:
                 writer = DocumentWriter(session, index, split, report)
@@ -180,6 +181,7 @@ def ingest_paths(
                 writer.flush_index()
         except Exception as exc:  # the batch edge: one failing file must not stop the others
             log.exception("ingesting %s failed", file)
+            report = replace(counts, errors=report.errors)  # the rolled-back work does not count
             report.errors.append((str(file), f"Lỗi khi lưu hoặc lập chỉ mục tệp {file.name}: {exc}"))
     if prune:
         _prune(engine, index, stored, folders, missing, report)

@@ -12,7 +12,18 @@ from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from api.web import actions, auth, dashboard, departments, documents, exports, inbox, roster, users
+from api.web import (
+    actions,
+    auth,
+    dashboard,
+    departments,
+    documents,
+    exports,
+    inbox,
+    roster,
+    thread,
+    users,
+)
 from api.web.deps import Forbidden, LoginRequired, NotVisible, PasswordChangeRequired
 from api.web.render import render
 from api.web.security import CsrfError, LazySessionMiddleware, SecurityHeadersMiddleware
@@ -20,7 +31,7 @@ from api.web.security import CsrfError, LazySessionMiddleware, SecurityHeadersMi
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 router = APIRouter()
-for module in (auth, inbox, actions, exports, dashboard, documents, users, departments, roster):
+for module in (auth, inbox, thread, actions, exports, dashboard, documents, users, departments, roster):
     router.include_router(module.router)
 
 

@@ -7,7 +7,7 @@ Anything outside that answers 404 (never 403) so a typed URL reveals nothing.
 from __future__ import annotations
 
 from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from api.web.deps import Forbidden, NotVisible
 from blockers.stats import visible_to
@@ -48,8 +48,3 @@ def require_action(user: User, *, assign: bool = False) -> None:
     allowed = ASSIGNING_ROLES if assign else ACTING_ROLES
     if user.role not in allowed:
         raise Forbidden()
-
-
-def visible_blocker_ids(session: Session, *, user: User, ids: list[int]) -> set[int]:
-    query = select(Blocker.id).where(Blocker.id.in_(ids), visibility(user))  # type: ignore[union-attr]
-    return {int(i) for i in session.exec(query).all() if i is not None}

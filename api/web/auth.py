@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import func
+from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
 from api.web.accounts import password_problem, set_password, verify_password
@@ -63,6 +63,8 @@ def login(
     ok = user is not None and user.active and verify_password(user.password_hash, password)
     for key in keys:
         db.add(LoginAttempt(key=key, succeeded=ok))
+    # Only the last minute matters; older attempts are dropped so the table stays small.
+    db.exec(delete(LoginAttempt).where(col(LoginAttempt.created_at) < utcnow() - timedelta(days=1)))  # type: ignore[call-overload]
     db.commit()
     if not ok or user is None:
         return render(request, "login.html", {"username": username, "error": WRONG}, status_code=401)

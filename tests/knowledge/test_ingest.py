@@ -194,6 +194,7 @@ def test_index_failure_rolls_back_that_file_only(engine: Engine, fake_index, fol
     fake_index.fail_on = "Số hóa 100%"
     report = ingest_paths(engine=engine, index=fake_index, paths=[folder])
     assert [Path(s).name for s, _ in report.errors] == ["ke-hoach.docx"]
+    assert report.added == 4 and report.chunks_added == len(fake_index.ids)
     documents, chunks = stored(engine)
     assert not any(s.endswith("ke-hoach.docx") for s in documents) and len(documents) == 4
     assert fake_index.ids == set(chunks)

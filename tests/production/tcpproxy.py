@@ -6,6 +6,7 @@ sees an immediate reset, like a crashed database); `up()` accepts again.
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 
@@ -61,10 +62,8 @@ class TcpProxy:
     def _close(self, sock: socket.socket) -> None:
         with self._lock:
             self._open.discard(sock)
-        try:
+        with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
         sock.close()
 
     def down(self) -> None:

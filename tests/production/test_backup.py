@@ -144,3 +144,32 @@ def test_cross_backend_restore_is_refused(tmp_path: Path, postgres_url: str) -> 
     create_backup(original, target=archive)
     with pytest.raises(BackupError, match="chéo"):
         restore_backup(_settings(tmp_path / "b", postgres_url), source=archive)
+
+
+def test_cli_backup_and_restore(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    troly = str(Path(sys.executable).parent / "troly")
+    original = _settings(tmp_path / "a")
+    _fill(original, rows=7)
+    backups = tmp_path / "backups"
+    backups.mkdir()
+
+    def run(data_dir: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+        env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CHROMA_URL")}
+        env["DATA_DIR"] = str(data_dir)
+        return subprocess.run([troly, *argv], env=env, capture_output=True, text=True, timeout=120)
+
+    made = run(original.data_dir, "backup", str(backups), "--keep", "3")
+    assert made.returncode == 0, made.stderr
+    (archive,) = backups.glob("troly-backup-*.tar.gz")
+    assert str(archive) in made.stdout
+
+    restored = _settings(tmp_path / "b")
+    done = run(restored.data_dir, "restore", str(archive))
+    assert done.returncode == 0, done.stderr
+    assert _snapshot(restored) == _snapshot(original)
+    again = run(restored.data_dir, "restore", str(archive))
+    assert again.returncode == 1 and "--force" in again.stdout

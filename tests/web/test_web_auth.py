@@ -137,3 +137,17 @@ def test_cli_user_add_and_passwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     finally:
         dispose_engines()
         get_settings.cache_clear()
+
+
+def test_secret_key_is_generated_once_and_kept(engine: Engine, settings) -> None:  # type: ignore[no-untyped-def]
+    from pydantic import SecretStr
+
+    from api.web.accounts import SECRET_KEY_NAME, resolve_secret_key
+    from core.models import KeyValue
+
+    first = resolve_secret_key(settings, engine)
+    assert len(first) >= 40 and resolve_secret_key(settings, engine) == first
+    with Session(engine) as session:
+        assert session.get(KeyValue, SECRET_KEY_NAME).value == first  # type: ignore[union-attr]
+    configured = settings.model_copy(update={"secret_key": SecretStr("configured-key")})
+    assert resolve_secret_key(configured, engine) == "configured-key"

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 from openpyxl import load_workbook
 from sqlmodel import Session, select
-from web_support import World
+from web_support import World, count_queries
 
 from api.web.charts import bar_chart, line_chart
 from blockers import stats
@@ -197,3 +197,15 @@ def test_weekly_summary_is_sent_to_the_leadership_chat(login, world: World) -> N
     with Session(world.engine) as session:
         row = session.exec(select(OutboxMessage).where(OutboxMessage.chat_id == "-100777")).one()
         assert row.channel == "telegram" and row.text.startswith("TỔNG HỢP VƯỚNG MẮC TUẦN")
+
+
+def test_dashboard_query_count_does_not_grow_with_blockers(login, world: World) -> None:  # type: ignore[no-untyped-def]
+    leader = login("lanhdao")
+    fill(world)
+    few = count_queries(world.engine, lambda: leader.get("/dashboard"))
+    for i in range(30):
+        world.blocker(
+            code=f"N{i}", commune=f"Xã {i}", field=f"Lĩnh vực {i}", deadline=NOW - timedelta(days=1)
+        )
+    many = count_queries(world.engine, lambda: leader.get("/dashboard"))
+    assert many == few

@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from sqlalchemy import event
 from sqlmodel import Session
-from web_support import World
+from web_support import World, count_queries
 
 from api.web.inbox import PAGE_SIZE
 from core.clock import utcnow
@@ -140,20 +139,6 @@ def test_blocker_page_shows_the_whole_thread(login, world: World) -> None:  # ty
         "<img src=",
     ):
         assert expected in html, expected
-
-
-def count_queries(engine, run) -> int:  # type: ignore[no-untyped-def]
-    statements: list[str] = []
-
-    def record(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", record)
-    try:
-        run()
-    finally:
-        event.remove(engine, "before_cursor_execute", record)
-    return len(statements)
 
 
 def test_inbox_and_blocker_pages_have_no_n_plus_one(login, world: World) -> None:  # type: ignore[no-untyped-def]

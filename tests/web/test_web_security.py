@@ -150,3 +150,8 @@ def test_pages_have_no_inline_script_or_external_asset(login, world: World) -> N
 
 def test_unknown_blocker_is_404(login, world: World) -> None:  # type: ignore[no-untyped-def]
     assert login("quantri").get("/inbox/blockers/999999").status_code == 404
+
+
+def test_web_chat_page_keeps_working_under_the_policy(web_app: FastAPI) -> None:
+    csp = TestClient(web_app).get("/chat").headers["content-security-policy"]
+    assert "frame-ancestors 'none'" in csp and "script-src 'self' 'unsafe-inline'" in csp

@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from api.web.accounts import create_user
 from core.clock import utcnow
@@ -23,6 +24,7 @@ from core.models import (
     Department,
     Document,
     DocumentOrigin,
+    DocumentStatus,
     Person,
     Role,
     User,
@@ -46,20 +48,18 @@ class FakeKnowledge:
         self.index = self  # the real one exposes its SearchIndex here (mark_changed)
 
     def add_document(self, doc: LoadedDocument, origin: DocumentOrigin) -> int:
+        """Store or replace (by source), as the real one does."""
         self.added.append((doc, origin))
         with Session(self.engine, expire_on_commit=False) as session:
-            document = Document(
-                source=doc.source,
-                content_hash="x",
-                title=doc.meta.title,
-                number=doc.meta.number,
-                doc_type=doc.meta.doc_type,
-                status=doc.meta.status,
-                field=doc.meta.field,
-                department_code=doc.meta.department_code,
-                origin=origin,
-                chunk_count=1,
-            )
+            document = session.exec(select(Document).where(Document.source == doc.source)).first()
+            if document is None:
+                document = Document(source=doc.source, content_hash="x")
+            for chunk in session.exec(select(Chunk).where(Chunk.document_id == document.id)).all():
+                session.delete(chunk)
+            meta = doc.meta
+            document.title, document.number, document.doc_type = meta.title, meta.number, meta.doc_type
+            document.status, document.field = DocumentStatus(meta.status), meta.field
+            document.department_code, document.origin, document.chunk_count = meta.department_code, origin, 1
             session.add(document)
             session.flush()
             session.add(
@@ -179,3 +179,17 @@ class Browser:
 
 def days_ago(days: float) -> datetime:
     return utcnow() - timedelta(days=days)
+
+
+def count_queries(engine, run) -> int:  # type: ignore[no-untyped-def]
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        run()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return len(statements)

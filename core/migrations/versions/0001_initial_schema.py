@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 12:26:49.139427
+Create Date: 2026-11-28 12:37:27.428834
 """
 from alembic import op
 import sqlalchemy as sa
@@ -292,7 +292,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_blocker_created_at'), ['created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_blocker_deadline'), ['deadline'], unique=False)
         batch_op.create_index(batch_op.f('ix_blocker_department_code'), ['department_code'], unique=False)
-        batch_op.create_index('ix_blocker_department_status_deadline', ['department_code', 'status', 'deadline'], unique=False)
+        batch_op.create_index('ix_blocker_department_status_deadline', ['department_code', 'status', 'deadline', 'commune', 'field'], unique=False)
         batch_op.create_index('ix_blocker_department_timings', ['department_code', 'created_at', 'first_response_at', 'answered_at', 'deadline'], unique=False)
         batch_op.create_index(batch_op.f('ix_blocker_field'), ['field'], unique=False)
         batch_op.create_index(batch_op.f('ix_blocker_person_id'), ['person_id'], unique=False)
