@@ -170,11 +170,17 @@ def ingest_phase(fake: FakePlatforms, workdir: Path, count: int, concurrency: in
 
 
 def answer_phase(
-    fake: FakePlatforms, data_dir: Path, count: int, concurrency: int, timeout: float, ready_timeout: float
+    fake: FakePlatforms,
+    data_dir: Path,
+    count: int,
+    concurrency: int,
+    timeout: float,
+    ready_timeout: float,
+    demo: bool = True,
 ) -> dict[str, Any]:
     data_dir.mkdir(parents=True, exist_ok=True)
     port = free_port()
-    process = start_server(data_dir, port, fake, workers=True, demo=True)
+    process = start_server(data_dir, port, fake, workers=True, demo=demo)
     try:
         ready_after = wait_ready(port, process, timeout=ready_timeout)
         base = 10**9 + (int(time.time()) % 10**6) * 1000  # chats (and keys) new in every run
@@ -214,6 +220,7 @@ def answer_phase(
     span = (max(first_at.values()) - min(sent_at)) if first_at else float("inf")
     return {
         "questions": count,
+        "demo_corpus": demo,
         "concurrency": concurrency,
         "ready_after_seconds": round(ready_after, 1),
         "webhook_statuses": dict(statuses),
@@ -241,6 +248,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=300, help="seconds to wait for every answer")
     parser.add_argument("--ready-timeout", type=float, default=1800, help="seconds for start + demo indexing")
     parser.add_argument("--data-dir", type=Path, help="keep the answer phase's data (index built once)")
+    parser.add_argument("--no-demo", action="store_true", help="empty index: transport + dispatcher only")
     parser.add_argument("--skip-ingest", action="store_true")
     parser.add_argument("--skip-answer", action="store_true")
     args = parser.parse_args(argv)
@@ -259,8 +267,9 @@ def main(argv: list[str] | None = None) -> int:
             if not args.skip_answer:
                 data_dir = args.data_dir or Path(tmp) / "answer"
                 results["answer"] = answer_phase(
-                    fake, data_dir, args.questions, args.concurrency, args.timeout, args.ready_timeout
-                )
+                    fake, data_dir, args.questions, args.concurrency, args.timeout, args.ready_timeout,
+                    demo=not args.no_demo,
+                )  # fmt: skip
                 print(json.dumps(results["answer"], ensure_ascii=False), flush=True)
     finally:
         fake.stop()

@@ -162,13 +162,23 @@ def on_time_rate(
     return OnTime(int(total or 0), int(on_time or 0))
 
 
+def overdue_list(
+    session: Session, *, department_code: str | None = None, now: datetime | None = None, limit: int = 50
+) -> list[Blocker]:
+    """The most overdue open blockers, oldest deadline first."""
+    where = and_(visible_to(department_code), overdue_clause(now or utcnow()))
+    return list(session.exec(select(Blocker).where(where).order_by(col(Blocker.deadline)).limit(limit)).all())
+
+
 def overdue_blockers(
     session: Session, *, department_code: str | None = None, now: datetime | None = None, limit: int = 50
 ) -> tuple[int, list[Blocker]]:
+    """How many open blockers are overdue, and the first `limit` of them."""
     where = and_(visible_to(department_code), overdue_clause(now or utcnow()))
     total = int(session.exec(select(func.count()).select_from(Blocker).where(where)).one())
-    rows = session.exec(select(Blocker).where(where).order_by(col(Blocker.deadline)).limit(limit)).all()
-    return total, list(rows)
+    return total, overdue_list(
+        session, department_code=department_code, now=now, limit=limit
+    ) if limit else []
 
 
 def _seconds_between(session: Session, start: Any, end: Any) -> Any:

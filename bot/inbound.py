@@ -57,9 +57,9 @@ def store_update(session: Session, *, channel: str, key: str, payload: Mapping[s
             received_at=utcnow(),
         )
         .on_conflict_do_nothing(index_elements=["channel", "key"])
+        .returning(table.c.id)  # rowcount is unreliable with RETURNING on PostgreSQL: use the row
     )
-    result = session.execute(statement)
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    return session.execute(statement).first() is not None
 
 
 @dataclass

@@ -111,6 +111,7 @@ def take_lease(engine: Engine, *, name: str, holder: str, seconds: int = LEASE_S
                 | (col(KeyValue.updated_at) < now - timedelta(seconds=seconds))
             )
             .values(value=holder, updated_at=now)
+            .execution_options(synchronize_session=False)
         )
         if not renewed.rowcount:  # type: ignore[attr-defined]
             dialect = postgresql if is_postgres(engine) else sqlite
@@ -118,10 +119,13 @@ def take_lease(engine: Engine, *, name: str, holder: str, seconds: int = LEASE_S
                 dialect.insert(KeyValue.__table__)  # type: ignore[attr-defined]
                 .values(key=key, value=holder, updated_at=now)
                 .on_conflict_do_nothing(index_elements=["key"])
+                .returning(KeyValue.__table__.c.key)  # type: ignore[attr-defined]
             )
-            renewed = inserted
+            held = inserted.first() is not None
+        else:
+            held = True
         session.commit()
-        return bool(renewed.rowcount)  # type: ignore[attr-defined]
+        return held
 
 
 def _load_offset(engine: Engine, name: str) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import re
 import shutil
 import subprocess
@@ -77,6 +78,9 @@ def ocr_available() -> bool:
 
 def _ocr_pdf(path: Path) -> str:
     """Page images (pdftoppm) read by tesseract with the Vietnamese language data."""
+    # One OpenMP thread: ingestion shares a small server with the app, and tesseract's own
+    # threads only oversubscribe the cores there (slower, not faster).
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     with tempfile.TemporaryDirectory(prefix="troly-ocr-") as tmp:
         subprocess.run(
             ["pdftoppm", "-r", "300", "-png", str(path), f"{tmp}/page"],
@@ -85,15 +89,16 @@ def _ocr_pdf(path: Path) -> str:
             timeout=OCR_TIMEOUT_SECONDS,
         )
         pages = []
-        for image in sorted(Path(tmp).glob("page*.png")):
+        for image in sorted(Path(tmp).glob("page*.png")):  # page-01.png…: zero-padded, in order
             result = subprocess.run(
                 ["tesseract", str(image), "stdout", "-l", "vie"],
                 check=True,
                 capture_output=True,
-                text=True,
                 timeout=OCR_TIMEOUT_SECONDS,
+                env=env,
             )
-            pages.append(result.stdout)
+            # tesseract writes UTF-8 whatever the locale; a non-UTF-8 locale would garble Vietnamese.
+            pages.append(result.stdout.decode("utf-8", errors="replace"))
     return "\n".join(pages)
 
 
@@ -111,6 +116,10 @@ def load_pdf(path: Path) -> str:
     log.info("OCR %s", path.name)
     try:
         return _ocr_pdf(path)
+    except subprocess.CalledProcessError as exc:
+        detail = (exc.stderr or b"").decode("utf-8", errors="replace").strip().splitlines()
+        reason = detail[-1] if detail else f"mã lỗi {exc.returncode}"
+        raise LoadError(f"Nhận dạng ký tự (OCR) tệp {path.name} thất bại: {reason}") from exc
     except (OSError, subprocess.SubprocessError) as exc:
         raise LoadError(f"Nhận dạng ký tự (OCR) tệp {path.name} thất bại: {exc}") from exc
 

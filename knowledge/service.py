@@ -99,6 +99,15 @@ class KnowledgeBase:
             self.index.mark_changed()
         return removed
 
+    def set_status(self, document_id: int, status: str) -> bool:
+        """còn hiệu lực / đã sửa đổi / hết hiệu lực: expired documents are never cited."""
+        from knowledge.ingest import set_document_status
+
+        with self._write_lock:
+            changed = set_document_status(engine=self.engine, document_id=document_id, status=status)
+            self.index.mark_changed()
+        return changed
+
     def warm_up(self) -> None:
         """Load BM25 and the catalogue now rather than on the first question."""
         self.index.refresh()

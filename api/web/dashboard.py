@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -40,7 +41,7 @@ def dashboard_context(db: Session, *, department: str | None) -> dict[str, Any]:
     communes = stats.counts_by_commune(db, department_code=department)
     months = stats.counts_by_month(db, department_code=department, now=now)
     on_time = stats.on_time_rate(db, department_code=department)
-    overdue_total, overdue = stats.overdue_blockers(db, department_code=department, now=now, limit=20)
+    overdue = stats.overdue_list(db, department_code=department, now=now, limit=20)
     fields = stats.frequent_fields(db, department_code=department)
     return {
         "now": now,
@@ -48,7 +49,7 @@ def dashboard_context(db: Session, *, department: str | None) -> dict[str, Any]:
         "by_status": by_status,
         "departments": departments,
         "on_time": on_time,
-        "overdue_total": overdue_total,
+        "overdue_total": sum(row.overdue for row in departments),  # same visibility, no extra scan
         "overdue": overdue,
         "first_response": format_duration(stats.median_first_response(db, department_code=department)),
         "resolution": format_duration(stats.median_resolution(db, department_code=department)),
@@ -73,14 +74,29 @@ def dashboard_context(db: Session, *, department: str | None) -> dict[str, Any]:
     }
 
 
+CACHE_SECONDS = 30.0
+
+
+def cached_context(request: Request, db: Session, department: str | None) -> dict[str, Any]:
+    """The figures of one scope, reused for CACHE_SECONDS: several leaders opening the
+    dashboard at a meeting cost one set of queries. `?moi=1` forces fresh figures."""
+    cache: dict[str | None, tuple[float, dict[str, Any]]] = request.app.state.__dict__.setdefault(
+        "dashboard_cache", {}
+    )
+    hit = cache.get(department)
+    fresh = request.query_params.get("moi") == "1"
+    if hit is not None and not fresh and time.monotonic() - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    context = dashboard_context(db, department=department)
+    cache[department] = (time.monotonic(), context)
+    return context
+
+
 @router.get("/dashboard")
 def dashboard(
-    request: Request,
-    user: User = Depends(dashboard_roles),
-    db: Session = Depends(get_db),
-    settings: Settings = Depends(get_settings_dep),
+    request: Request, user: User = Depends(dashboard_roles), db: Session = Depends(get_db)
 ) -> Response:
-    return render(request, "dashboard.html", dashboard_context(db, department=scope_department(user)))
+    return render(request, "dashboard.html", cached_context(request, db, scope_department(user)))
 
 
 @router.get("/dashboard/weekly-summary")

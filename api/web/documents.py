@@ -142,7 +142,12 @@ def update_document(
     if department_code and db.get(Department, department_code) is None:
         raise NotVisible()
     before = document.status
-    document.status, document.department_code = status, department_code
+    db.rollback()  # release the read transaction: the knowledge base writes in its own
+    # The status goes through the knowledge base (under its write lock) so that its search
+    # catalogue reloads it before the next question: an expired document is never cited.
+    ctx.knowledge.set_status(document_id, status)
+    document = _document(db, document_id)
+    document.department_code = department_code
     document.field, document.updated_at = field.strip(), utcnow()
     db.add(document)
     audit(
@@ -150,8 +155,6 @@ def update_document(
         detail=f"status {before} -> {status}; department={department_code}",
     )  # fmt: skip
     db.commit()
-    # Retrieval keeps a catalogue of document statuses; it reloads it before the next search.
-    ctx.knowledge.index.mark_changed()
     flash(request, "Đã cập nhật thông tin văn bản.")
     return RedirectResponse(f"/admin/documents/{document_id}", status_code=303)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 
 import pytest
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session, select
 
 from bot.ingest import UpdateWriter
@@ -32,5 +33,5 @@ async def test_failed_commit_raises_for_every_request(tmp_path):
         return_exceptions=True,
     )
     assert all(isinstance(r, Exception) for r in results)
-    with pytest.raises(Exception):
+    with pytest.raises(OperationalError):
         await writer.store(channel="telegram", key="3", payload={})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from sqlmodel import Session, select
@@ -149,3 +150,22 @@ def test_rate_limiter_paces_chats_groups_and_total():
     assert limiter.reserve("-100", now=100.0) > 0  # the overall 30/s spacing applies
     group_first = limiter.reserve("-200", now=200.0)
     assert limiter.reserve("-200", now=200.0) - group_first == 3.0  # 20 per minute in a group
+
+
+async def test_concurrent_senders_never_send_twice_and_keep_chat_order(engine):
+    for index in range(120):
+        _enqueue(engine, str(index % 30), f"tin {index}")
+    channels = [ScriptedChannel() for _ in range(3)]
+    for _ in range(20):
+        claimed = await asyncio.gather(
+            *(send_due(engine, channels={"telegram": c}, limiters=NO_PACE) for c in channels)
+        )
+        if not any(claimed):
+            break
+    sent = [(chat, reply.text) for c in channels for chat, reply in c.sent]
+    assert len(sent) == 120 and len(set(sent)) == 120  # each exactly once
+    for chat in map(str, range(30)):
+        rows = [r for r in _rows(engine) if r.chat_id == chat]
+        assert all(r.status == DeliveryStatus.sent for r in rows)
+        times = [r.sent_at for r in rows]
+        assert times == sorted(times)  # sent in id order within the chat

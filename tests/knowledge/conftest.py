@@ -97,6 +97,26 @@ def write_scanned_pdf(path: Path) -> Path:
     return path
 
 
+def write_scanned_text_pdf(path: Path, lines: list[str], dpi: int = 150) -> Path:
+    """A scan of printed text: the lines rendered into a picture, saved as an image-only PDF
+    (no text layer at all, so only OCR can read it)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    font = ImageFont.truetype(str(FONT), 28)
+    # A strip of an A4 page, not a whole page: enough for the lines, quicker to OCR.
+    image = Image.new("L", (int(8.27 * dpi), 80 + 50 * len(lines)), 255)
+    draw = ImageDraw.Draw(image)
+    for row, line in enumerate(lines):
+        draw.text((90, 40 + 50 * row), line, font=font, fill=0)
+    image.save(path, "PDF", resolution=dpi)
+    return path
+
+
+@pytest.fixture
+def make_scanned_text_pdf() -> Callable[..., Path]:
+    return write_scanned_text_pdf
+
+
 @pytest.fixture
 def make_docx() -> Callable[..., Path]:
     return write_docx

@@ -90,6 +90,27 @@ def test_scanned_pdf_goes_through_ocr_when_installed(
     assert doc.meta.number == "12/QĐ-UBND"
 
 
+@pytest.mark.slow
+def test_scanned_pdf_read_by_real_ocr(tmp_path: Path, make_scanned_text_pdf: Callable[..., Path]) -> None:
+    # The real tesseract + vie + pdftoppm path (scripts/ensure-test-services installs them).
+    assert loaders.ocr_available(), "OCR tools missing: run scripts/ensure-test-services"
+    path = make_scanned_text_pdf(
+        tmp_path / "quyet-dinh-scan.pdf", ["QUYẾT ĐỊNH", "Số: 12/2025/QĐ-UBND", *ARTICLE_20[:2]]
+    )
+    from pypdf import PdfReader
+
+    assert not "".join(page.extract_text() or "" for page in PdfReader(path).pages).strip()
+    [doc] = load_path(path)
+    text = " ".join(doc.text.split())
+    # Tolerant of OCR noise, but each of these needs Vietnamese diacritics read from pixels.
+    assert "Điều" in text and "thường trú" in text
+    words = ("Điều kiện", "đăng ký", "Công dân", "chỗ ở hợp pháp", "quyền sở hữu", "QUYẾT ĐỊNH")
+    found = [word for word in words if word in text]
+    assert len(found) >= 4, (found, text)
+    assert doc.kind == "legal"  # "Điều 20" recognised as an article heading
+    assert nfc(doc.text)
+
+
 def test_html_drops_scripts_styles_and_navigation(tmp_path: Path) -> None:
     path = tmp_path / "huong-dan.html"
     path.write_text(

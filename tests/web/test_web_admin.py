@@ -185,7 +185,8 @@ def test_documents_upload_split_status_reindex_delete(login, world: World, web_a
             and updated.status == DocumentStatus.expired
             and updated.department_code == "TC"
         )
-    assert knowledge.changes == 1  # the retrieval catalogue reloads the new status
+    # Through the knowledge base, whose retrieval catalogue reloads the new status.
+    assert knowledge.statuses == [(document.id, "expired")] and knowledge.changes == 1
     admin.post(f"/admin/documents/{document.id}/reindex")
     reloaded, _ = knowledge.added[1]
     assert reloaded.meta.number == "12/2025/QĐ-UBND" and reloaded.meta.status == "expired"

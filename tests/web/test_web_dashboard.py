@@ -202,10 +202,21 @@ def test_weekly_summary_is_sent_to_the_leadership_chat(login, world: World) -> N
 def test_dashboard_query_count_does_not_grow_with_blockers(login, world: World) -> None:  # type: ignore[no-untyped-def]
     leader = login("lanhdao")
     fill(world)
-    few = count_queries(world.engine, lambda: leader.get("/dashboard"))
+    few = count_queries(world.engine, lambda: leader.get("/dashboard?moi=1"))
     for i in range(30):
         world.blocker(
             code=f"N{i}", commune=f"Xã {i}", field=f"Lĩnh vực {i}", deadline=NOW - timedelta(days=1)
         )
-    many = count_queries(world.engine, lambda: leader.get("/dashboard"))
+    many = count_queries(world.engine, lambda: leader.get("/dashboard?moi=1"))
     assert many == few
+    cached = count_queries(world.engine, lambda: leader.get("/dashboard"))
+    assert cached < few  # within CACHE_SECONDS the figures are reused
+
+
+def test_dashboard_figures_are_reused_briefly_and_refreshed_on_demand(login, world: World) -> None:  # type: ignore[no-untyped-def]
+    leader = login("lanhdao")
+    world.blocker(code="R1")
+    assert '<div class="kpi"><b>1</b>' in leader.get("/dashboard?moi=1").text
+    world.blocker(code="R2")
+    assert '<div class="kpi"><b>1</b>' in leader.get("/dashboard").text  # cached
+    assert '<div class="kpi"><b>2</b>' in leader.get("/dashboard?moi=1").text

@@ -45,6 +45,7 @@ class FakeKnowledge:
         self.ingested: list[list[Path]] = []
         self.deleted: list[int] = []
         self.changes = 0
+        self.statuses: list[tuple[int, str]] = []
         self.index = self  # the real one exposes its SearchIndex here (mark_changed)
 
     def add_document(self, doc: LoadedDocument, origin: DocumentOrigin) -> int:
@@ -82,6 +83,19 @@ class FakeKnowledge:
 
     def mark_changed(self) -> None:
         self.changes += 1
+
+    def set_status(self, document_id: int, status: str) -> bool:
+        """As the real one: the row's status changes and the search catalogue reloads."""
+        self.statuses.append((document_id, str(status)))
+        with Session(self.engine) as session:
+            document = session.get(Document, document_id)
+            if document is None:
+                return False
+            document.status = DocumentStatus(status)
+            session.add(document)
+            session.commit()
+        self.mark_changed()
+        return True
 
     def delete_document(self, document_id: int) -> None:
         self.deleted.append(document_id)
