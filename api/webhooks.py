@@ -15,6 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from bot.errors import safe_error
+from bot.inbound import chat_key_of
 from bot.ingest import UpdateWriter
 
 log = logging.getLogger(__name__)
@@ -61,7 +62,10 @@ async def receive(request: Request, channel_name: str) -> JSONResponse:
     if key is None:
         return _answer(200, "ignored")
     try:
-        stored = await _writer(request, ctx.engine).store(channel=channel_name, key=key, payload=payload)
+        chat_key = chat_key_of(channel, payload)
+        stored = await _writer(request, ctx.engine).store(
+            channel=channel_name, key=key, payload=payload, chat_key=chat_key
+        )
     except Exception as exc:
         log.error("webhook %s: could not store update: %s", channel_name, safe_error(exc))
         return _answer(503, "try again")

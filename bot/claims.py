@@ -42,10 +42,18 @@ def claim_inbound(
     free: ColumnElement[bool] = or_(
         col(InboundUpdate.claimed_by) == "", col(InboundUpdate.claimed_at) < stale_before
     )
+    older = aliased(InboundUpdate)
+    has_older = exists().where(  # only a chat's oldest pending update may run: per-chat order
+        col(older.channel) == col(InboundUpdate.channel),
+        col(older.chat_key) == col(InboundUpdate.chat_key),
+        col(older.status) == InboundStatus.pending,
+        col(older.id) < col(InboundUpdate.id),
+    )
+    head = or_(col(InboundUpdate.chat_key) == "", ~has_older)
     candidates = _locked(
         session,
         select(col(InboundUpdate.id))
-        .where(col(InboundUpdate.status) == InboundStatus.pending, free)
+        .where(col(InboundUpdate.status) == InboundStatus.pending, free, head)
         .order_by(col(InboundUpdate.id))
         .limit(limit),
     )

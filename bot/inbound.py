@@ -36,8 +36,13 @@ log = logging.getLogger(__name__)
 Dispatch = Callable[[Session, Incoming], list[Reply]]
 
 
-def store_update(session: Session, *, channel: str, key: str, payload: Mapping[str, Any]) -> bool:
+def store_update(
+    session: Session, *, channel: str, key: str, payload: Mapping[str, Any], chat_key: str = ""
+) -> bool:
     """Insert a raw update; False when (channel, key) was already stored (a redelivery).
+
+    `chat_key` (the chat id, when known) makes updates of one chat run one at a time, in order,
+    across all workers.
 
     Not committed here: the caller's transaction commits, and a failure raises so a webhook
     can answer 5xx and the platform delivers again.
@@ -49,6 +54,7 @@ def store_update(session: Session, *, channel: str, key: str, payload: Mapping[s
         .values(
             channel=channel,
             key=key[:200],
+            chat_key=chat_key[:150],
             payload=dict(payload),
             status=InboundStatus.pending,
             attempts=0,
@@ -69,6 +75,15 @@ class InboundOptions:
     max_attempts: int = 5
     concurrency: int = 8  # chats processed at once by one worker
     max_pause: float = 60.0  # longest wait before retrying a failed update
+
+
+def chat_key_of(channel: Channel | None, payload: Mapping[str, Any]) -> str:
+    """The chat id of a raw update, or "" when it cannot be parsed (it is then unordered)."""
+    try:
+        incoming = channel.parse(payload) if channel is not None else None
+    except Exception:
+        return ""
+    return incoming.chat_id if incoming is not None else ""
 
 
 def _chat_of(channel: Channel | None, row: InboundUpdate) -> tuple[Incoming | None, str]:

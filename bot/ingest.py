@@ -17,7 +17,7 @@ from sqlmodel import Session
 
 from bot.inbound import store_update
 
-Item = tuple[str, str, Mapping[str, Any], "asyncio.Future[bool]"]
+Item = tuple[str, str, Mapping[str, Any], str, "asyncio.Future[bool]"]
 
 
 class UpdateWriter:
@@ -27,10 +27,10 @@ class UpdateWriter:
         self._pending: list[Item] = []
         self._drainer: asyncio.Task[None] | None = None
 
-    async def store(self, *, channel: str, key: str, payload: Mapping[str, Any]) -> bool:
+    async def store(self, *, channel: str, key: str, payload: Mapping[str, Any], chat_key: str = "") -> bool:
         """Store one update; True when new, False for a duplicate; raises when not committed."""
         future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
-        self._pending.append((channel, key, payload, future))
+        self._pending.append((channel, key, payload, chat_key, future))
         if self._drainer is None or self._drainer.done():
             # A task of its own: a request that goes away must not stop the others' commit.
             self._drainer = asyncio.create_task(self._drain())
@@ -52,6 +52,9 @@ class UpdateWriter:
 
     def _write(self, batch: list[Item]) -> list[bool]:
         with Session(self.engine) as session:
-            results = [store_update(session, channel=c, key=k, payload=p) for c, k, p, _ in batch]
+            results = [
+                store_update(session, channel=c, key=k, payload=p, chat_key=chat)
+                for c, k, p, chat, _ in batch
+            ]
             session.commit()
             return results

@@ -20,7 +20,7 @@ from sqlmodel import Session, col
 from bot.channel import Channel, ChannelName
 from bot.claims import worker_name
 from bot.errors import safe_error
-from bot.inbound import store_update
+from bot.inbound import chat_key_of, store_update
 from bot.webchat import WebChannel
 from core.clock import utcnow
 from core.db import is_postgres
@@ -134,10 +134,15 @@ def _load_offset(engine: Engine, name: str) -> int:
         return int(row.value) if row is not None else 0
 
 
-def _store_polled(engine: Engine, name: str, items: list[tuple[str, dict[str, Any]]], offset: int) -> None:
+def _store_polled(
+    engine: Engine, channel: Channel, items: list[tuple[str, dict[str, Any]]], offset: int
+) -> None:
+    name = str(channel.name)
     with Session(engine) as session:
         for key, payload in items:
-            store_update(session, channel=name, key=key, payload=payload)
+            store_update(
+                session, channel=name, key=key, payload=payload, chat_key=chat_key_of(channel, payload)
+            )
         row = session.get(KeyValue, f"{name}.offset") or KeyValue(key=f"{name}.offset", value="0")
         row.value, row.updated_at = str(offset), utcnow()
         session.add(row)
@@ -157,7 +162,7 @@ async def run_poller(engine: Engine, channel: Channel, *, error_pause: float = 5
             offset = await asyncio.to_thread(_load_offset, engine, name)
             items, next_offset = await fetch(offset)
             if items or next_offset != offset:
-                await asyncio.to_thread(_store_polled, engine, name, items, next_offset)
+                await asyncio.to_thread(_store_polled, engine, channel, items, next_offset)
         except asyncio.CancelledError:
             raise
         except Exception as exc:

@@ -60,7 +60,8 @@ def store_web_message(
 ) -> bool:
     """Store what the page posted; False for a repeated client id (double click, retry)."""
     body = {"chat_id": chat_id, "client_id": client_id, "text": text, "payload": payload}
-    return store_update(session, channel=ChannelName.web, key=f"{chat_id}:{client_id}", payload=body)
+    key = f"{chat_id}:{client_id}"
+    return store_update(session, channel=ChannelName.web, key=key, payload=body, chat_key=chat_id)
 
 
 def web_messages(session: Session, *, chat_id: str, after: int = 0, limit: int = 50) -> list[dict[str, Any]]:

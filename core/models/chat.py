@@ -60,6 +60,7 @@ class InboundUpdate(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     channel: str = Field(max_length=20)
     key: str = Field(max_length=200)  # update id, or message id where the platform has none
+    chat_key: str = Field(default="", max_length=150, index=True)  # chat id: keeps per-chat order
     payload: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     status: InboundStatus = Field(default=InboundStatus.pending, max_length=20, index=True)
     attempts: int = 0

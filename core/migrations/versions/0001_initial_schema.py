@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-28 12:37:27.428834
+Create Date: 2026-11-28 12:58:19.702307
 """
 from alembic import op
 import sqlalchemy as sa
@@ -72,6 +72,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('channel', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False),
     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=False),
+    sa.Column('chat_key', sqlmodel.sql.sqltypes.AutoString(length=150), nullable=False),
     sa.Column('payload', sa.JSON(), nullable=False),
     sa.Column('status', sa.Enum('pending', 'done', 'ignored', 'failed', name='inboundstatus'), nullable=False),
     sa.Column('attempts', sa.Integer(), nullable=False),
@@ -84,6 +85,7 @@ def upgrade() -> None:
     sa.UniqueConstraint('channel', 'key')
     )
     with op.batch_alter_table('inboundupdate', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_inboundupdate_chat_key'), ['chat_key'], unique=False)
         batch_op.create_index(batch_op.f('ix_inboundupdate_status'), ['status'], unique=False)
 
     op.create_table('keyvalue',
@@ -443,6 +445,7 @@ def downgrade() -> None:
     op.drop_table('keyvalue')
     with op.batch_alter_table('inboundupdate', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_inboundupdate_status'))
+        batch_op.drop_index(batch_op.f('ix_inboundupdate_chat_key'))
 
     op.drop_table('inboundupdate')
     with op.batch_alter_table('document', schema=None) as batch_op:
