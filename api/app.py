@@ -8,6 +8,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 
 from api import health, metrics
 from api.context import AppContext
@@ -15,6 +17,18 @@ from core.db import get_engine, migrate
 from core.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
+
+
+def load_departments_once(engine: Engine, settings: Settings) -> None:
+    """The shipped (or configured) department catalogue, so the inbox has it from the start."""
+    from blockers.catalogue import ensure_departments
+    from core.db import session_scope
+
+    try:
+        with session_scope(engine) as session:
+            ensure_departments(session, settings=settings)
+    except IntegrityError:
+        log.info("another process loaded the department catalogue first")
 
 
 def create_app(settings: Settings | None = None, *, start_workers: bool | None = None) -> FastAPI:
@@ -28,6 +42,7 @@ def create_app(settings: Settings | None = None, *, start_workers: bool | None =
         await asyncio.to_thread(migrate, engine)
         ctx = AppContext(settings=settings, engine=engine, dispatch=getattr(app.state, "dispatch", None))
         app.state.ctx = ctx
+        await asyncio.to_thread(load_departments_once, engine, settings)
         from knowledge.service import KnowledgeBase
 
         ctx.knowledge = await asyncio.to_thread(KnowledgeBase.open, settings, engine)
@@ -56,7 +71,7 @@ def create_app(settings: Settings | None = None, *, start_workers: bool | None =
     app = FastAPI(
         title="Trợ lý thủ tục và vướng mắc",
         lifespan=lifespan,
-        docs_url="/api/docs",
+        docs_url=None,  # Swagger UI loads assets from a CDN; closed networks have none
         redoc_url=None,
         openapi_url="/api/openapi.json",
     )

@@ -99,8 +99,10 @@ class Retriever:
             result.ms = (time.perf_counter() - started) * 1000
             return result
         bm25 = lexical.scores(terms)
-        vector = self._query_vector(expand_abbreviations(searched, keep=False))
-        dense = dict(self.index.dense(vector, self.params.depth))
+        dense: dict[str, float] = {}
+        if self.params.lexical_weight < 1.0:
+            vector = self._query_vector(expand_abbreviations(searched, keep=False))
+            dense = dict(self.index.dense(vector, self.params.depth))
         top_lex = np.argsort(-bm25)[: self.params.depth]
         lex_scores = {lexical.chunk_ids[i]: float(bm25[i]) for i in top_lex if bm25[i] > 0}
         hits = self._fuse(lex_scores, dense, catalogue)

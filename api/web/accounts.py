@@ -8,6 +8,7 @@ import secrets
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from core.clock import utcnow
@@ -92,9 +93,16 @@ def ensure_first_admin(engine: Engine) -> str | None:
         if session.exec(select(User.id).where(User.username == username)).first() is not None:
             username = f"admin-{secrets.token_hex(3)}"
         password = generate_password()
-        create_user(session, username=username, password=password, role=Role.admin, must_change_password=True)
-        audit(session, actor="system", action="user.first_admin", target=username)
-        session.commit()
+        try:
+            create_user(
+                session, username=username, password=password, role=Role.admin, must_change_password=True
+            )
+            audit(session, actor="system", action="user.first_admin", target=username)
+            session.commit()
+        except IntegrityError:
+            # Several processes start together on a fresh database: one creates the admin.
+            session.rollback()
+            return None
     print(f"Tài khoản quản trị đầu tiên: {username} / {password}", flush=True)
     return password
 

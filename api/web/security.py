@@ -33,8 +33,6 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "same-origin",
     "Permissions-Policy": "camera=(), microphone=(), geolocation=()",
 }
-# Swagger UI loads its own assets; it is an operator tool, so it keeps its defaults.
-_NO_CSP_PREFIXES = ("/api/docs",)
 # The web chat page still carries its script and style inline (api/templates/webchat.html);
 # until they move to /static it gets the same policy with inline code allowed.
 _INLINE_PREFIXES = ("/chat",)
@@ -54,8 +52,7 @@ class SecurityHeadersMiddleware:
             await self.app(scope, receive, send)
             return
         path = str(scope.get("path", ""))
-        policy = "" if path.startswith(_NO_CSP_PREFIXES) else CONTENT_SECURITY_POLICY
-        policy = INLINE_POLICY if path.startswith(_INLINE_PREFIXES) else policy
+        policy = INLINE_POLICY if path.startswith(_INLINE_PREFIXES) else CONTENT_SECURITY_POLICY
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":

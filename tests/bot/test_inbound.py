@@ -111,19 +111,23 @@ async def test_attachments_downloaded_or_rejected_when_too_large(engine, setting
     assert missing.kind == "rejected"
 
 
+def long_ago():
+    return utcnow() - timedelta(minutes=5)
+
+
 def test_only_the_oldest_pending_update_of_a_chat_is_claimed(engine):
     with Session(engine) as session:
         for key, chat in (("1", "5"), ("2", "5"), ("3", "6"), ("4", "")):
             store_update(session, channel="telegram", key=key, payload={"id": key}, chat_key=chat)
         session.commit()
     with Session(engine) as session:
-        first = claim_inbound(session, worker="w1", now=utcnow(), stale_before=utcnow(), limit=10)
+        first = claim_inbound(session, worker="w1", now=utcnow(), stale_before=long_ago(), limit=10)
     assert [r.key for r in first] == ["1", "3", "4"]  # "2" waits behind "1" of the same chat
     with Session(engine) as session:
-        second = claim_inbound(session, worker="w2", now=utcnow(), stale_before=utcnow(), limit=10)
+        second = claim_inbound(session, worker="w2", now=utcnow(), stale_before=long_ago(), limit=10)
     assert second == []  # another worker cannot overtake chat 5 either
     with Session(engine) as session:
         session.get(InboundUpdate, first[0].id).status = InboundStatus.done
         session.commit()
-        third = claim_inbound(session, worker="w2", now=utcnow(), stale_before=utcnow(), limit=10)
+        third = claim_inbound(session, worker="w2", now=utcnow(), stale_before=long_ago(), limit=10)
     assert [r.key for r in third] == ["2"]

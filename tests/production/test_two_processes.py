@@ -105,3 +105,31 @@ def test_two_processes_answer_each_update_once(tmp_path: Path, postgres_url: str
         a.stop()
         b.stop()
         fake.stop()
+
+
+def test_two_processes_starting_together_on_an_empty_database(tmp_path: Path, postgres_url: str) -> None:
+    """systemd starts troly@8001 and troly@8002 at the same moment on a fresh database: both
+    migrate (advisory lock), both come up, one first administrator exists."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from core.models import Role, User
+
+    fake = FakePlatforms().start()
+    servers = [
+        ServeProcess(data_dir=tmp_path / name, fake=fake, database_url=postgres_url) for name in ("a", "b")
+    ]
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            errors = [f.exception() for f in [pool.submit(s.start, wait=180) for s in servers]]
+        assert errors == [None, None], [s.tail() for s in servers]
+        for server in servers:
+            assert server.process is not None and server.process.poll() is None
+        engine = make_engine(postgres_url)
+        with Session(engine) as session:
+            admins = session.exec(select(User).where(User.role == Role.admin)).all()
+        engine.dispose()
+        assert len(admins) == 1
+    finally:
+        for server in servers:
+            server.stop()
+        fake.stop()
