@@ -17,7 +17,7 @@ from knowledge.retrieve import Hit
 from knowledge.types import Answer, Source
 
 # Calibrated threshold on `confidence()` (bench/retrieval.py --calibrate); see module doc.
-MIN_CONFIDENCE = 0.62
+MIN_CONFIDENCE = 0.66
 MAX_SOURCES = 3
 NOT_FOUND = (
     "Chưa tìm thấy hướng dẫn phù hợp với câu hỏi này trong các văn bản đã được nạp. "

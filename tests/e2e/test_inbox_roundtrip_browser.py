@@ -1,0 +1,115 @@
+"""Round trip across the whole product in one process: an official reports a blocker on the
+fake Telegram server, a department staff member answers it in the real inbox in headless
+Chromium, and the answer arrives in the official's Telegram chat.
+
+Screenshots go to test-artifacts/e2e/ (gitignored).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlmodel import Session, select
+
+from api.web.accounts import create_user
+from core.models import Blocker, BlockerMessage, BlockerStatus, MessageKind, Role
+from tests.e2e.chat_support import PART_ONE, Chat, add_official, register, report
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "matkhau-dung-1"
+REPLY = "Đề nghị xã lập biên bản xác minh nguồn gốc đất theo Điều 138 Luật Đất đai 2024."
+CODE = re.compile(r"\bVM-\d{4}-\d{6}\b")
+
+
+@pytest.fixture
+def chromium() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium")
+    assert executable, "Debian's chromium is needed: apt-get install -y chromium"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def test_reported_on_telegram_answered_in_the_inbox_reaches_the_chat(make_harness, chromium):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    h = make_harness("polling", real=True)
+    official = Chat(h, "telegram", 7301)
+    register(official, add_official(h, name="Hoàng Thị Mai", commune="Xã Võ Nhai"))
+    receipt, department = report(official, start="/baocao")
+    match = CODE.search(receipt.text)
+    assert match, f"no blocker code in the receipt:\n{receipt.text}"
+    code = match.group(0)
+    with Session(h.engine) as session:
+        blocker = session.exec(select(Blocker).where(Blocker.code == code)).one()
+        blocker_id = blocker.id
+        create_user(
+            session,
+            username="cv_e2e",
+            password=PASSWORD,
+            role=Role.staff,
+            department_code=blocker.department_code,
+            full_name="Chuyên viên tiếp nhận",
+        )
+        session.commit()
+
+    errors: list[str] = []
+    context = chromium.new_context(viewport={"width": 1280, "height": 900}, locale="vi-VN")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.on("dialog", lambda dialog: dialog.accept())
+    try:
+        page.goto(f"{h.url}/login")
+        page.fill("input[name=username]", "cv_e2e")
+        page.fill("input[name=password]", PASSWORD)
+        page.click("button[type=submit]")
+        page.wait_for_url(f"{h.url}/inbox")
+        assert code in page.inner_text("ul.blockers"), f"{code} not in {department}'s inbox"
+        page.screenshot(path=str(ARTIFACTS / "inbox.png"), full_page=True)
+
+        page.click(f"text={code}")
+        page.wait_for_url(f"{h.url}/inbox/blockers/{blocker_id}")
+        assert PART_ONE in page.inner_text(".msg.official .text")
+        page.fill("#reply-text", REPLY)
+        page.click("form[action$='/reply'] button[type=submit]")
+        page.wait_for_selector(".flash.ok")
+        page.screenshot(path=str(ARTIFACTS / "blocker-after-reply.png"), full_page=True)
+    finally:
+        context.close()
+
+    # The outbox worker of the same process delivers it to the official's Telegram chat.
+    delivered = h.wait_for_text("telegram", "7301", REPLY, timeout=20)
+    assert code in delivered
+    call = [c for c in h.fake.calls_to("telegram", "sendMessage") if REPLY in c.params.get("text", "")][-1]
+    buttons = [b["callback_data"] for row in call.params["reply_markup"]["inline_keyboard"] for b in row]
+    assert f"rp:rate:{blocker_id}:y" in buttons
+    with Session(h.engine) as session:
+        stored = session.get(Blocker, blocker_id)
+        assert stored is not None and stored.status == BlockerStatus.answered
+        replies = session.exec(
+            select(BlockerMessage).where(
+                BlockerMessage.blocker_id == blocker_id, BlockerMessage.kind == MessageKind.reply
+            )
+        ).all()
+        assert [m.text for m in replies] == [REPLY]
+    assert errors == []
