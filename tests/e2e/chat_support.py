@@ -8,7 +8,6 @@ buttons (label → callback_data) or the numbered list Zalo gets instead (label 
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +15,7 @@ from sqlmodel import Session
 
 from core.models import Person
 from handlers.registration import issue_invite
-from tests.fakes.harness import Harness
+from tests.fakes.harness import ZALO_SECRET, Harness
 
 PART_ONE = "Hộ gia đình ông Nguyễn Văn Bình xin cấp giấy chứng nhận quyền sử dụng đất lần đầu."
 PART_TWO = "Thửa đất không có giấy tờ về quyền sử dụng đất, xã chưa rõ cần xác nhận nguồn gốc đất thế nào."
@@ -69,8 +68,8 @@ class Chat:
                 return False
             return all(r.status != "pending" for r in self.h.outbox())
 
+        # All replies of one turn are written in one transaction: none pending means all sent.
         self.h.wait_for(arrived, timeout=timeout, what=f"{self.platform} answer to {what!r}")
-        time.sleep(0.1)  # a second reply of the same turn is written in the same transaction
         calls = self._send_calls()[before:]
         return Answer([c.params.get("text", "") for c in calls], self._choices(calls))
 
@@ -93,11 +92,11 @@ class Chat:
             event = "message.image.received" if message else "message.text.received"
             zalo = self.h.fake.zalo_event(str(self.user), text, event=event)
             zalo["message"].update(message)
-            self.h.fake.push_zalo(zalo) if not self.h.webhook_mode else self.h.http.post(
-                "/webhooks/zalo",
-                json={"ok": True, "result": zalo},
-                headers={"X-Bot-Api-Secret-Token": "zalo-secret-123"},
-            )
+            if self.h.webhook_mode:
+                body = {"ok": True, "result": zalo}
+                self.h.http.post("/webhooks/zalo", json=body, headers={"X-Bot-Api-Secret-Token": ZALO_SECRET})
+            else:
+                self.h.fake.push_zalo(zalo)
         return self.wait_new(before, what=text or str(message))
 
     def choose(self, answer: Answer, label: str) -> Answer:

@@ -34,6 +34,7 @@ CHROMIUM_ARGS = [
 PASSWORD = "matkhau-dung-1"
 REPLY = "Đề nghị xã lập biên bản xác minh nguồn gốc đất theo Điều 138 Luật Đất đai 2024."
 CODE = re.compile(r"\bVM-\d{4}-\d{6}\b")
+PHOTO = b"\xff\xd8\xff\xe0scan-of-the-land-record"
 
 
 @pytest.fixture
@@ -53,9 +54,11 @@ def chromium() -> Iterator[Any]:
 def test_reported_on_telegram_answered_in_the_inbox_reaches_the_chat(make_harness, chromium):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     h = make_harness("polling", real=True)
+    h.fake.files["SCAN1"] = PHOTO
+    photo = [{"file_id": "SCAN1", "file_unique_id": "s1", "file_size": len(PHOTO), "width": 8, "height": 8}]
     official = Chat(h, "telegram", 7301)
     register(official, add_official(h, name="Hoàng Thị Mai", commune="Xã Võ Nhai"))
-    receipt, department = report(official, start="/baocao")
+    receipt, department = report(official, start="/baocao", photo={"photo": photo})
     match = CODE.search(receipt.text)
     assert match, f"no blocker code in the receipt:\n{receipt.text}"
     code = match.group(0)
@@ -90,6 +93,10 @@ def test_reported_on_telegram_answered_in_the_inbox_reaches_the_chat(make_harnes
         page.click(f"text={code}")
         page.wait_for_url(f"{h.url}/inbox/blockers/{blocker_id}")
         assert PART_ONE in page.inner_text(".msg.official .text")
+        # The photo sent in the chat is served to the staff member, byte for byte.
+        link = page.locator("figure.file a").first.get_attribute("href")
+        assert link, "the attachment is not shown on the blocker page"
+        assert page.request.get(f"{h.url}{link}").body() == PHOTO
         page.fill("#reply-text", REPLY)
         page.click("form[action$='/reply'] button[type=submit]")
         page.wait_for_selector(".flash.ok")

@@ -85,12 +85,12 @@ def _answer_and_rate(h: Harness, chat: Chat, blocker: Blocker) -> None:
 def test_telegram_report_answer_rate_and_follow(make_harness):
     h = make_harness("polling", real=True)
     h.fake.files["LANDPHOTO"] = PHOTO
-    photo = [{"file_id": "LANDPHOTO", "file_unique_id": "lp", "file_size": len(PHOTO), "width": 8, "height": 8}]
+    size = len(PHOTO)
+    photo = [{"file_id": "LANDPHOTO", "file_unique_id": "lp", "file_size": size, "width": 8, "height": 8}]
     official = Chat(h, "telegram", 6101)
     register(official, add_official(h, name="Trần Thị Hoa", commune="Xã Phú Lương"))
     receipt, department = report(official, start="/baocao", photo={"photo": photo})
     blocker = _check_receipt(h, receipt, department)
-    assert receipt.choices == {} or "rp:" not in "".join(receipt.choices.values())
 
     # A second official elsewhere describes the same problem: offered to follow, and follows.
     other = Chat(h, "telegram", 6102)

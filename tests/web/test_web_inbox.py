@@ -15,10 +15,12 @@ from core.models import (
     BlockerEvent,
     BlockerMessage,
     BlockerStatus,
+    ChatAccount,
     DeliveryStatus,
     EventKind,
     MessageKind,
     OutboxMessage,
+    Person,
 )
 
 
@@ -182,3 +184,24 @@ def test_exports_follow_filters_and_visibility(login, world: World) -> None:  # 
     assert "VM-X1" in only_a and "VM-X2" not in only_a
     xlsx = browser.get("/export/blockers.xlsx")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+def test_a_chat_report_shows_its_description_once(login, world: World) -> None:  # type: ignore[no-untyped-def]
+    """file_blocker stores the description on the blocker and as the first official message."""
+    from blockers.lifecycle import file_blocker
+
+    with Session(world.engine, expire_on_commit=False) as session:
+        account = session.get(ChatAccount, world.accounts["an"].id)
+        person = session.get(Person, account.person_id)
+        blocker = file_blocker(
+            session,
+            account=account,
+            person=person,
+            department_code="TC",
+            description="Trụ sở xã sau sáp nhập chưa có phương án bố trí xe công tác. " * 3
+            + "Đề nghị Sở hướng dẫn thủ tục điều chuyển tài sản công giữa các xã cũ.",
+        )
+        session.commit()
+    page = login("cv_tc").get(f"/inbox/blockers/{blocker.id}").text
+    assert page.count("điều chuyển tài sản công giữa các xã cũ") == 1  # past the title
+    assert "Nội dung vướng mắc" in page
