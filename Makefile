@@ -40,6 +40,7 @@ pytest: setup
 	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
 	  echo "== the same suite on PostgreSQL =="; \
 	  TEST_DATABASE_URL=$(TEST_POSTGRES_URL) $(BIN)/python -m pytest -q -m "not browser and not slow"; \
+	elif [ -n "$$REQUIRE_POSTGRES" ]; then echo "PostgreSQL not reachable at 127.0.0.1:5432 (REQUIRE_POSTGRES is set)"; exit 1; \
 	else echo "PostgreSQL not reachable at 127.0.0.1:5432: PostgreSQL pass skipped"; fi
 
 test: lint typecheck pytest

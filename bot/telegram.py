@@ -87,10 +87,17 @@ def _attachments(message: Mapping[str, Any]) -> tuple[Attachment, ...]:
     return tuple(found)
 
 
+def _private(chat: Any) -> bool:
+    """Department groups only receive notifications: the bot talks to officials one to one."""
+    return not isinstance(chat, Mapping) or chat.get("type", "private") == "private"
+
+
 def parse_update(payload: Mapping[str, Any]) -> Incoming | None:
     query = payload.get("callback_query")
     if isinstance(query, Mapping):
         user = query.get("from") or {}
+        if not _private((query.get("message") or {}).get("chat")):
+            return None
         chat = ((query.get("message") or {}).get("chat") or {}).get("id", user.get("id"))
         if chat is None or not query.get("data"):
             return None
@@ -106,6 +113,8 @@ def parse_update(payload: Mapping[str, Any]) -> Incoming | None:
     chat_id = (message.get("chat") or {}).get("id") if isinstance(message, Mapping) else None
     if not isinstance(message, Mapping) or chat_id is None:
         return None  # edited messages, channel posts, member updates…: not ours
+    if not _private(message.get("chat")):
+        return None
     user = message.get("from") or {}
     contact = message.get("contact") or {}
     phone = ""

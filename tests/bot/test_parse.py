@@ -30,10 +30,19 @@ def test_telegram_text_and_display_name():
     assert incoming.display_name == "Nguyễn Văn An"
 
 
-def test_telegram_group_command_loses_bot_mention():
-    incoming = telegram.parse_update(load("telegram/command_group.json"))
-    assert incoming is not None and incoming.chat_id == "-1001234567890"
-    assert incoming.text == "/hoi thủ tục khai sinh"
+def test_telegram_command_loses_bot_mention():
+    payload = load("telegram/command_group.json")
+    payload["message"]["chat"] = {"id": 5551001, "type": "private"}
+    incoming = telegram.parse_update(payload)
+    assert incoming is not None and incoming.text == "/hoi thủ tục khai sinh"
+
+
+def test_telegram_group_messages_are_ignored():
+    """Department groups receive notifications; the bot talks to officials one to one."""
+    assert telegram.parse_update(load("telegram/command_group.json")) is None
+    callback = load("telegram/callback.json")
+    callback["callback_query"]["message"]["chat"] = {"id": -1001234567890, "type": "supergroup"}
+    assert telegram.parse_update(callback) is None
 
 
 def test_telegram_photo_takes_largest_size_and_caption():
