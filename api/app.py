@@ -31,6 +31,14 @@ def load_departments_once(engine: Engine, settings: Settings) -> None:
         log.info("another process loaded the department catalogue first")
 
 
+def index_demo_guidance(ctx: AppContext) -> None:
+    """One process at a time: several starting together would race on the same documents."""
+    from core.locks import exclusive
+
+    with exclusive(ctx.engine, name="demo-guidance", data_dir=ctx.settings.data_dir):
+        ctx.knowledge.ensure_demo_guidance()
+
+
 def create_app(settings: Settings | None = None, *, start_workers: bool | None = None) -> FastAPI:
     settings = settings or get_settings()
     run_workers = settings.run_workers if start_workers is None else start_workers
@@ -47,7 +55,7 @@ def create_app(settings: Settings | None = None, *, start_workers: bool | None =
 
         ctx.knowledge = await asyncio.to_thread(KnowledgeBase.open, settings, engine)
         if settings.demo_guidance:
-            await asyncio.to_thread(ctx.knowledge.ensure_demo_guidance)
+            await asyncio.to_thread(index_demo_guidance, ctx)
         from api.web.accounts import ensure_first_admin
 
         ensure_first_admin(engine)

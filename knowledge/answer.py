@@ -107,7 +107,8 @@ def confidence(question: str, passage: Passage) -> float:
 def citation(chunk: Chunk, document: Document, clause: str = "") -> str:
     if chunk.part:
         code = f" (mã {document.number})" if document.number else ""
-        return f"Thủ tục {document.title}{code} — {chunk.part}"
+        name = document.title if document.title.lower().startswith("thủ tục") else f"Thủ tục {document.title}"
+        return f"{name}{code} — {chunk.part}"
     parts = []
     if chunk.article:
         parts.append(f"Điều {chunk.article}")
