@@ -127,7 +127,8 @@ class KnowledgeBase:
                 .where(col(Chunk.id).in_([h.chunk_id for h in hits]))
             ).all()
         by_id = {c.id: (c, d) for c, d in rows}
-        return [Passage(h, *by_id[h.chunk_id]) for h in hits if h.chunk_id in by_id]
+        idf = self.index.snapshot()[0].idf
+        return [Passage(h, *by_id[h.chunk_id], idf=idf) for h in hits if h.chunk_id in by_id]
 
     def ask(self, question: str) -> Answer:
         retrieval = self.search(question, k=PASSAGES)

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from support_kb import build_kb, chat_completion, fake_openai
 
 from core.models import Document, DocumentStatus
-from knowledge.answer import NOT_FOUND
+from knowledge.answer import NOT_FOUND, topic_coverage
 from knowledge.embeddings import OpenAICompatibleEmbeddings
 from knowledge.ingest import set_document_status
 from knowledge.retrieve import strip_diacritics
@@ -64,6 +64,36 @@ def test_out_of_scope_questions_are_refused(kb: KnowledgeBase, question: str) ->
     assert not answer.grounded
     assert answer.text == NOT_FOUND and answer.text.startswith("Chưa tìm thấy hướng dẫn")
     assert answer.sources == []
+
+
+# Real administrative topics the fixture guidance (residence, marriage, military service
+# registration) does not cover, although their words ("đăng ký", "giấy tờ", "hồ sơ") are there.
+ABSENT_TOPICS = [
+    "Cấp hộ chiếu phổ thông lần đầu cần hồ sơ gì?",
+    "Đăng ký xe máy mới mua cần những giấy tờ gì?",
+    "Hưởng trợ cấp thất nghiệp cần điều kiện gì?",
+]
+
+
+@pytest.mark.parametrize("question", ABSENT_TOPICS + [strip_diacritics(q) for q in ABSENT_TOPICS])
+def test_administrative_topics_absent_from_the_guidance_are_refused(kb: KnowledgeBase, question: str) -> None:
+    answer = kb.ask(question)
+    assert not answer.grounded, (answer.confidence, answer.text[:120])
+    assert answer.text == NOT_FOUND and answer.sources == []
+
+
+def test_topic_coverage_weights_rare_word_pairs() -> None:
+    """Common pairs ("đăng ký", "giấy tờ") must not vouch for a topic the text lacks."""
+    text = "Hồ sơ đăng ký tạm trú gồm tờ khai và giấy tờ, tài liệu chứng minh chỗ ở hợp pháp."
+    common = {"~dang_ky": 0.1, "~giay_to": 0.5}
+
+    def idf(term: str) -> float:
+        return common.get(term, 4.0)
+
+    absent = "Đăng ký khai sinh cần giấy tờ gì?"
+    present = "Đăng ký tạm trú cần giấy tờ gì?"
+    assert topic_coverage(absent, text, idf) < 0.2 < topic_coverage(absent, text)
+    assert topic_coverage(present, text, idf) > 0.7
 
 
 def test_in_scope_questions_without_marks_are_answered(kb: KnowledgeBase) -> None:
