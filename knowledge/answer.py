@@ -12,6 +12,7 @@ without diacritics (see bench/retrieval.py).
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -109,7 +110,7 @@ def content_bigrams(text: str) -> set[str]:
     """Folded syllable pairs without question/function words or numbers: the topic words."""
     syl = [fold(s) for s in syllables(expand_abbreviations(text, keep=False))]
     content = [s if s not in _STOP and not s.isdigit() else "" for s in syl]
-    return {f"{a} {b}" for a, b in zip(content, content[1:], strict=False) if a and b}
+    return {f"{a} {b}" for a, b in itertools.pairwise(content) if a and b}
 
 
 def topic_coverage(question: str, text: str, idf: Callable[[str], float] | None = None) -> float:

@@ -104,9 +104,10 @@ class LexicalIndex:
 
 def load_or_build(cache_dir: Path, chunk_ids: list[str], texts: list[str]) -> LexicalIndex:
     key = fingerprint(
-        [(f"bm25 k1={K1} b={B}", ""), *(
-            (cid, hashlib.sha256(t.encode()).hexdigest()) for cid, t in zip(chunk_ids, texts, strict=True)
-        )]
+        [
+            (f"bm25 k1={K1} b={B}", ""),
+            *((cid, hashlib.sha256(t.encode()).hexdigest()) for cid, t in zip(chunk_ids, texts, strict=True)),
+        ]
     )  # the parameters are part of the key: arrays scored with others must not be reused
     directory = cache_dir / "bm25" / key
     if directory.exists():

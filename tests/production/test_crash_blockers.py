@@ -45,8 +45,8 @@ LATE = 3  # officials whose "Gửi" arrives while the process is dead
 KILL_AFTER = 3  # receipts delivered when the process is killed
 STALE = "không còn hiệu lực"  # handlers.report_texts.STALE: the dialog was already closed
 # Work claimed by the killed process is taken over after the lease (90 s by default). Lexical
-# routing only: E5 routing costs ~1.7 s of CPU per "Xong" here, which 16 officials at once turn
-# into webhook answers slower than 10 s; routing is not what this test is about.
+# routing only: routing is not what this test is about, and E5 routing (model loaded at the first
+# "Xong", then up to ~1.8 s per "Xong" with 16 at once) adds ~7 s and webhook answers > 10 s.
 ENV = {"CLAIM_LEASE_SECONDS": "8", "ROUTING_EMBEDDINGS": "false"}
 
 
