@@ -7,6 +7,7 @@ database-backed tests against PostgreSQL instead of SQLite.
 from __future__ import annotations
 
 import os
+import sqlite3
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -154,6 +155,34 @@ def start_chroma_server() -> Any:
     return running_chroma_server
 
 
+# Debian's chromium driven by Playwright (its own browser download cannot work offline); the
+# flags keep it from reaching for the network, which this machine closes.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def chromium() -> Iterator[Any]:
+    import shutil
+
+    from playwright.sync_api import sync_playwright
+
+    executable = shutil.which("chromium")
+    assert executable, "Debian's chromium is needed: scripts/ensure-test-services installs it"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
 @pytest.fixture
 def data_dir(tmp_path: Path) -> Path:
     path = tmp_path / "data"
@@ -173,15 +202,34 @@ def settings(data_dir: Path, test_database_url: str) -> Settings:
     )
 
 
-@pytest.fixture
-def engine(settings: Settings) -> Iterator[Engine]:
-    engine = make_engine(settings.effective_database_url)
-    if engine.dialect.name != "sqlite":
-        drop_schema(engine)
+@pytest.fixture(scope="session")
+def sqlite_schema_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Migrated once per run; each SQLite test gets a copy (migrating per test would be most
+    of the suite's run time). The copy is still what the migrations build."""
+    path = tmp_path_factory.mktemp("schema") / "template.sqlite3"
+    engine = make_engine(f"sqlite:///{path}")
     create_schema(engine)
-    yield engine
-    if engine.dialect.name != "sqlite":
+    engine.dispose()
+    return path
+
+
+@pytest.fixture
+def engine(settings: Settings, sqlite_schema_template: Path) -> Iterator[Engine]:
+    if settings.database_url:  # PostgreSQL: a clean schema per test
+        engine = make_engine(settings.effective_database_url)
         drop_schema(engine)
+        create_schema(engine)
+        yield engine
+        drop_schema(engine)
+        engine.dispose()
+        return
+    source, target = sqlite3.connect(sqlite_schema_template), sqlite3.connect(settings.sqlite_path)
+    with target:
+        source.backup(target)
+    source.close()
+    target.close()
+    engine = make_engine(settings.effective_database_url)
+    yield engine
     engine.dispose()
 
 

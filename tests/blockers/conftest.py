@@ -2,48 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from blockers.catalogue import load_departments
-from core.db import create_schema, drop_schema, make_engine
 from core.models import ChatAccount, Department, Person, Role, User
-from core.settings import Settings
-
-
-@pytest.fixture(scope="session")
-def blocker_schema(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """Migrate once per run; each test gets a copy (migrating per test dominates run time)."""
-    path = tmp_path_factory.mktemp("blocker-schema") / "template.sqlite3"
-    engine = make_engine(f"sqlite:///{path}")
-    create_schema(engine)
-    engine.dispose()
-    return path
-
-
-@pytest.fixture
-def engine(settings: Settings, blocker_schema: Path) -> Iterator[Engine]:
-    if settings.database_url:
-        engine = make_engine(settings.effective_database_url)
-        drop_schema(engine)
-        create_schema(engine)
-        yield engine
-        drop_schema(engine)
-        engine.dispose()
-        return
-    source, target = sqlite3.connect(blocker_schema), sqlite3.connect(settings.sqlite_path)
-    with target:
-        source.backup(target)
-    source.close()
-    target.close()
-    engine = make_engine(settings.effective_database_url)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture

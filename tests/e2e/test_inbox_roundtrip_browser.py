@@ -8,10 +8,7 @@ Screenshots go to test-artifacts/e2e/ (gitignored).
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 from sqlmodel import Session, select
@@ -23,32 +20,10 @@ from tests.e2e.chat_support import PART_ONE, Chat, add_official, register, repor
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "e2e"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "matkhau-dung-1"
 REPLY = "Đề nghị xã lập biên bản xác minh nguồn gốc đất theo Điều 138 Luật Đất đai 2024."
 CODE = re.compile(r"\bVM-\d{4}-\d{6}\b")
 PHOTO = b"\xff\xd8\xff\xe0scan-of-the-land-record"
-
-
-@pytest.fixture
-def chromium() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    executable = shutil.which("chromium")
-    assert executable, "Debian's chromium is needed: apt-get install -y chromium"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
 
 
 def test_reported_on_telegram_answered_in_the_inbox_reaches_the_chat(make_harness, chromium):

@@ -4,18 +4,14 @@ Dispatcher the way the inbound worker does (one transaction per message)."""
 from __future__ import annotations
 
 import itertools
-import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.channel import Attachment, Button, ChannelName, Incoming, Reply
-from core.db import create_schema, drop_schema, make_engine
 from core.models import Person
 from core.settings import Settings
 from handlers.commands import fold
@@ -149,38 +145,6 @@ class Chat:
     @property
     def payloads(self) -> list[str]:
         return [b.payload for r in self.replies for b in r.buttons]
-
-
-@pytest.fixture(scope="session")
-def schema_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One migrated SQLite file per test run; each test gets a copy (migrating per test
-    would be most of this area's run time)."""
-    path = tmp_path_factory.mktemp("schema") / "template.sqlite3"
-    engine = make_engine(f"sqlite:///{path}")
-    create_schema(engine)
-    engine.dispose()
-    return path
-
-
-@pytest.fixture
-def engine(settings: Settings, schema_template: Path) -> Iterator[Engine]:
-    """Overrides the shared fixture: same isolated, migrated database, made faster."""
-    if settings.database_url:  # PostgreSQL: the shared way
-        engine = make_engine(settings.effective_database_url)
-        drop_schema(engine)
-        create_schema(engine)
-        yield engine
-        drop_schema(engine)
-        engine.dispose()
-        return
-    source, target = sqlite3.connect(schema_template), sqlite3.connect(settings.sqlite_path)
-    with target:
-        source.backup(target)
-    source.close()
-    target.close()
-    engine = make_engine(settings.effective_database_url)
-    yield engine
-    engine.dispose()
 
 
 @pytest.fixture
