@@ -54,7 +54,7 @@ def reply_notice(blocker: Blocker, department_name: str, answer: str, legal_basi
 def info_request_notice(blocker: Blocker, department_name: str, question: str) -> str:
     return (
         f"{_head(blocker, department_name)}: cơ quan cần anh/chị bổ sung thông tin:\n\n{question.strip()}\n\n"
-        f"Bấm «{ADD_INFO}» rồi gửi nội dung (có thể kèm ảnh, tệp)."
+        f"Chọn «{ADD_INFO}» rồi gửi nội dung (có thể kèm ảnh, tệp)."
     )
 
 

@@ -20,14 +20,14 @@ RATE_NOT_SOLVED = "Chưa được"
 # --- describing --------------------------------------------------------------------------------
 DESCRIBE = (
     "Anh/chị mô tả vướng mắc: việc gì, ở đâu, đã làm gì, đang vướng ở khâu nào. Có thể gửi "
-    "nhiều tin nhắn, kèm ảnh hoặc tệp (PDF, Word, Excel). Gửi xong bấm «Xong»."
+    "nhiều tin nhắn, kèm ảnh hoặc tệp (PDF, Word, Excel). Gửi xong chọn «Xong»."
 )
 CARRIED = (
     "Trợ lý đã ghi câu hỏi của anh/chị làm mô tả:\n«{text}»\n"
-    "Anh/chị có thể gửi thêm chi tiết, ảnh hoặc tệp, rồi bấm «Xong»."
+    "Anh/chị có thể gửi thêm chi tiết, ảnh hoặc tệp, rồi chọn «Xong»."
 )
-NOTED = "Đã ghi nhận. Gửi thêm nếu cần, hoặc bấm «Xong»."
-NEED_DESCRIPTION = "Anh/chị chưa mô tả vướng mắc. Vui lòng gửi nội dung bằng chữ trước khi bấm «Xong»."
+NOTED = "Đã ghi nhận. Gửi thêm nếu cần, hoặc chọn «Xong»."
+NEED_DESCRIPTION = "Anh/chị chưa mô tả vướng mắc. Vui lòng gửi nội dung bằng chữ trước khi chọn «Xong»."
 TOO_SHORT = "Mô tả còn quá ngắn để cơ quan hiểu được vướng mắc. Anh/chị viết rõ hơn một chút."
 FILE_TAKEN = "Đã nhận tệp «{name}»."
 FILE_TOO_LARGE = "Không nhận được tệp «{name}»: tệp quá lớn hoặc tải về bị lỗi (tối đa {mb} MB)."
@@ -53,7 +53,7 @@ CHOOSE_DEPARTMENT = (
 )
 ASK_FIELD = (
     "Lĩnh vực của vướng mắc (không bắt buộc), ví dụ: đất đai, hộ tịch, tài chính. "
-    "Gõ ngắn gọn hoặc bấm «Bỏ qua»."
+    "Gõ ngắn gọn hoặc chọn «Bỏ qua»."
 )
 SUMMARY = (
     "Kiểm tra lại trước khi gửi:\n\n"
@@ -66,7 +66,7 @@ SUMMARY = (
 NO_FIELD = "(không ghi)"
 NO_FILES = "không có"
 WHAT_TO_EDIT = "Anh/chị muốn sửa phần nào?"
-REDESCRIBE = "Anh/chị gửi lại mô tả mới (mô tả cũ sẽ được thay thế), rồi bấm «Xong»."
+REDESCRIBE = "Anh/chị gửi lại mô tả mới (mô tả cũ sẽ được thay thế), rồi chọn «Xong»."
 RECEIPT = (
     "Đã gửi vướng mắc.\n"
     "Mã: {code}\n"
@@ -95,7 +95,7 @@ MY_HISTORY = "Diễn biến:"
 MY_NOT_YOURS = "Không tìm thấy vướng mắc này trong danh sách của anh/chị."
 ADD_PROMPT = (
     "Anh/chị gửi nội dung bổ sung cho {code} (chữ, ảnh hoặc tệp). Mỗi tin nhắn được chuyển ngay "
-    "tới cơ quan xử lý; bấm «Xong» khi đã đủ."
+    "tới cơ quan xử lý; chọn «Xong» khi đã đủ."
 )
 ADDED = "Đã chuyển nội dung bổ sung tới cơ quan xử lý vướng mắc {code}."
 ADD_DONE = "Đã xong phần bổ sung cho {code}."
