@@ -13,6 +13,7 @@ without diacritics (see bench/retrieval.py).
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -124,7 +125,11 @@ def topic_coverage(question: str, text: str, idf: Callable[[str], float] | None 
         return idf("~" + bigram.replace(" ", "_")) if idf is not None else 1.0
 
     found = wanted & content_bigrams(text)
-    return sum(weight(b) for b in found) / (sum(weight(b) for b in wanted) or 1.0)
+    if found == wanted:
+        return 1.0
+    # Sorted sums: set order follows the per-process hash seed, and float addition is not
+    # associative, so unsorted sums would rank the same passages differently across processes.
+    return math.fsum(weight(b) for b in sorted(found)) / (math.fsum(weight(b) for b in sorted(wanted)) or 1.0)
 
 
 def confidence(question: str, passage: Passage) -> float:
