@@ -6,8 +6,9 @@
 Runs the same pipeline as `troly eval` (index in DATA_DIR/eval/<fingerprint>, shared
 embedding cache), reports quality once (it is deterministic) and latency as the median over
 `--repeat` timing runs, per half of the data too (halves split by a hash of the query id:
-`--tune` picks the fusion weight on half A and reports it on half B). `--calibrate` prints the
-confidence of dev answers against out-of-scope questions. Results: bench/results/retrieval.json.
+`--tune` picks the fusion weight and the bonuses on half A and reports them on half B).
+`--calibrate` prints the confidence of dev answers against out-of-scope questions.
+Results: bench/results/retrieval.json.
 """
 
 from __future__ import annotations
@@ -22,13 +23,15 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from core.settings import get_settings  # noqa: E402
 from knowledge.answer import confidence  # noqa: E402
 from knowledge.eval import Query, evaluate, open_eval_base, read_qrels  # noqa: E402
-from knowledge.retrieve import DEFAULT_PARAMS, strip_diacritics  # noqa: E402
+from knowledge.retrieve import DEFAULT_PARAMS, FusionParams, strip_diacritics  # noqa: E402
 from knowledge.service import KnowledgeBase  # noqa: E402
 
 OUT_OF_SCOPE = [
@@ -82,22 +85,49 @@ def run(kb: KnowledgeBase, queries: list[Query], strip: bool, repeat: int) -> di
     return metrics
 
 
+def with_weights(lexical: float, heading: float, definition: float) -> FusionParams:
+    return replace(
+        DEFAULT_PARAMS, lexical_weight=lexical, heading_weight=heading, definition_weight=definition
+    )
+
+
 def tune(kb: KnowledgeBase, queries: list[Query]) -> dict[str, object]:
+    """Grid over the fusion weight and the heading bonus on half A; the best pair on half B."""
     train = [q for q in queries if half_of(q.qid) == "A"]
     test = [q for q in queries if half_of(q.qid) == "B"]
-    grid = {}
-    for weight in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0):
-        params = replace(DEFAULT_PARAMS, lexical_weight=weight)
-        a = evaluate(kb, train, params=params, reuse_vectors=True).metrics
-        a_strip = evaluate(kb, train, strip=True, params=params, reuse_vectors=True).metrics
-        grid[weight] = (a["mrr@10"], a_strip["mrr@10"])
-        logging.info("w=%.2f  A: mrr %.4f  A stripped: mrr %.4f", weight, a["mrr@10"], a_strip["mrr@10"])
-    best = max(grid, key=lambda w: grid[w][0] + grid[w][1])
-    params = replace(DEFAULT_PARAMS, lexical_weight=best)
+    index = kb.retriever.index
+    nearest = index.dense
+    memo: dict[tuple[bytes, int], list[tuple[str, float]]] = {}
+
+    def dense(vector: np.ndarray, n: int) -> list[tuple[str, float]]:  # same query, same neighbours
+        key = (vector.tobytes(), n)
+        if key not in memo:
+            memo[key] = nearest(vector, n)
+        return memo[key]
+
+    index.dense = dense  # type: ignore[method-assign]
+    grid: dict[tuple[float, float, float], tuple[float, float]] = {}
+    for weight in (0.7, 0.8, 0.9):
+        for heading in (0.0, 0.05, 0.1, 0.2):
+            for definition in (0.0, 0.2, 0.5, 1.0):
+                key = (weight, heading, definition)
+                params = with_weights(*key)
+                a = evaluate(kb, train, params=params, reuse_vectors=True).metrics
+                a_strip = evaluate(kb, train, strip=True, params=params, reuse_vectors=True).metrics
+                grid[key] = (a["mrr@10"], a_strip["mrr@10"])
+                logging.info("w=%.2f h=%.2f d=%.2f  A: %.4f  stripped: %.4f", *key, *grid[key])
+    best = max(grid, key=lambda key: grid[key][0] + grid[key][1])
+    params = with_weights(*best)
     b = evaluate(kb, test, params=params, reuse_vectors=True).metrics
     b_strip = evaluate(kb, test, strip=True, params=params, reuse_vectors=True).metrics
     kb.retriever.params = DEFAULT_PARAMS
-    return {"grid_on_A": {str(k): v for k, v in grid.items()}, "best": best, "B": b, "B_stripped": b_strip}
+    index.dense = nearest  # type: ignore[method-assign]
+    return {
+        "grid_on_A": {f"w={w} h={h} d={d}": v for (w, h, d), v in grid.items()},
+        "best": {"lexical_weight": best[0], "heading_weight": best[1], "definition_weight": best[2]},
+        "B": b,
+        "B_stripped": b_strip,
+    }
 
 
 def calibrate(kb: KnowledgeBase, queries: list[Query]) -> dict[str, object]:

@@ -12,19 +12,18 @@ without diacritics (see bench/retrieval.py).
 
 from __future__ import annotations
 
-import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.models import Chunk, Document, DocumentStatus
 from knowledge.chunking import split_clauses
-from knowledge.normalize import bigrams, expand_abbreviations, fold, syllables
 from knowledge.retrieve import Hit
+from knowledge.terms import content_bigrams, query_terms
 from knowledge.types import Answer, Source
 
 # Calibrated threshold on `confidence()` (bench/retrieval.py --calibrate); see module doc.
-MIN_CONFIDENCE = 0.67
+MIN_CONFIDENCE = 0.69
 MAX_SOURCES = 3
 NOT_FOUND = (
     "Chưa tìm thấy hướng dẫn phù hợp với câu hỏi này trong các văn bản đã được nạp. "
@@ -32,55 +31,6 @@ NOT_FOUND = (
     "câu hỏi tới Sở phụ trách."
 )
 AMENDED_NOTE = "Lưu ý: văn bản này đã được sửa đổi, bổ sung; cần đối chiếu văn bản sửa đổi."
-# Frequent question words that say nothing about the topic.
-_STOP = {
-    fold(w)
-    for w in [
-        "thì",
-        "là",
-        "mà",
-        "của",
-        "và",
-        "có",
-        "không",
-        "được",
-        "các",
-        "những",
-        "cho",
-        "với",
-        "theo",
-        "trong",
-        "khi",
-        "nào",
-        "gì",
-        "bao",
-        "nhiêu",
-        "như",
-        "thế",
-        "nào",
-        "ai",
-        "đâu",
-        "tôi",
-        "em",
-        "anh",
-        "chị",
-        "xã",
-        "phường",
-        "hỏi",
-        "hay",
-        "hoặc",
-        "này",
-        "đó",
-        "bị",
-        "về",
-        "để",
-        "người",
-        "một",
-        "do",
-        "từ",
-        "đến",
-    ]
-}
 
 
 @dataclass
@@ -91,12 +41,6 @@ class Passage:
     idf: Callable[[str], float] | None = None  # of an index term ("~khai_sinh"), for topic weights
 
 
-def query_terms(text: str) -> tuple[set[str], set[str]]:
-    """Folded content syllables and bigrams of a text (for coverage and clause choice)."""
-    syl = [fold(s) for s in syllables(expand_abbreviations(text, keep=False))]
-    return {s for s in syl if s not in _STOP and not s.isdigit()}, set(bigrams(syl))
-
-
 def coverage(question: str, text: str) -> float:
     q_uni, q_bi = query_terms(question)
     if not q_uni:
@@ -105,13 +49,6 @@ def coverage(question: str, text: str) -> float:
     uni = len(q_uni & t_uni) / len(q_uni)
     bi = len(q_bi & t_bi) / len(q_bi) if q_bi else uni
     return 0.5 * uni + 0.5 * bi
-
-
-def content_bigrams(text: str) -> set[str]:
-    """Folded syllable pairs without question/function words or numbers: the topic words."""
-    syl = [fold(s) for s in syllables(expand_abbreviations(text, keep=False))]
-    content = [s if s not in _STOP and not s.isdigit() else "" for s in syl]
-    return {f"{a} {b}" for a, b in itertools.pairwise(content) if a and b}
 
 
 def topic_coverage(question: str, text: str, idf: Callable[[str], float] | None = None) -> float:

@@ -21,6 +21,8 @@ PREAMBLE_CHARS = 300
 # e5 sees the heading and the first ~200 tokens of a chunk: on 2 CPU cores, embedding whole
 # 512-token windows costs ~3x the time for little gain once BM25 reads the full text.
 EMBED_MAX_CHARS = 800
+# Part of every ingested file's fingerprint: changing a size re-reads and re-chunks everything.
+CHUNKING_KEY = f"{MAX_CHARS}/{WINDOW_CHARS}/{PREAMBLE_CHARS}/{EMBED_MAX_CHARS}"
 
 _DIVISION = re.compile(r"^(phần|chương|mục)\s+([0-9]+|[ivxlcdm]+|thứ\s+\S+)\b[.:]?", re.IGNORECASE)
 _ARTICLE = re.compile(r"^điều\s+(\d+[a-zđ]?)\s*[.:]\s*(.*)$", re.IGNORECASE)
@@ -47,7 +49,7 @@ class Embeddable(Protocol):
     part: str
 
 
-def embedding_text(draft: Embeddable) -> str:
+def embedding_text(draft: Embeddable, max_chars: int | None = None) -> str:
     """The text that is embedded (and hashed for the embedding cache) for a chunk.
 
     Deliberately independent of the document's title, so the same article embeds the same
@@ -55,9 +57,10 @@ def embedding_text(draft: Embeddable) -> str:
     """
     head = draft.article_title or draft.part
     text = f"{head}\n\n{draft.text}" if head else draft.text
-    if len(text) <= EMBED_MAX_CHARS:
+    limit = max_chars or EMBED_MAX_CHARS
+    if len(text) <= limit:
         return text
-    cut = text[:EMBED_MAX_CHARS]
+    cut = text[:limit]
     return cut[: cut.rfind(" ")] if " " in cut else cut
 
 

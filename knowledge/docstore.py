@@ -19,10 +19,13 @@ from sqlmodel import Session, col, delete, select
 
 from core.clock import utcnow
 from core.models import Chunk, Document, DocumentOrigin, DocumentStatus
+from knowledge.chunking import CHUNKING_KEY
 from knowledge.sidecar import meta_values, sidecar_path
 from knowledge.types import ChunkDraft, DocumentMeta, LoadedDocument
 
-INGEST_VERSION = "1"  # bump when loaders change what they produce: every file is re-read
+# Bump the first part when loaders or the chunker's logic change what they produce: every
+# file is then re-read (the chunk sizes are part of it already).
+INGEST_VERSION = f"1:{CHUNKING_KEY}"
 INDEX_BATCH = 512
 
 Splitter = Callable[[LoadedDocument], list[ChunkDraft]]

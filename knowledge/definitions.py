@@ -1,0 +1,68 @@
+"""Definitions: which chunks define a term, and which term a question asks to have defined.
+
+Laws define their terms one per line ("4. Cư trú là việc công dân sinh sống tại một địa điểm…",
+"a) Hoa lợi là sản vật tự nhiên…"). A question such as "Cư trú là gì?", "Định nghĩa của
+«người lao động»" or "hoa loi duoc hieu nhu the nao" asks for exactly that line, which plain
+term overlap ranks below articles that merely use the term often. Terms are compared folded
+(no marks, lowercase), so questions typed without diacritics match too.
+"""
+
+from __future__ import annotations
+
+import re
+
+from knowledge.normalize import fold, normalize_text
+
+MAX_TERM_SYLLABLES = 10
+
+# A numbered clause or point, then the term, then "là"/"được hiểu là".
+_DEFINITION = re.compile(
+    r"^(?:\d{1,3}\s*[.)]\s*|[a-zđ]\)\s*)?([^.;:\n]{2,80}?)\s+(?:là|được hiểu là)\s", re.IGNORECASE
+)
+_QUOTED = re.compile(r"[\"“«]([^\"”»]+)[\"”»]")
+_ASKS_DEFINITION = re.compile(r"dinh nghia|khai niem|la gi|duoc hieu|hieu nhu the nao|nghia la")
+_ASKED = [
+    # "định nghĩa (của|về) X", "khái niệm X"
+    re.compile(r"(?:dinh nghia|khai niem)\s+(?:cua\s+|ve\s+)?(.+?)\s*(?:la gi|duoc quy dinh.*)?\s*\??$"),
+    # "(…, ) X là gì?", "X được hiểu như thế nào?", "X nghĩa là gì?"
+    re.compile(
+        r"(?:^|[,:])\s*([^,:]+?)\s+(?:la gi|duoc hieu (?:nhu the nao|la gi)|hieu nhu the nao|"
+        r"(?:co )?nghia la gi)\s*\??$"
+    ),
+]
+# Context before the term: "Bộ luật Dân sự quy định pháp nhân thương mại là gì?"
+_CONTEXT = re.compile(r"^.*\bquy dinh\s+")
+
+
+def term_key(text: str) -> str:
+    """Folded, lowercase, without quotes or brackets, single spaces."""
+    folded = fold(normalize_text(text).lower())
+    folded = re.sub(r"[\"“”'‘’()«»]", " ", folded)
+    return " ".join(folded.split())
+
+
+def defined_terms(text: str) -> set[str]:
+    """Terms a chunk defines, one per line that starts with "<term> là …"."""
+    terms = set()
+    for line in normalize_text(text).split("\n"):
+        match = _DEFINITION.match(line.strip())
+        if match:
+            term = term_key(match.group(1))
+            if term and len(term.split()) <= MAX_TERM_SYLLABLES:
+                terms.add(term)
+    return terms
+
+
+def asked_term(question: str) -> str:
+    """The term a question asks to have defined, folded; "" when it asks something else."""
+    folded = term_key(question.replace("?", " ? ")).replace(" ?", "?").strip()
+    if not _ASKS_DEFINITION.search(folded):
+        return ""
+    quoted = _QUOTED.search(fold(normalize_text(question).lower()))
+    if quoted:
+        return term_key(quoted.group(1))
+    for pattern in _ASKED:
+        match = pattern.search(folded)
+        if match:
+            return _CONTEXT.sub("", match.group(1)).strip()
+    return ""

@@ -1,0 +1,119 @@
+"""Topic words of a question or a text, folded (no diacritics) so typed-without-marks queries
+match too: content syllables and syllable pairs without question or function words."""
+
+from __future__ import annotations
+
+import itertools
+import re
+
+from knowledge.normalize import bigrams, expand_abbreviations, fold, syllables
+
+# Frequent question and function words that say nothing about the topic. Compared with marks
+# when the user typed them ("từ" = from is one, "tử" = death is not); folded only for syllables
+# typed without marks, where the two cannot be told apart.
+STOP_WORDS = frozenset(
+    [
+        "thì",
+        "là",
+        "mà",
+        "của",
+        "và",
+        "có",
+        "không",
+        "được",
+        "các",
+        "những",
+        "cho",
+        "với",
+        "theo",
+        "trong",
+        "khi",
+        "nào",
+        "gì",
+        "bao",
+        "nhiêu",
+        "như",
+        "thế",
+        "nào",
+        "ai",
+        "đâu",
+        "tôi",
+        "em",
+        "anh",
+        "chị",
+        "xã",
+        "phường",
+        "hỏi",
+        "hay",
+        "hoặc",
+        "này",
+        "đó",
+        "bị",
+        "về",
+        "để",
+        "người",
+        "một",
+        "do",
+        "từ",
+        "đến",
+        "cần",
+        "gồm",
+        "phải",
+        "sao",
+        "vậy",
+        "ạ",
+        "ơi",
+        "xin",
+        "giúp",
+        "muốn",
+    ]
+)
+STOP_FOLDED = frozenset(fold(w) for w in STOP_WORDS)
+
+
+def _content(syllable: str) -> str:
+    """The folded syllable, or "" for a stop word or a number."""
+    folded = fold(syllable)
+    if syllable.isdigit() or syllable in STOP_WORDS or (folded == syllable and folded in STOP_FOLDED):
+        return ""
+    return folded
+
+
+def query_terms(text: str) -> tuple[set[str], set[str]]:
+    """Folded content syllables and bigrams of a text (for coverage and clause choice)."""
+    raw = syllables(expand_abbreviations(text, keep=False))
+    content = {_content(s) for s in raw} - {""}
+    return content, set(bigrams([fold(s) for s in raw]))
+
+
+def content_bigrams(text: str) -> set[str]:
+    """Folded syllable pairs without question/function words or numbers: the topic words."""
+    content = [_content(s) for s in syllables(expand_abbreviations(text, keep=False))]
+    return {f"{a} {b}" for a, b in itertools.pairwise(content) if a and b}
+
+
+# How questions end without saying anything about their topic: "… là gì?", "… như thế nào?",
+# "… gồm những gì?". Left out of the BM25 query ("là" is in every definition).
+_TAIL_WORDS = "gì|như thế nào|thế nào|ra sao|nào|bao nhiêu|bao lâu|ở đâu|khi nào|ai"
+_LEAD_WORDS = "thì|là|được|có|gồm|bao gồm|cần|phải"
+_POLITE = "ạ|vậy|nhỉ"
+_PLURAL = "những|các"
+
+
+def _either(words: str) -> str:
+    """Each word with its marks or typed without them (as restored or as typed)."""
+    return "|".join(sorted(set(words.split("|")) | set(fold(words).split("|")), key=len, reverse=True))
+
+
+_QUESTION_TAIL = re.compile(
+    rf"\s*(?:(?:{_either(_LEAD_WORDS)})\s+)?(?:(?:{_either(_PLURAL)})\s+)?(?:{_either(_TAIL_WORDS)})"
+    rf"(?:\s+(?:{_either(_POLITE)}))?\s*[?.!]*\s*$",
+    re.IGNORECASE,
+)
+
+
+def without_question_tail(text: str) -> str:
+    """The question without its closing question words (unchanged if nothing else is left).
+    Marked words match only marked text, so "xăng dầu" never loses "dầu"."""
+    stripped = _QUESTION_TAIL.sub("", text)
+    return stripped if stripped.strip() else text
