@@ -55,7 +55,7 @@ def defined_terms(text: str) -> set[str]:
 
 def asked_term(question: str) -> str:
     """The term a question asks to have defined, folded; "" when it asks something else."""
-    folded = term_key(question.replace("?", " ? ")).replace(" ?", "?").strip()
+    folded = term_key(question)
     if not _ASKS_DEFINITION.search(folded):
         return ""
     quoted = _QUOTED.search(fold(normalize_text(question).lower()))
