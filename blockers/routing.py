@@ -124,7 +124,8 @@ class Router:
     def _keyword_index(departments: Sequence[tuple[str, str, Sequence[str]]]) -> list[tuple[str, str, float]]:
         phrases = [(code, folded_phrase(k)) for code, _, keywords in departments for k in keywords]
         shared = Counter(phrase for _, phrase in set(phrases))
-        return [(code, p, len(p.split()) / shared[p]) for code, p in set(phrases) if p]
+        # Sorted: set order follows the hash seed, and sums in another order differ in the last bit.
+        return [(code, p, len(p.split()) / shared[p]) for code, p in sorted(set(phrases)) if p]
 
     def _lexical(self, text: str, skip: int | None) -> dict[str, dict[str, float]]:
         q = self.tfidf.vector(features(text))
