@@ -34,7 +34,7 @@ import api.web.accounts
 from api.app import create_app
 from api.context import AppContext
 from api.web.accounts import create_user
-from blockers.search import fold
+from knowledge.normalize import fold_key as fold
 from core.clock import utcnow
 from core.db import make_engine, migrate
 from core.models import Blocker, BlockerStatus, BlockerSupport, Department, QuestionLog, Role

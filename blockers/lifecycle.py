@@ -13,19 +13,13 @@ from typing import Any
 
 from sqlmodel import Session
 
+from blockers import payloads, texts
 from blockers import search as _search  # noqa: F401  (its ORM hook fills Blocker.search_text)
-from blockers import texts
 from blockers.attachments import StoredAttachment, store_rows
 from blockers.codes import next_code
 from blockers.deadlines import deadline_for
 from blockers.events import active_department, actor, record_event, set_status
-from blockers.notify import (
-    NoticeButton,
-    blocker_link,
-    department_name,
-    tell_department,
-    tell_officials,
-)
+from blockers.notify import blocker_link, department_name, tell_department, tell_officials
 from blockers.routing import RouteScore
 from blockers.transitions import add_support, assign, change_status, close, rate, transfer
 from core.clock import to_vn, utcnow
@@ -133,6 +127,7 @@ def add_official_message(
     account: ChatAccount,
     text: str,
     attachments: Sequence[StoredAttachment] = (),
+    settings: Settings | None = None,
 ) -> BlockerMessage:
     """The official answers back (information asked for, or more detail): reopens the work."""
     if blocker.status == BlockerStatus.closed:
@@ -155,9 +150,9 @@ def add_official_message(
         set_status(session, blocker, BlockerStatus.in_progress, by=actor(account), now=now)
     blocker.updated_at = now
     session.add(blocker)
-    what = "cán bộ xã đã bổ sung thông tin."
+    link = blocker_link(blocker, settings)
     tell_department(
-        session, blocker.department_code, text=texts.department_update(blocker, what, blocker_link(blocker))
+        session, blocker.department_code, text=texts.department_update(blocker, texts.OFFICIAL_ADDED, link)
     )
     session.flush()
     return message
@@ -181,21 +176,35 @@ def _staff_message(
 
 
 def reply(
-    session: Session, *, blocker: Blocker, user: User, text: str, legal_basis: str = ""
+    session: Session,
+    *,
+    blocker: Blocker,
+    user: User,
+    text: str,
+    legal_basis: str = "",
+    supporting_department: str = "",
 ) -> BlockerMessage:
-    """A department answer: sent to the official and every follower, with rating buttons."""
+    """A department answer: sent to the official and every follower, with rating buttons.
+
+    A supporting department's answer covers its part only: it reaches the officials under its
+    own name, and the blocker stays with the lead department (no status change, no rating)."""
     if blocker.status == BlockerStatus.closed:
         raise ValueError(texts.BLOCKER_CLOSED)
     message = _staff_message(session, blocker, user, MessageKind.reply, text, legal_basis)
     now = message.created_at
-    record_event(session, blocker, EventKind.reply, actor=actor(user), now=now)
-    set_status(session, blocker, BlockerStatus.answered, by=actor(user), now=now)
-    rate = [
-        NoticeButton(texts.RATE_SOLVED, f"rp:rate:{blocker.id}:y"),
-        NoticeButton(texts.RATE_NOT_SOLVED, f"rp:rate:{blocker.id}:n"),
-    ]
-    notice = texts.reply_notice(blocker, department_name(session, blocker.department_code), text, legal_basis)
-    tell_officials(session, blocker, text=notice, buttons=rate, blocker_message_id=message.id)
+    record_event(
+        session, blocker, EventKind.reply, actor=actor(user), to_value=supporting_department, now=now
+    )
+    if supporting_department:
+        name = department_name(session, supporting_department)
+        notice = texts.part_reply_notice(blocker, name, text, legal_basis)
+        tell_officials(session, blocker, text=notice, blocker_message_id=message.id)
+    else:
+        set_status(session, blocker, BlockerStatus.answered, by=actor(user), now=now)
+        name = department_name(session, blocker.department_code)
+        notice = texts.reply_notice(blocker, name, text, legal_basis)
+        rate = payloads.rating_buttons(blocker.id or 0)
+        tell_officials(session, blocker, text=notice, buttons=rate, blocker_message_id=message.id)
     session.flush()
     return message
 
@@ -208,7 +217,7 @@ def request_info(session: Session, *, blocker: Blocker, user: User, text: str) -
     record_event(session, blocker, EventKind.info_request, actor=actor(user), now=now)
     set_status(session, blocker, BlockerStatus.need_info, by=actor(user), now=now)
     notice = texts.info_request_notice(blocker, department_name(session, blocker.department_code), text)
-    add = [NoticeButton(texts.ADD_INFO, f"my:add:{blocker.id}")]
+    add = [payloads.add_info_button(blocker.id or 0)]
     tell_officials(session, blocker, text=notice, buttons=add, followers=False, blocker_message_id=message.id)
     session.flush()
     return message

@@ -5,24 +5,17 @@ configured chats (Telegram or Zalo groups)."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from sqlmodel import Session, select
 
 from core.models import Blocker, BlockerFollower, ChatAccount, Department
-from core.outbox import enqueue_to_account, enqueue_to_target
+from core.outbox import Button, enqueue_to_account, enqueue_to_target
 from core.settings import Settings, get_settings
 
 
-@dataclass(frozen=True)
-class NoticeButton:
-    """Same shape as bot.channel.Button (the outbox only reads label and payload)."""
-
-    label: str
-    payload: str
-
-
-def blocker_link(blocker: Blocker, settings: Settings | None = None) -> str:
+def blocker_link(blocker: Blocker, settings: Settings | None) -> str:
+    """The inbox page of a blocker; `settings` is passed by every caller (None only where a
+    caller has none to give, e.g. a test filing a blocker directly)."""
     base = (settings or get_settings()).public_base_url.rstrip("/")
     return f"{base}/inbox/blockers/{blocker.id}"
 
@@ -58,7 +51,7 @@ def tell_officials(
     blocker: Blocker,
     *,
     text: str,
-    buttons: Sequence[NoticeButton] | None = None,
+    buttons: Sequence[Button] | None = None,
     followers: bool = True,
     blocker_message_id: int | None = None,
     buttons_for_followers: bool = True,

@@ -12,7 +12,7 @@ from core.clock import to_vn, utcnow
 from core.models import Blocker, BlockerMessage, EventKind, User
 from knowledge.types import DocumentMeta, LoadedDocument
 
-DOC_TYPE = "Hướng dẫn"
+DOC_TYPE = texts.GUIDANCE_DOC_TYPE
 
 
 def guidance_from_answer(session: Session, *, blocker: Blocker, message: BlockerMessage) -> LoadedDocument:
@@ -20,22 +20,13 @@ def guidance_from_answer(session: Session, *, blocker: Blocker, message: Blocker
     author = session.get(User, message.user_id) if message.user_id else None
     who = (author.full_name or author.username) if author else ""
     answered_on = to_vn(message.created_at).date()
-    title = f"Trả lời vướng mắc {blocker.code} của {department}: {blocker.title}"
-    lines = [
-        title,
-        "",
-        f"Vướng mắc: {blocker.description.strip()}",
-        "",
-        f"Trả lời: {message.text.strip()}",
-        "",
-        f"Cơ quan trả lời: {department}" + (f" (người trả lời: {who})" if who else ""),
-        f"Ngày trả lời: {answered_on.strftime('%d/%m/%Y')}",
-    ]
-    if message.legal_basis.strip():
-        lines.append(f"Căn cứ pháp lý: {message.legal_basis.strip()}")
+    title = texts.guidance_title(blocker, department)
+    text = texts.guidance_text(
+        blocker, department, message.text, who=who, answered_on=answered_on, legal_basis=message.legal_basis
+    )
     return LoadedDocument(
         source=f"blocker-answer:{blocker.code}#{message.id}",
-        text="\n".join(lines),
+        text=text,
         meta=DocumentMeta(
             title=title,
             number=blocker.code,

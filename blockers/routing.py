@@ -26,7 +26,10 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from blockers.lexical import Tfidf, cosine, features, folded_phrase
+from blockers.vectors import route_vectors
 from core.models import Blocker, Department
+from core.settings import Settings
+from knowledge.query_vectors import QueryVectors
 
 LABELLED_FILE = Path(__file__).parent / "data" / "labelled_blockers.jsonl"
 MAX_DB_EXAMPLES = 3000
@@ -95,7 +98,9 @@ class Router:
         *,
         use_embeddings: bool = True,
         weights: Mapping[str, float] | None = None,
+        vectors: QueryVectors | None = None,  # None = the bundled model's (blockers.vectors)
     ) -> None:
+        self.vectors = vectors
         self.codes = [code for code, _, _ in departments]
         known = set(self.codes)
         self.examples = [e for e in examples if e.department in known]
@@ -151,8 +156,8 @@ class Router:
         return {"profile": profile, "centroid": centroid, "keywords": keywords, "precedent": precedent}
 
     def _embedding(self, text: str, skip: int | None) -> dict[str, dict[str, float]]:
-        from blockers.vectors import embed, is_embedded
-
+        vectors = self.vectors or route_vectors()
+        embed, is_embedded = vectors.embed, vectors.is_embedded
         q = embed([text])[0]
         profile = dict(zip(self.codes, (embed(self.profile_texts) @ q).tolist(), strict=True))
         # Past blockers join the embedding view a few at a time (their vectors are memoised),
@@ -213,16 +218,27 @@ def database_examples(session: Session, *, limit: int = MAX_DB_EXAMPLES) -> list
     return [Example(text=d, department=code, source="database") for d, code in rows]
 
 
-def build_router(session: Session, *, use_embeddings: bool = True) -> Router:
+def build_router(
+    session: Session, *, use_embeddings: bool = True, settings: Settings | None = None
+) -> Router:
     from blockers.catalogue import get_departments
 
     departments = [(d.code, profile_text(d), list(d.keywords)) for d in get_departments(session)]
     shipped = [e for e in load_labelled() if e.split == "tune"]
-    return Router(departments, database_examples(session) + shipped, use_embeddings=use_embeddings)
+    examples = database_examples(session) + shipped
+    vectors = route_vectors(settings) if use_embeddings else None
+    return Router(departments, examples, use_embeddings=use_embeddings, vectors=vectors)
 
 
 def route(
-    session: Session, *, text: str, use_embeddings: bool = True, limit: int | None = None
+    session: Session,
+    *,
+    text: str,
+    use_embeddings: bool = True,
+    limit: int | None = None,
+    settings: Settings | None = None,
 ) -> list[RouteScore]:
-    ranked = build_router(session, use_embeddings=use_embeddings).rank(text)
+    """Departments best first. The one place routing suggestions are made (blockers/intake.py
+    turns them into the choices an official sees)."""
+    ranked = build_router(session, use_embeddings=use_embeddings, settings=settings).rank(text)
     return ranked[:limit] if limit else ranked

@@ -11,13 +11,15 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, func, or_, true
+from sqlalchemy import and_, case, func
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
-from blockers.similar import group_similar, top_terms
+from blockers import texts
+from blockers.access import visible_clause as visible_to
+from blockers.question_groups import group_similar, top_terms
 from core.clock import VN_TZ, utcnow
-from core.models import Blocker, BlockerStatus, BlockerSupport, Department, Feedback, QuestionLog
+from core.models import Blocker, BlockerStatus, Department, Feedback, QuestionLog
 
 OPEN_STATUSES = (
     BlockerStatus.new,
@@ -28,14 +30,6 @@ OPEN_STATUSES = (
 _VN_OFFSET = VN_TZ.utcoffset(None) or timedelta(hours=7)
 
 __all__ = ["group_similar", "top_terms"]
-
-
-def visible_to(department_code: str | None) -> ColumnElement[bool]:
-    """Blockers a department leads or supports; everything when department_code is None."""
-    if department_code is None:
-        return true()
-    supported = select(BlockerSupport.blocker_id).where(BlockerSupport.department_code == department_code)
-    return or_(col(Blocker.department_code) == department_code, col(Blocker.id).in_(supported))
 
 
 def overdue_clause(now: datetime) -> ColumnElement[bool]:
@@ -107,7 +101,7 @@ def counts_by_commune(
         .order_by(n.desc(), Blocker.commune)
         .limit(limit)
     )
-    return [(commune or "(không rõ)", int(count)) for commune, count in session.exec(query).all()]
+    return [(commune or texts.UNKNOWN_COMMUNE, int(count)) for commune, count in session.exec(query).all()]
 
 
 def month_starts(now: datetime, months: int) -> list[datetime]:

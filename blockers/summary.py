@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from blockers import stats
-from core.clock import format_vn, utcnow
+from blockers import stats, texts
+from core.clock import utcnow
 from core.models import Blocker, OutboxMessage, QuestionLog
 from core.outbox import enqueue_to_target
 
@@ -34,22 +34,16 @@ def weekly_summary(session: Session, now: datetime | None = None) -> str:
             )
         ).one()
     )
-    lines = [
-        f"TỔNG HỢP VƯỚNG MẮC TUẦN ({format_vn(since, with_time=False)} – {format_vn(now, with_time=False)})",
-        f"• Vướng mắc mới: {created}",
-        f"• Đã trả lời: {answered}",
-        f"• Đã đóng: {closed}",
-        f"• Đang quá hạn: {overdue_total}",
-    ]
-    if week_rate.rate is not None:
-        percent = round(week_rate.rate * 100)
-        lines.append(f"• Trả lời đúng hạn trong tuần: {percent}% ({week_rate.on_time}/{week_rate.answered})")
     worst = [row for row in stats.counts_by_department(session, now=now) if row.overdue][:3]
-    if worst:
-        lines.append("Sở có nhiều vướng mắc quá hạn nhất:")
-        lines.extend(f"  – {row.name}: {row.overdue} quá hạn / {row.open} đang mở" for row in worst)
-    lines.append(f"• Câu hỏi trợ lý chưa có hướng dẫn để trả lời: {unanswered}")
-    return "\n".join(lines)
+    on_time = (week_rate.on_time, week_rate.answered) if week_rate.rate is not None else None
+    return texts.weekly_summary(
+        since=since,
+        now=now,
+        counts=(created, answered, closed, overdue_total),
+        on_time=on_time,
+        worst=[(row.name, row.overdue, row.open) for row in worst],
+        unanswered=unanswered,
+    )
 
 
 def send_weekly_summary(

@@ -11,6 +11,7 @@ from blockers.events import active_department, actor, record_event, set_status
 from blockers.notify import blocker_link, department_name, tell_department, tell_officials
 from core.clock import utcnow
 from core.models import Blocker, BlockerStatus, BlockerSupport, ChatAccount, EventKind, User
+from core.settings import Settings
 
 # Reached only with a message (reply / request_info), so the official always learns why.
 _NEEDS_MESSAGE = frozenset({BlockerStatus.answered, BlockerStatus.need_info})
@@ -63,7 +64,15 @@ def close(session: Session, *, blocker: Blocker, user: User, reason: str = "") -
     session.flush()
 
 
-def transfer(session: Session, *, blocker: Blocker, user: User, department_code: str, reason: str) -> None:
+def transfer(
+    session: Session,
+    *,
+    blocker: Blocker,
+    user: User,
+    department_code: str,
+    reason: str,
+    settings: Settings | None = None,
+) -> None:
     """Hand the blocker to another lead department, with a reason; its deadline restarts.
 
     The routing learns from this: past blockers count under their current department.
@@ -77,7 +86,7 @@ def transfer(session: Session, *, blocker: Blocker, user: User, department_code:
     old_name = department_name(session, old_code)
     now = utcnow()
     blocker.department_code = new.code
-    blocker.deadline = deadline_for(now, new.deadline_days)
+    blocker.deadline = deadline_for(now, new.deadline_days, settings=settings)
     blocker.assigned_user_id = None
     blocker.reminded_at = None
     blocker.escalated_at = None
@@ -99,12 +108,14 @@ def transfer(session: Session, *, blocker: Blocker, user: User, department_code:
     if blocker.status not in (BlockerStatus.new, BlockerStatus.closed):
         set_status(session, blocker, BlockerStatus.new, by=actor(user), reason=reason.strip(), now=now)
     tell_officials(session, blocker, text=texts.transfer_notice(blocker, old_name, new.name, reason.strip()))
-    link = blocker_link(blocker)
+    link = blocker_link(blocker, settings)
     tell_department(session, new.code, text=texts.department_new_blocker(blocker, link))
     session.flush()
 
 
-def add_support(session: Session, *, blocker: Blocker, user: User, department_code: str) -> None:
+def add_support(
+    session: Session, *, blocker: Blocker, user: User, department_code: str, settings: Settings | None = None
+) -> None:
     department = active_department(session, department_code)
     existing = session.get(BlockerSupport, (blocker.id, department.code))
     if department.code == blocker.department_code or existing is not None:
@@ -113,23 +124,32 @@ def add_support(session: Session, *, blocker: Blocker, user: User, department_co
     record_event(session, blocker, EventKind.support, actor=actor(user), to_value=department.code)
     lead = department_name(session, blocker.department_code)
     tell_officials(session, blocker, text=texts.support_notice(blocker, lead, department.name))
-    what = f"{department.name} được mời phối hợp xử lý."
-    tell_department(
-        session, department.code, text=texts.department_update(blocker, what, blocker_link(blocker))
-    )
+    what = texts.invited_to_support(department.name)
+    link = blocker_link(blocker, settings)
+    tell_department(session, department.code, text=texts.department_update(blocker, what, link))
     session.flush()
 
 
-def rate(session: Session, *, blocker: Blocker, account: ChatAccount, solved: bool) -> None:
-    """ "Đã giải quyết được" / "Chưa được". The reporting official's rating is the blocker's;
-    a follower's is kept as an event. "Chưa được" on an answered blocker reopens it."""
+def rate(
+    session: Session,
+    *,
+    blocker: Blocker,
+    account: ChatAccount,
+    solved: bool,
+    settings: Settings | None = None,
+) -> None:
+    """ "Đã giải quyết được" / "Chưa được". The reporting official's rating is the blocker's, and
+    their "Chưa được" on an answered blocker reopens it; a follower's is kept as an event only
+    (another commune does not decide whether this commune's problem is solved)."""
     now = utcnow()
     value = "solved" if solved else "not_solved"
     record_event(session, blocker, EventKind.rating, actor=actor(account), to_value=value, now=now)
-    if account.id == blocker.account_id:
-        blocker.rating = value
-        blocker.updated_at = now
-        session.add(blocker)
+    if account.id != blocker.account_id:
+        session.flush()
+        return
+    blocker.rating = value
+    blocker.updated_at = now
+    session.add(blocker)
     if not solved and blocker.status == BlockerStatus.answered:
         set_status(
             session,
@@ -139,10 +159,8 @@ def rate(session: Session, *, blocker: Blocker, account: ChatAccount, solved: bo
             reason=texts.RATE_NOT_SOLVED,
             now=now,
         )
-        what = "cán bộ xã cho biết câu trả lời chưa giải quyết được vướng mắc."
+        link = blocker_link(blocker, settings)
         tell_department(
-            session,
-            blocker.department_code,
-            text=texts.department_update(blocker, what, blocker_link(blocker)),
+            session, blocker.department_code, text=texts.department_update(blocker, texts.NOT_SOLVED, link)
         )
     session.flush()

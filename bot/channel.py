@@ -12,18 +12,16 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol
 
+from core.outbox import Button
+
+__all__ = ["Attachment", "Button", "Channel", "ChannelLimits", "ChannelName", "Incoming", "Reply", "SendResult"]
+
 
 class ChannelName(StrEnum):
     telegram = "telegram"
     zalo = "zalo"  # Zalo Bot Platform
     zalo_oa = "zalo_oa"  # Zalo Official Account API v3
     web = "web"  # the built-in web chat
-
-
-@dataclass(frozen=True)
-class Button:
-    label: str  # Vietnamese text shown to the user
-    payload: str  # short id-carrying data (≤ 64 bytes for Telegram), e.g. "fb:12:helpful"
 
 
 @dataclass(frozen=True)

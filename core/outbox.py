@@ -8,17 +8,27 @@ its channel's limits (splitting long text, numbering buttons where a platform ha
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from sqlmodel import Session
 
 from core.models import ChatAccount, Conversation, OutboxMessage
 
+@dataclass(frozen=True)
+class Button:
+    """A choice under a message. Defined here, below every layer that builds one (handlers,
+    blockers' notifications) and the transport that renders it; `bot.channel` re-exports it."""
+
+    label: str  # Vietnamese text shown to the user
+    payload: str  # short id-carrying data (≤ 64 bytes for Telegram), e.g. "fb:12:h"
+
+
 # Conversation.data key holding the payloads a number typed next stands for (handlers/state.py).
 CHOICES_KEY = "_choices"
 
 
-def button_dicts(buttons: Iterable[Any]) -> list[dict[str, str]]:
+def button_dicts(buttons: Iterable[Button]) -> list[dict[str, str]]:
     return [{"label": b.label, "payload": b.payload} for b in buttons]
 
 
@@ -41,7 +51,7 @@ def enqueue_message(
     channel: str,
     chat_id: str,
     text: str,
-    buttons: Iterable[Any] = (),
+    buttons: Iterable[Button] = (),
     attachments: Iterable[Any] = (),
     account_id: int | None = None,
     inbound_id: int | None = None,
@@ -68,7 +78,7 @@ def enqueue_to_account(
     account: ChatAccount,
     *,
     text: str,
-    buttons: Iterable[Any] = (),
+    buttons: Iterable[Button] = (),
     attachments: Iterable[Any] = (),
     blocker_message_id: int | None = None,
 ) -> OutboxMessage:

@@ -9,9 +9,10 @@ command without the slash, so a question that merely starts with "hỏi" stays a
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
+
+from knowledge.normalize import fold_key
 
 
 class Command(StrEnum):
@@ -71,14 +72,8 @@ class ParsedCommand:
     argument: str = ""  # text after the command word ("/hoi thủ tục …", "/start ABCD2345")
 
 
-def fold(text: str) -> str:
-    """Lowercase without diacritics (đ → d): what a user typing without marks produces."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
-
-
 def squash(text: str) -> str:
-    return _SEPARATORS.sub("", fold(text))
+    return _SEPARATORS.sub("", fold_key(text))
 
 
 def parse_command(text: str) -> ParsedCommand | None:
@@ -118,5 +113,5 @@ def looks_like_code(text: str) -> bool:
 
 def parse_number(text: str) -> int | None:
     """A typed choice such as "2", " 2. " or "số 2"; None when the text is not just a number."""
-    match = re.fullmatch(r"(?:so\s*)?(\d{1,2})\s*[.)]?", fold(text.strip()))
+    match = re.fullmatch(r"(?:so\s*)?(\d{1,2})\s*[.)]?", fold_key(text))
     return int(match.group(1)) if match else None

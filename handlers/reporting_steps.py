@@ -8,7 +8,7 @@ from typing import Any
 from blockers.attachments import StoredAttachment, guess_type, is_allowed
 from handlers import report_texts as t
 from handlers.flow import Turn
-from knowledge.normalize import fold
+from knowledge.normalize import fold_key
 
 MAX_FILES = 10
 REJECTED = "rejected"  # the inbound worker's kind for a file it could not take
@@ -16,7 +16,7 @@ _DONE_WORDS = frozenset({"xong", "da xong", "het", "gui", "ok"})
 
 
 def is_done_word(text: str) -> bool:
-    return fold(text.strip().lower()).strip(" .!") in _DONE_WORDS
+    return fold_key(text).strip(" .!") in _DONE_WORDS
 
 
 def description_of(data: dict[str, Any]) -> str:

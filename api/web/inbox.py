@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from api.web.access import visibility
 from api.web.deps import get_db, staff_or_above
 from api.web.render import render
-from blockers.search import fold
+from knowledge.normalize import fold_key as fold
 from blockers.stats import overdue_clause
 from core.clock import utcnow
 from core.models import (

@@ -14,7 +14,7 @@ from sqlmodel import Session
 from bot.channel import Attachment, Button, ChannelName, Incoming, Reply
 from core.models import Person
 from core.settings import Settings
-from handlers.commands import fold
+from knowledge.normalize import fold_key as fold
 from handlers.dispatch import Dispatcher
 from handlers.flow import Turn
 from handlers.registration import issue_invite

@@ -12,7 +12,7 @@ from web_support import World, count_queries
 
 from api.web.charts import bar_chart, line_chart
 from blockers import stats
-from blockers.similar import group_similar, top_terms
+from blockers.question_groups import group_similar, top_terms
 from blockers.summary import send_weekly_summary, weekly_summary
 from core.clock import utcnow
 from core.models import BlockerStatus, BlockerSupport, Feedback, OutboxMessage, QuestionLog

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from sqlmodel import Session
 from web_support import World
 
-from blockers.search import fold
+from knowledge.normalize import fold_key as fold
 from core.models import Blocker
 
 VIETNAMESE = "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvxyỳýỷỹỵ"

@@ -1,4 +1,4 @@
-"""Grouping similar questions and counting frequent phrases, on folded text.
+"""Grouping the dashboard's similar questions and counting frequent phrases, on folded text.
 
 Kept deliberately simple (token sets and Jaccard overlap) so the dashboard stays fast and the
 grouping is explainable: "these 7 questions share most of their words".
@@ -13,22 +13,15 @@ from datetime import datetime
 from itertools import pairwise
 from typing import Any
 
-from blockers.search import fold
+from knowledge.normalize import fold_key
+from knowledge.terms import GROUPING_STOP_WORDS
 
 _WORD = re.compile(r"[a-z0-9]+")
-# Folded syllables that carry no topic: question words, particles, pronouns, fillers.
-_STOPWORD_TEXT = """
-    la gi cua va cho voi cac nhung mot nay do the nao nhu khi thi ma de duoc co khong
-    bi tai trong ve tu den theo hay hoac neu can phai lam sao bao nhieu nguoi xa phuong
-    ai o ra vao len xuong da dang se van con moi rat nhat hon cung chi toi em anh chi
-    xin hoi a a oi nhe u vay roi thoi ho
-    """
-STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 SIMILARITY = 0.5
 
 
 def tokens(text: str) -> list[str]:
-    return [w for w in _WORD.findall(fold(text)) if w not in STOPWORDS and len(w) > 1]
+    return [w for w in _WORD.findall(fold_key(text)) if w not in GROUPING_STOP_WORDS and len(w) > 1]
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
