@@ -34,11 +34,11 @@ import api.web.accounts
 from api.app import create_app
 from api.context import AppContext
 from api.web.accounts import create_user
-from knowledge.normalize import fold_key as fold
 from core.clock import utcnow
 from core.db import make_engine, migrate
 from core.models import Blocker, BlockerStatus, BlockerSupport, Department, QuestionLog, Role
 from core.settings import Settings
+from knowledge.normalize import fold_key as fold
 
 RESULTS = Path(__file__).parent / "results" / "inbox.json"
 PASSWORD = "bench-password-1"

@@ -67,8 +67,9 @@ def add_info_button(blocker_id: int) -> Button:
     return Button(texts.ADD_INFO, add_info(blocker_id))
 
 
-def _blocker_id(raw: str) -> int | None:
-    # Payloads from the web chat are typed by anyone: digits only, within a database integer.
+def object_id(raw: str) -> int | None:
+    """The id a payload carries, or None. Payloads from the web chat are typed by anyone: digits
+    only, within a database integer (a larger one would fail in the database, not here)."""
     if not (raw.isascii() and raw.isdigit()) or len(raw) > 19:
         return None
     value = int(raw)
@@ -91,6 +92,6 @@ def parse(payload: str) -> FollowUp | None:
             if answer not in _SOLVED:
                 return None
             solved = _SOLVED[answer]
-        blocker_id = _blocker_id(rest)
+        blocker_id = object_id(rest)
         return FollowUp(action, blocker_id, solved) if blocker_id is not None else None
     return None

@@ -14,7 +14,16 @@ from typing import Any, Protocol
 
 from core.outbox import Button
 
-__all__ = ["Attachment", "Button", "Channel", "ChannelLimits", "ChannelName", "Incoming", "Reply", "SendResult"]
+__all__ = [
+    "Attachment",
+    "Button",
+    "Channel",
+    "ChannelLimits",
+    "ChannelName",
+    "Incoming",
+    "Reply",
+    "SendResult",
+]
 
 
 class ChannelName(StrEnum):

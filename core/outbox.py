@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 from core.models import ChatAccount, Conversation, OutboxMessage
 
+
 @dataclass(frozen=True)
 class Button:
     """A choice under a message. Defined here, below every layer that builds one (handlers,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from blockers.payloads import object_id
 from bot.channel import Button, Reply
 from core.models import QuestionLog
 from handlers import texts
@@ -70,8 +71,8 @@ def _log(turn: Turn, question: str, answer: Answer) -> QuestionLog:
 
 def own_question(turn: Turn, raw_id: str) -> QuestionLog:
     """The logged question a payload points at, if it is this account's."""
-    valid = raw_id.isascii() and raw_id.isdigit()  # payloads from the web chat are untrusted
-    log = turn.session.get(QuestionLog, int(raw_id)) if valid else None
+    question_id = object_id(raw_id)
+    log = turn.session.get(QuestionLog, question_id) if question_id is not None else None
     if log is None or log.account_id != turn.account.id:
         raise StaleChoice(turn.choice)
     return log

@@ -14,15 +14,17 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from blockers import payloads
 from bot.channel import Incoming, Reply
 from core.clock import utcnow
 from core.settings import Settings
-from handlers import asking, feedback, menu, onboarding, texts
+from handlers import admission, asking, drafts, feedback, follow_up, menu, onboarding, texts
 from handlers.accounts import get_or_create_account, registered_person
+from handlers.admission import Access
 from handlers.commands import Command, ParsedCommand, looks_like_code, parse_command, parse_number
 from handlers.flow import Flow, Turn
 from handlers.my_reports import MyReportsFlow
-from handlers.reporting import ReportingFlow
+from handlers.reporting import QUESTION_PREFIX, ReportingFlow
 from handlers.state import (
     FloodVerdict,
     Meta,
@@ -38,13 +40,14 @@ from knowledge.types import Guidance
 
 REPORTING = "rp"
 MY_REPORTS = "my"
-REGISTERED_ONLY = frozenset({REPORTING, MY_REPORTS})
 _MENU_COMMANDS = {
     menu.ASK: Command.ask,
     menu.REPORT: Command.report,
     menu.MY: Command.my,
     menu.HELP: Command.help,
 }
+# Commands that leave the open dialog for something new.
+_BEGINS = frozenset({Command.start, Command.register, Command.ask, Command.report, Command.my})
 
 
 def default_flows() -> dict[str, Flow]:
@@ -89,6 +92,7 @@ class Dispatcher:
             state=state,
             settings=self.settings,
             knowledge=self.knowledge,
+            now=now,
         )
         flow_before = state.flow
         try:
@@ -107,21 +111,21 @@ class Dispatcher:
     def _route(self, turn: Turn, meta: Meta) -> list[Reply]:
         incoming = turn.incoming
         if incoming.payload:
-            return self._on_payload(turn, incoming.payload)
+            return self._on_payload(turn, meta, incoming.payload)
         if incoming.contact_phone:
             return onboarding.handle_contact(turn)
         number = parse_number(turn.text)
         if number is not None and meta.choices:
             if not 1 <= number <= len(meta.choices):
                 return [Reply(text=texts.choice_out_of_range(len(meta.choices)))]
-            return self._on_payload(turn, meta.choices[number - 1])
+            return self._on_payload(turn, meta, meta.choices[number - 1])
         if number is not None and not turn.state.flow:  # no list shown: numbers mean the main menu
             if not 1 <= number <= len(menu.MAIN_MENU):
                 return [menu.menu_reply(texts.choice_out_of_range(len(menu.MAIN_MENU)))]
-            return self._on_payload(turn, menu.MAIN_MENU[number - 1].payload)
+            return self._on_payload(turn, meta, menu.MAIN_MENU[number - 1].payload)
         command = parse_command(turn.text)
         if command is not None:
-            return self._on_command(turn, command)
+            return self._on_command(turn, meta, command)
         if turn.state.flow:
             return self._continue_flow(turn)
         if not turn.text:
@@ -132,29 +136,44 @@ class Dispatcher:
             return onboarding.redeem_code(turn, turn.text)
         return self._ask(turn, turn.text)
 
-    def _on_payload(self, turn: Turn, payload: str) -> list[Reply]:
+    def _on_payload(self, turn: Turn, meta: Meta, payload: str) -> list[Reply]:
         turn.choice = payload
-        prefix = payload.split(":", 1)[0]
         if payload in _MENU_COMMANDS:
-            return self._on_command(turn, ParsedCommand(_MENU_COMMANDS[payload]))
+            return self._on_command(turn, meta, ParsedCommand(_MENU_COMMANDS[payload]))
+        access = admission.payload_access(payload)
+        if access is None:
+            raise StaleChoice(payload)
+        refused = admission.refusal(turn, access) or admission.object_refusal(
+            turn, payload, offered=meta.choices
+        )
+        if refused is not None:
+            return refused
+        prefix = payload.split(":", 1)[0]
         if prefix == "reg" or payload == onboarding.REQUEST_CONTACT:
             return onboarding.handle_payload(turn)
         if prefix == "ask":
-            if not onboarding.questions_open(turn):
-                return onboarding.how_to_register(turn, lead=texts.QUESTIONS_NEED_REGISTRATION)
             return asking.handle_payload(turn)
         if prefix == "fb":
             return feedback.handle_payload(turn)
-        if payload.startswith("rp:q:"):
-            return self._hand_over(turn, payload.removeprefix("rp:q:"))
+        if payload.startswith(QUESTION_PREFIX):
+            return self._hand_over(turn, payload.removeprefix(QUESTION_PREFIX))
+        if payload.startswith(drafts.PREFIX):
+            return self._on_draft(turn, meta, payload)
+        parsed = payloads.parse(payload)
+        if parsed is not None and parsed.action in (
+            payloads.FollowUpAction.rate,
+            payloads.FollowUpAction.add_info,
+        ):
+            return follow_up.handle_payload(turn, parsed)
+        if payload == follow_up.DONE and follow_up.is_add_dialog(turn.state.flow, turn.state.step):
+            return follow_up.handle(turn)
         if prefix in self.flows:
-            if prefix in REGISTERED_ONLY and turn.person is None:
-                return onboarding.how_to_register(turn, lead=texts.REPORT_NEEDS_REGISTRATION)
             return self.flows[prefix].handle(turn)
         raise StaleChoice(payload)
 
-    def _on_command(self, turn: Turn, parsed: ParsedCommand) -> list[Reply]:
+    def _on_command(self, turn: Turn, meta: Meta, parsed: ParsedCommand) -> list[Reply]:
         command, argument = parsed.command, parsed.argument
+        refused = admission.refusal(turn, admission.COMMANDS.get(command, Access.anyone))
         if command == Command.cancel:
             if not turn.state.flow:
                 return [menu.menu_reply(texts.NOTHING_TO_CANCEL)]
@@ -170,49 +189,72 @@ class Dispatcher:
             return onboarding.welcome(turn)
         if command == Command.unknown:
             return [menu.menu_reply(texts.UNKNOWN_COMMAND)]
-        # The rest begin something new: a dialog that was open is left, and the user told so
-        # (a half-written blocker report is lost).
+        if command in _BEGINS and drafts.has_content(turn.state):
+            return drafts.ask_to_keep(turn, parsed)  # never drop what the official typed
+        # The rest begin something new: a dialog that was open is left, and the user told so.
         left = [Reply(text=texts.CANCELLED)] if turn.state.flow and turn.state.flow != onboarding.FLOW else []
         turn.close()
-        return left + self._begin(turn, command, argument)
+        return left + (refused or self._begin(turn, meta, command, argument))
 
-    def _begin(self, turn: Turn, command: Command, argument: str) -> list[Reply]:
+    def _begin(self, turn: Turn, meta: Meta, command: Command, argument: str) -> list[Reply]:
         if command == Command.register or (command == Command.start and looks_like_code(argument)):
             return onboarding.redeem_code(turn, argument) if argument else onboarding.start_code_entry(turn)
         if command == Command.start:
             return onboarding.welcome(turn)
         if command == Command.ask:
-            if not onboarding.questions_open(turn):
-                return onboarding.how_to_register(turn, lead=texts.QUESTIONS_NEED_REGISTRATION)
-            return self._ask(turn, argument) if argument else [Reply(text=texts.ASK_PROMPT)]
-        flow_name = REPORTING if command == Command.report else MY_REPORTS
-        if turn.person is None:
-            return onboarding.how_to_register(turn, lead=texts.REPORT_NEEDS_REGISTRATION)
-        return self.flows[flow_name].start(turn)
+            return asking.ask_question(turn, argument) if argument else [Reply(text=texts.ASK_PROMPT)]
+        if command == Command.report:
+            idle = self.settings.conversation_idle_minutes
+            draft = drafts.fresh_draft(meta, now=turn.now, idle_minutes=idle)
+            if draft is not None:
+                return drafts.offer(turn, draft, meta)
+        return self.flows[REPORTING if command == Command.report else MY_REPORTS].start(turn)
+
+    def _on_draft(self, turn: Turn, meta: Meta, payload: str) -> list[Reply]:
+        """ "Lưu nháp" / "Hủy báo cáo" after a command interrupted a report, then that command;
+        "Tiếp tục soạn" / "Vướng mắc mới" when /baocao found a saved draft."""
+        if payload in (drafts.SAVE, drafts.DROP):
+            pending = drafts.pending_command(turn)
+            if pending is None:
+                raise StaleChoice(payload)
+            if payload == drafts.SAVE:
+                replies = drafts.save(turn, meta)
+            else:
+                turn.close()
+                replies = [Reply(text=texts.REPORT_CANCELLED)]
+            return replies + self._begin(turn, meta, pending.command, pending.argument)
+        if payload == drafts.RESUME:
+            turn.close()
+            return drafts.resume(turn, meta) or self.flows[REPORTING].start(turn)
+        if payload == drafts.NEW:
+            meta.draft = None
+            turn.close()
+            return self.flows[REPORTING].start(turn)
+        raise StaleChoice(payload)
 
     def _continue_flow(self, turn: Turn) -> list[Reply]:
-        name = turn.state.flow
+        name, step = turn.state.flow, turn.state.step
+        refused = admission.refusal(turn, admission.DIALOGS.get(name, Access.anyone))
+        if refused is not None:
+            turn.close()
+            return refused
         if name == onboarding.FLOW:
             return onboarding.handle(turn)
+        if follow_up.is_add_dialog(name, step):
+            return follow_up.handle(turn)
         flow = self.flows.get(name)
         if flow is None:  # a dialog of a flow that no longer exists (after an upgrade)
             turn.close()
             raise StaleChoice(name)
-        if name in REGISTERED_ONLY and turn.person is None:
-            turn.close()
-            return onboarding.how_to_register(turn, lead=texts.REPORT_NEEDS_REGISTRATION)
         return flow.handle(turn)
 
     def _ask(self, turn: Turn, question: str) -> list[Reply]:
-        if not onboarding.questions_open(turn):
-            return onboarding.how_to_register(turn, lead=texts.QUESTIONS_NEED_REGISTRATION)
-        return asking.ask_question(turn, question)
+        refused = admission.refusal(turn, admission.QUESTION)
+        return refused if refused is not None else asking.ask_question(turn, question)
 
     def _hand_over(self, turn: Turn, raw_id: str) -> list[Reply]:
         """ "Gửi vướng mắc" under an answer: the reporting flow starts with the question."""
         log = asking.own_question(turn, raw_id)
-        if turn.person is None:
-            return onboarding.how_to_register(turn, lead=texts.REPORT_NEEDS_REGISTRATION)
         turn.close()
         # turn.choice still holds "rp:q:<id>": the flow reads the id to link the blocker.
         return self.flows[REPORTING].start(turn, carried_text=log.question)

@@ -11,12 +11,14 @@ after another message.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Protocol
 
 from sqlmodel import Session
 
 from bot.channel import Incoming, Reply
+from core.clock import utcnow
 from core.models import ChatAccount, Conversation, Person
 from core.settings import Settings
 from knowledge.types import Guidance
@@ -32,6 +34,7 @@ class Turn:
     settings: Settings
     knowledge: Guidance
     choice: str = ""  # pressed button payload, or the payload of the numbered choice typed
+    now: datetime = field(default_factory=utcnow)  # the dispatcher's clock
 
     @property
     def text(self) -> str:

@@ -1,31 +1,27 @@
-"""/cuatoi (flow "my"): the official's blockers and the ones they follow, with status; one
-chosen shows its history (messages and status changes) and offers "Bổ sung thông tin", after
-which each message (text, photos, files) is added to that blocker until "Xong"."""
+"""/cuatoi (flow "my"): the official's blockers and the ones they follow, with status. One chosen
+shows its history: all of it to the official who reported it (with "Bổ sung thông tin" and the
+rating buttons), only the department's answers to a follower from another commune. Adding
+information and rating are handlers/follow_up.py's; who may open what, handlers/admission.py's."""
 
 from __future__ import annotations
 
 from sqlmodel import col, select
 
-from blockers import lifecycle
+from blockers import payloads
+from blockers.access import ChatRelation, chat_relation
 from blockers.notify import department_name
+from blockers.texts import status_label
 from bot.channel import Button, Reply
 from core.clock import format_vn
 from core.models import Blocker, BlockerEvent, BlockerFollower, BlockerMessage, BlockerStatus, MessageKind
-from handlers import report_texts as t
+from handlers import texts as t
 from handlers.flow import Turn
-from handlers.reporting_steps import attachment_replies, stored_attachments
+from handlers.state import StaleChoice
 
 NAME = "my"
 LIST_LIMIT = 10
 HISTORY_LIMIT = 15
 MESSAGE_CHARS = 300
-
-
-def _int(raw: str) -> int:
-    try:
-        return int(raw)
-    except ValueError:
-        return 0
 
 
 class MyReportsFlow:
@@ -53,72 +49,76 @@ class MyReportsFlow:
             return [Reply(text=t.MY_NONE)]
         lines, buttons = [t.MY_LIST], []
         for n, blocker in enumerate([*own, *followed][:LIST_LIMIT], 1):
-            suffix = t.MY_FOLLOWED if blocker.account_id != turn.account.id else ""
-            status = lifecycle.status_label(blocker.status)
-            lines.append(
-                t.MY_ITEM.format(n=n, code=blocker.code, status=status, title=blocker.title) + suffix
-            )
-            buttons.append(Button(f"{blocker.code} ({status})", f"my:open:{blocker.id}"))
+            status = status_label(blocker.status)
+            if blocker.account_id == turn.account.id:
+                lines.append(t.MY_ITEM.format(n=n, code=blocker.code, status=status, title=blocker.title))
+            else:  # another commune's report: its department, never its text
+                name = department_name(turn.session, blocker.department_code)
+                lines.append(
+                    t.MY_ITEM.format(n=n, code=blocker.code, status=status, title=name) + t.MY_FOLLOWED
+                )
+            buttons.append(Button(f"{blocker.code} ({status})", payloads.open_blocker(blocker.id or 0)))
         return [Reply(text="\n".join(lines), buttons=buttons)]
 
     def handle(self, turn: Turn) -> list[Reply]:
-        choice = turn.choice
-        if choice.startswith("my:open:"):
-            return self._show(turn, _int(choice.removeprefix("my:open:")))
-        if choice.startswith("my:add:"):
-            return self._begin_add(turn, _int(choice.removeprefix("my:add:")))
-        if turn.state.flow == NAME and turn.state.step == "add":
-            return self._add(turn)
+        follow_up = payloads.parse(turn.choice)
+        if follow_up is not None and follow_up.action == payloads.FollowUpAction.open:
+            return self._show(turn, follow_up.blocker_id)
         return self.start(turn)
 
-    def _visible(self, turn: Turn, blocker_id: int) -> Blocker | None:
+    def _show(self, turn: Turn, blocker_id: int) -> list[Reply]:
+        """Admitted by handlers/admission.py: this chat reported or follows the blocker."""
         blocker = turn.session.get(Blocker, blocker_id)
         if blocker is None:
-            return None
-        if blocker.account_id == turn.account.id:
-            return blocker
-        follows = turn.session.get(BlockerFollower, (blocker.id, turn.account.id))
-        return blocker if follows is not None else None
-
-    def _show(self, turn: Turn, blocker_id: int) -> list[Reply]:
-        blocker = self._visible(turn, blocker_id)
-        if blocker is None:
-            return [Reply(text=t.MY_NOT_YOURS)]
-        header = t.MY_HEADER.format(
-            code=blocker.code,
-            department=department_name(turn.session, blocker.department_code),
-            status=lifecycle.status_label(blocker.status),
-            deadline=format_vn(blocker.deadline, with_time=False),
-            description=blocker.description[:MESSAGE_CHARS],
-        )
+            raise StaleChoice(turn.choice)
+        relation = chat_relation(turn.session, account_id=turn.account.id, blocker=blocker)
+        facts = {
+            "code": blocker.code,
+            "department": department_name(turn.session, blocker.department_code),
+            "status": status_label(blocker.status),
+            "deadline": format_vn(blocker.deadline, with_time=False),
+        }
+        if relation != ChatRelation.owner:
+            answers = self._history(turn, blocker, kinds=(MessageKind.reply,), events=False)
+            lines = [t.MY_FOLLOWER_HEADER.format(**facts), t.MY_FOLLOWER_NOTE, "", t.MY_HISTORY, *answers]
+            return [Reply(text="\n".join(lines))]
+        header = t.MY_HEADER.format(**facts, description=blocker.description[:MESSAGE_CHARS])
         lines = [header, "", t.MY_HISTORY, *self._history(turn, blocker)]
         buttons = []
-        if blocker.account_id == turn.account.id and blocker.status != BlockerStatus.closed:
-            buttons.append(Button(t.ADD_INFO, f"my:add:{blocker.id}"))
+        if blocker.status != BlockerStatus.closed:
+            buttons.append(payloads.add_info_button(blocker.id or 0))
         if blocker.status == BlockerStatus.answered and not blocker.rating:
-            buttons += [
-                Button(t.RATE_SOLVED, f"rp:rate:{blocker.id}:y"),
-                Button(t.RATE_NOT_SOLVED, f"rp:rate:{blocker.id}:n"),
-            ]
+            buttons += payloads.rating_buttons(blocker.id or 0)
         return [Reply(text="\n".join(lines), buttons=buttons)]
 
-    def _history(self, turn: Turn, blocker: Blocker) -> list[str]:
+    def _history(
+        self,
+        turn: Turn,
+        blocker: Blocker,
+        *,
+        kinds: tuple[MessageKind, ...] = (MessageKind.official, MessageKind.reply, MessageKind.info_request),
+        events: bool = True,
+    ) -> list[str]:
         entries: list[tuple[object, str]] = []
         messages = turn.session.exec(
             select(BlockerMessage).where(
-                BlockerMessage.blocker_id == blocker.id, col(BlockerMessage.kind) != MessageKind.note
+                BlockerMessage.blocker_id == blocker.id, col(BlockerMessage.kind).in_(kinds)
             )
         )
         for m in messages:
             text = m.text if len(m.text) <= MESSAGE_CHARS else m.text[: MESSAGE_CHARS - 1] + "…"
             entries.append((m.created_at, t.MESSAGE_LINES[m.kind].format(text=text)))
-        events = turn.session.exec(select(BlockerEvent).where(BlockerEvent.blocker_id == blocker.id))
-        for e in events:
+        rows = (
+            turn.session.exec(select(BlockerEvent).where(BlockerEvent.blocker_id == blocker.id))
+            if events
+            else []
+        )
+        for e in rows:
             template = t.EVENT_LINES.get(e.kind)
             if template is None:
                 continue
             if e.kind == "status":
-                to, from_ = lifecycle.status_label(e.to_value), e.from_value
+                to, from_ = status_label(e.to_value), e.from_value
             else:  # department codes, shown by name
                 to, from_ = (
                     department_name(turn.session, e.to_value),
@@ -127,32 +127,3 @@ class MyReportsFlow:
             entries.append((e.created_at, template.format(to=to, from_=from_)))
         entries.sort(key=lambda entry: entry[0])  # type: ignore[arg-type,return-value]
         return [f"• {format_vn(at)}: {line}" for at, line in entries[-HISTORY_LIMIT:]]  # type: ignore[arg-type]
-
-    def _begin_add(self, turn: Turn, blocker_id: int) -> list[Reply]:
-        blocker = turn.session.get(Blocker, blocker_id)
-        if blocker is None or blocker.account_id != turn.account.id:
-            return [Reply(text=t.MY_NOT_YOURS)]
-        if blocker.status == BlockerStatus.closed:
-            return [Reply(text=t.CLOSED_NO_ADD.format(code=blocker.code))]
-        turn.open(NAME, "add", blocker=blocker.id, code=blocker.code)
-        return [Reply(text=t.ADD_PROMPT.format(code=blocker.code), buttons=[Button(t.DONE, "my:done")])]
-
-    def _add(self, turn: Turn) -> list[Reply]:
-        data = dict(turn.state.data)
-        code = data.get("code", "")
-        if turn.choice == "my:done" or (not turn.choice and turn.text.lower() in ("xong", "/xong")):
-            turn.close()
-            return [Reply(text=t.ADD_DONE.format(code=code))]
-        blocker = turn.session.get(Blocker, _int(str(data.get("blocker", ""))))
-        if blocker is None or blocker.status == BlockerStatus.closed:
-            turn.close()
-            return [Reply(text=t.CLOSED_NO_ADD.format(code=code))]
-        scratch: dict[str, object] = {"files": []}
-        notes = attachment_replies(turn, scratch)
-        files = stored_attachments(scratch)
-        if turn.text or files:
-            lifecycle.add_official_message(
-                turn.session, blocker=blocker, account=turn.account, text=turn.text, attachments=files
-            )
-            notes.append(t.ADDED.format(code=code))
-        return [Reply(text="\n".join(notes) or t.PRESS_A_BUTTON, buttons=[Button(t.DONE, "my:done")])]

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from core.clock import utcnow
 from core.models import ChatAccount, InviteCode, Person
+from handlers import texts
 from handlers.commands import squash
 
 # No 0/O, 1/I/L: codes are read aloud and copied from paper.
@@ -99,13 +100,13 @@ def import_roster(session: Session, *, rows: Iterable[Mapping[str, str | None]])
         name, commune = row.get("name", ""), row.get("commune", "")
         phone = normalize_phone(row.get("phone", ""))
         if not name:
-            report.errors.append((line, "thiếu họ và tên"))
+            report.errors.append((line, texts.ROSTER_NO_NAME))
             continue
         if not commune:
-            report.errors.append((line, "thiếu xã/phường"))
+            report.errors.append((line, texts.ROSTER_NO_COMMUNE))
             continue
         if row.get("phone") and not phone:
-            report.errors.append((line, f"số điện thoại không hợp lệ: {row['phone']}"))
+            report.errors.append((line, texts.ROSTER_BAD_PHONE.format(phone=row["phone"])))
             continue
         person = _find_person(session, name=name, commune=commune, phone=phone)
         if person is None:

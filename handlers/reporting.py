@@ -3,22 +3,19 @@ instead) → choose the department among the suggested three or "Không rõ" →
 summary to confirm / edit / cancel → receipt with code, department and deadline.
 
 Channel-agnostic: choices are Buttons (payloads ≤ 64 bytes); on Zalo the sender numbers them
-and the dispatcher maps a typed number back to the payload. State lives in turn.state.data.
+and the dispatcher maps a typed number back to the payload. State lives in turn.state.data;
+the admission table accepts a department or a similar blocker only among the buttons last
+shown. Domain decisions (suggestions, similar blockers, deadlines) are blockers/intake.py's.
 """
 
 from __future__ import annotations
 
-from sqlmodel import select
-
-from blockers import lifecycle
-from blockers.catalogue import ensure_departments
-from blockers.deadlines import deadline_for
-from blockers.duplicates import find_similar
-from blockers.routing import route
+from blockers import intake, lifecycle, payloads
+from blockers.intake import department_names, open_department
 from bot.channel import Button, Reply
-from core.clock import format_vn, utcnow
-from core.models import Blocker, BlockerFollower, Department
-from handlers import report_texts as t
+from core.clock import format_vn
+from core.models import Blocker
+from handlers import texts as t
 from handlers.flow import Turn
 from handlers.reporting_steps import (
     attachment_replies,
@@ -29,14 +26,11 @@ from handlers.reporting_steps import (
 
 NAME = "rp"
 MIN_DESCRIPTION = 10  # characters: "đất" alone tells a department nothing
-SUGGESTED = 3
+QUESTION_PREFIX = "rp:q:"  # an unanswered question handed over to a report
+DEPARTMENT_PREFIX = "rp:dept:"
+UNSURE_CODE = "?"
 
 DONE_BUTTONS = [Button(t.DONE, "rp:done"), Button(t.CANCEL, "rp:cancel")]
-
-
-def _dept_name(turn: Turn, code: str) -> str:
-    department = turn.session.get(Department, code)
-    return department.name if department else code
 
 
 class ReportingFlow:
@@ -45,28 +39,30 @@ class ReportingFlow:
     # --- entry -----------------------------------------------------------------------------------
 
     def start(self, turn: Turn, carried_text: str = "") -> list[Reply]:
-        if turn.person is None:
-            from handlers import onboarding, texts
-
-            return onboarding.how_to_register(turn, lead=texts.REPORT_NEEDS_REGISTRATION)
-        question_id = turn.choice.removeprefix("rp:q:") if turn.choice.startswith("rp:q:") else ""
+        question_id = (
+            turn.choice.removeprefix(QUESTION_PREFIX) if turn.choice.startswith(QUESTION_PREFIX) else ""
+        )
         turn.open(NAME, "describe", parts=[carried_text] if carried_text else [], files=[], q=question_id)
         if carried_text:
             return [Reply(text=t.CARRIED.format(text=carried_text), buttons=DONE_BUTTONS)]
         return [Reply(text=t.DESCRIBE, buttons=DONE_BUTTONS)]
 
+    def resume(self, turn: Turn, data: dict[str, object]) -> list[Reply]:
+        """Open a saved draft again at the description (its choices, if any, are kept)."""
+        turn.open(NAME, "describe", **data)
+        files = data.get("files")
+        count = len(files) if isinstance(files, list) else 0
+        return [Reply(text=t.DRAFT_RESUMED.format(files=count), buttons=DONE_BUTTONS)]
+
     def handle(self, turn: Turn) -> list[Reply]:
         choice = turn.choice
-        if choice.startswith("rp:rate:"):
-            return self._rate(turn, choice)
         if turn.state.flow != NAME:
             if choice == "rp:start":
                 return self.start(turn)
             return [Reply(text=t.STALE)]
         if choice == "rp:cancel":
             turn.close()
-            return [Reply(text=t.CANCELLED)]
-        step = turn.state.step
+            return [Reply(text=t.REPORT_CANCELLED)]
         handler = {
             "describe": self._describe,
             "similar": self._similar,
@@ -74,7 +70,7 @@ class ReportingFlow:
             "field": self._field,
             "confirm": self._confirm,
             "edit": self._edit,
-        }.get(step)
+        }.get(turn.state.step)
         if handler is None:
             turn.close()
             return [Reply(text=t.STALE)]
@@ -103,67 +99,58 @@ class ReportingFlow:
         if turn.state.data.get("department"):  # editing the description of a finished draft
             return self._summary(turn)
         commune = turn.person.commune if turn.person else ""
-        similar = find_similar(turn.session, text=description, exclude_commune=commune)
-        followed = set(
-            turn.session.exec(
-                select(BlockerFollower.blocker_id).where(BlockerFollower.account_id == turn.account.id)
-            )
+        offers = intake.similar_offers(
+            turn.session, text=description, account_id=turn.account.id, commune=commune
         )
-        similar = [s for s in similar if s.blocker.id not in followed]
-        if not similar:
+        if not offers:
             return self._suggest(turn)
         turn.state.step = "similar"
         lines = [t.SIMILAR]
         buttons = []
-        for n, item in enumerate(similar, 1):
-            b = item.blocker
-            department = _dept_name(turn, b.department_code)
-            status = lifecycle.status_label(b.status)
+        for n, offer in enumerate(offers, 1):
             lines.append(
-                t.SIMILAR_ITEM.format(n=n, code=b.code, department=department, status=status, title=b.title)
+                t.SIMILAR_ITEM.format(n=n, code=offer.code, department=offer.department, status=offer.status)
             )
-            buttons.append(Button(t.FOLLOW.format(code=b.code), f"rp:follow:{b.id}"))
+            buttons.append(Button(t.FOLLOW.format(code=offer.code), payloads.follow(offer.blocker_id)))
         buttons += [Button(t.FILE_NEW, "rp:new"), Button(t.CANCEL, "rp:cancel")]
         return [Reply(text="\n".join(lines), buttons=buttons)]
 
     def _similar(self, turn: Turn) -> list[Reply]:
-        if turn.choice.startswith("rp:follow:"):
-            blocker = turn.session.get(Blocker, _int(turn.choice.removeprefix("rp:follow:")))
+        follow_up = payloads.parse(turn.choice)
+        if follow_up is not None and follow_up.action == payloads.FollowUpAction.follow:
+            # Admitted by handlers/admission.py: one of the blockers just offered.
+            blocker = turn.session.get(Blocker, follow_up.blocker_id)
             if blocker is None:
                 return [Reply(text=t.STALE)]
             lifecycle.follow_blocker(turn.session, blocker=blocker, account=turn.account)
             turn.close()
-            department = _dept_name(turn, blocker.department_code)
+            department = department_names(turn.session).get(blocker.department_code, blocker.department_code)
             return [Reply(text=t.FOLLOWED.format(code=blocker.code, department=department))]
         if turn.choice == "rp:new":
             return self._suggest(turn)
         return [Reply(text=t.PRESS_A_BUTTON)]
 
-    def _suggest(self, turn: Turn) -> list[Reply]:
-        ensure_departments(turn.session, settings=turn.settings)
+    def _suggest(self, turn: Turn, lead: str = t.CHOOSE_DEPARTMENT) -> list[Reply]:
         description = description_of(turn.state.data)
-        scores = route(turn.session, text=description, use_embeddings=turn.settings.routing_embeddings)
-        triage = turn.settings.triage_department
-        top = [s for s in scores if s.department != triage][:SUGGESTED]
-        if scores and scores[0].department == triage:
-            top = [scores[0], *top][:SUGGESTED]
-        data = dict(turn.state.data)
-        data["scores"] = [{"department": s.department, "score": s.score} for s in scores[:5]]
-        turn.state.data, turn.state.step = data, "department"
-        buttons = [Button(_dept_name(turn, s.department), f"rp:dept:{s.department}") for s in top]
-        buttons.append(Button(t.UNSURE, "rp:dept:?"))
-        return [Reply(text=t.CHOOSE_DEPARTMENT, buttons=buttons)]
+        suggestions, scores = intake.suggest_departments(
+            turn.session, text=description, settings=turn.settings
+        )
+        turn.state.data = {**turn.state.data, "scores": scores}
+        turn.state.step = "department"
+        buttons = [Button(s.name, DEPARTMENT_PREFIX + s.code) for s in suggestions]
+        buttons.append(Button(t.UNSURE, DEPARTMENT_PREFIX + UNSURE_CODE))
+        return [Reply(text=lead, buttons=buttons)]
 
     def _department(self, turn: Turn) -> list[Reply]:
-        if not turn.choice.startswith("rp:dept:"):
+        if not turn.choice.startswith(DEPARTMENT_PREFIX):
             return [Reply(text=t.PRESS_A_BUTTON)]
-        code = turn.choice.removeprefix("rp:dept:")
-        if code == "?":
+        code = turn.choice.removeprefix(DEPARTMENT_PREFIX)  # one just offered (admission)
+        if code == UNSURE_CODE:
             code = turn.settings.triage_department
-        if turn.session.get(Department, code) is None:
-            return [Reply(text=t.STALE)]
-        data = dict(turn.state.data)
-        data["department"] = code
+        department = open_department(turn.session, code)
+        if department is None:
+            return self._suggest(turn, lead=t.DEPARTMENT_CLOSED.format(name=self._name(turn, code)))
+        data = {**turn.state.data, "department": department.code}
         turn.state.data = data
         if "field" in data:  # changing the department of a finished draft
             return self._summary(turn)
@@ -184,15 +171,17 @@ class ReportingFlow:
     def _summary(self, turn: Turn) -> list[Reply]:
         data = turn.state.data
         turn.state.step = "confirm"
-        department = turn.session.get(Department, data["department"])
-        days = department.deadline_days if department else 5
+        code = data["department"]
+        deadline = intake.deadline_preview(
+            turn.session, department_code=code, now=turn.now, settings=turn.settings
+        )
         files = data.get("files", [])
         text = t.SUMMARY.format(
             description=description_of(data),
             files=", ".join(f["filename"] for f in files) if files else t.NO_FILES,
-            department=department.name if department else data["department"],
+            department=self._name(turn, code),
             field=data.get("field") or t.NO_FIELD,
-            deadline=format_vn(deadline_for(utcnow(), days, settings=turn.settings), with_time=False),
+            deadline=format_vn(deadline, with_time=False) if deadline else "",
         )
         buttons = [Button(t.SEND, "rp:ok"), Button(t.EDIT, "rp:edit"), Button(t.CANCEL, "rp:cancel")]
         return [Reply(text=text, buttons=buttons)]
@@ -225,47 +214,27 @@ class ReportingFlow:
 
     def _file(self, turn: Turn) -> list[Reply]:
         data = turn.state.data
-        question_id = _int(data.get("q") or "")
+        code = data["department"]
+        if open_department(turn.session, code) is None:  # deactivated since it was chosen
+            return self._suggest(turn, lead=t.DEPARTMENT_CLOSED.format(name=self._name(turn, code)))
+        question = str(data.get("q") or "")
         blocker = lifecycle.file_blocker(
             turn.session,
             account=turn.account,
             person=turn.person,
             description=description_of(data),
-            department_code=data["department"],
+            department_code=code,
             field=data.get("field", ""),
             attachments=stored_attachments(data),
-            source_question_id=question_id or None,
+            source_question_id=int(question) if question.isascii() and question.isdigit() else None,
             route_scores=data.get("scores", []),
             settings=turn.settings,
         )
         turn.close()
-        department = _dept_name(turn, blocker.department_code)
         deadline = format_vn(blocker.deadline, with_time=False)
+        department = self._name(turn, blocker.department_code)
         return [Reply(text=t.RECEIPT.format(code=blocker.code, department=department, deadline=deadline))]
 
-    # --- rating (any time after an answer) -----------------------------------------------------
-
-    def _rate(self, turn: Turn, choice: str) -> list[Reply]:
-        raw_id, _, answer = choice.removeprefix("rp:rate:").partition(":")
-        blocker = turn.session.get(Blocker, _int(raw_id))
-        if blocker is None or answer not in ("y", "n") or not _concerns(turn, blocker):
-            return [Reply(text=t.STALE)]
-        solved = answer == "y"
-        lifecycle.rate(turn.session, blocker=blocker, account=turn.account, solved=solved)
-        if solved:
-            return [Reply(text=t.RATED_SOLVED.format(code=blocker.code))]
-        add = [Button(t.ADD_INFO, f"my:add:{blocker.id}")] if blocker.account_id == turn.account.id else []
-        return [Reply(text=t.RATED_NOT_SOLVED.format(code=blocker.code), buttons=add)]
-
-
-def _concerns(turn: Turn, blocker: Blocker) -> bool:
-    if blocker.account_id == turn.account.id:
-        return True
-    return turn.session.get(BlockerFollower, (blocker.id, turn.account.id)) is not None
-
-
-def _int(raw: str) -> int:
-    try:
-        return int(raw)
-    except ValueError:
-        return 0
+    @staticmethod
+    def _name(turn: Turn, code: str) -> str:
+        return department_names(turn.session).get(code, code)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from blockers.attachments import StoredAttachment, guess_type, is_allowed
-from handlers import report_texts as t
+from handlers import texts as t
 from handlers.flow import Turn
 from knowledge.normalize import fold_key
 

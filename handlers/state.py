@@ -7,7 +7,8 @@ survives a restart and works across worker processes:
 - "_choices": payloads of the buttons last shown, so a typed "2" means the second button on
   every channel (Zalo has no buttons; the renderer numbers them). Notifications with buttons
   sent outside a dialog set it too (core.outbox.enqueue_to_account);
-- "_flood": the per-chat message counter of the current one-minute window.
+- "_flood": the per-chat message counter of the current one-minute window;
+- "_draft": a blocker report put aside when a command interrupted it (handlers/drafts.py).
 
 Flows never see the reserved keys: `take_meta` removes them before a flow runs and
 `save_state` puts them back.
@@ -27,6 +28,8 @@ from core.models import Conversation
 from core.outbox import CHOICES_KEY
 
 FLOOD_KEY = "_flood"
+DRAFT_KEY = "_draft"
+_RESERVED = (CHOICES_KEY, FLOOD_KEY, DRAFT_KEY)
 FLOOD_WINDOW = timedelta(minutes=1)
 
 
@@ -36,6 +39,7 @@ class Meta:
     flood_start: datetime | None = None
     flood_count: int = 0
     flood_warned: bool = False
+    draft: dict[str, Any] | None = None  # {"data": …, "saved_at": iso}
 
 
 class FloodVerdict(StrEnum):
@@ -56,8 +60,10 @@ def take_meta(state: Conversation) -> Meta:
     data: dict[str, Any] = dict(state.data or {})
     choices = data.pop(CHOICES_KEY, [])
     flood = data.pop(FLOOD_KEY, None)
+    draft = data.pop(DRAFT_KEY, None)
     state.data = data
     meta = Meta(choices=[str(c) for c in choices] if isinstance(choices, list) else [])
+    meta.draft = draft if isinstance(draft, dict) else None
     if isinstance(flood, dict) and flood.get("start"):
         meta.flood_start = datetime.fromisoformat(str(flood["start"]))
         meta.flood_count = int(flood.get("count", 0))
@@ -67,7 +73,7 @@ def take_meta(state: Conversation) -> Meta:
 
 def save_state(state: Conversation, *, meta: Meta, now: datetime) -> None:
     # A fresh dict: the JSON column does not track in-place changes.
-    data = {k: v for k, v in (state.data or {}).items() if k not in (CHOICES_KEY, FLOOD_KEY)}
+    data = {k: v for k, v in (state.data or {}).items() if k not in _RESERVED}
     if meta.choices:
         data[CHOICES_KEY] = list(meta.choices)
     if meta.flood_start is not None:
@@ -76,6 +82,8 @@ def save_state(state: Conversation, *, meta: Meta, now: datetime) -> None:
             "count": meta.flood_count,
             "warned": meta.flood_warned,
         }
+    if meta.draft:
+        data[DRAFT_KEY] = meta.draft
     state.data = data
     state.updated_at = now
 

@@ -1,5 +1,6 @@
-"""Every Vietnamese string shown by the conversation core (dispatch, registration, asking,
-feedback, menu). Reporting texts live in handlers/report_texts.py.
+"""Every Vietnamese string the chat dialogs show: dispatch, registration, asking, feedback, menu,
+reporting a blocker (/baocao), drafts, /cuatoi and the follow-ups (rating, adding information).
+What the blocker domain sends by itself (status labels, notifications) is in blockers/texts.py.
 
 Officials address the bot as "anh/chị"; keep sentences short: many read on a phone.
 """
@@ -80,6 +81,10 @@ def already_registered(name: str) -> str:
     return f"Tài khoản này đã được đăng ký cho {name}. Không cần đăng ký lại."
 
 
+ROSTER_NO_NAME = "thiếu họ và tên"
+ROSTER_NO_COMMUNE = "thiếu xã/phường"
+ROSTER_BAD_PHONE = "số điện thoại không hợp lệ: {phone}"
+
 REPORT_NEEDS_REGISTRATION = "Chỉ cán bộ đã đăng ký mới gửi và theo dõi được vướng mắc."
 QUESTIONS_NEED_REGISTRATION = "Hiện trợ lý chỉ phục vụ cán bộ đã đăng ký."
 
@@ -120,3 +125,134 @@ def flood_warning(per_minute: int) -> str:
         f"Anh/chị đang gửi quá nhiều tin nhắn (tối đa {per_minute} tin mỗi phút). "
         "Trợ lý tạm dừng trả lời một lát; xin gửi lại sau một phút."
     )
+
+
+# --- reporting: buttons -----------------------------------------------------------------------------------
+DONE = "Xong"
+CANCEL = "Hủy"
+SEND = "Gửi"
+EDIT = "Sửa"
+SKIP = "Bỏ qua"
+UNSURE = "Không rõ"
+FILE_NEW = "Vẫn gửi vướng mắc mới"
+EDIT_DESCRIPTION = "Sửa mô tả"
+EDIT_DEPARTMENT = "Đổi cơ quan"
+EDIT_FIELD = "Sửa lĩnh vực"
+CONTINUE_DRAFT = "Tiếp tục soạn"
+NEW_REPORT = "Vướng mắc mới"
+SAVE_DRAFT = "Lưu nháp"
+DROP_REPORT = "Hủy báo cáo"
+
+# --- describing --------------------------------------------------------------------------------
+DESCRIBE = (
+    "Anh/chị mô tả vướng mắc: việc gì, ở đâu, đã làm gì, đang vướng ở khâu nào. Có thể gửi "
+    "nhiều tin nhắn, kèm ảnh hoặc tệp (PDF, Word, Excel). Gửi xong chọn «Xong»."
+)
+CARRIED = (
+    "Trợ lý đã ghi câu hỏi của anh/chị làm mô tả:\n«{text}»\n"
+    "Anh/chị có thể gửi thêm chi tiết, ảnh hoặc tệp, rồi chọn «Xong»."
+)
+NOTED = "Đã ghi nhận. Gửi thêm nếu cần, hoặc chọn «Xong»."
+NEED_DESCRIPTION = "Anh/chị chưa mô tả vướng mắc. Vui lòng gửi nội dung bằng chữ trước khi chọn «Xong»."
+TOO_SHORT = "Mô tả còn quá ngắn để cơ quan hiểu được vướng mắc. Anh/chị viết rõ hơn một chút."
+FILE_TAKEN = "Đã nhận tệp «{name}»."
+FILE_TOO_LARGE = "Không nhận được tệp «{name}»: tệp quá lớn hoặc tải về bị lỗi (tối đa {mb} MB)."
+FILE_WRONG_TYPE = "Không nhận tệp «{name}»: chỉ nhận ảnh, PDF, Word (DOC, DOCX) và Excel (XLS, XLSX)."
+TOO_MANY_FILES = "Mỗi vướng mắc kèm tối đa {limit} tệp; tệp «{name}» không được nhận."
+
+# --- similar blockers ----------------------------------------------------------------------------
+SIMILAR = (
+    "Xã, phường khác đã gửi vướng mắc tương tự và đang chờ xử lý. Anh/chị có thể theo dõi "
+    "vướng mắc đó (sẽ nhận câu trả lời khi có) thay vì gửi mới:"
+)
+SIMILAR_ITEM = "{n}. {code} ({department}, {status})"
+FOLLOW = "Theo dõi {code}"
+FOLLOWED = (
+    "Anh/chị đang theo dõi vướng mắc {code} ({department}). Khi cơ quan trả lời, trợ lý sẽ gửi "
+    "câu trả lời tới anh/chị. Xem lại bằng /cuatoi."
+)
+
+DEPARTMENT_CLOSED = "{name} hiện không tiếp nhận vướng mắc. Anh/chị chọn cơ quan khác:"
+
+# --- department, field, summary ------------------------------------------------------------------
+CHOOSE_DEPARTMENT = (
+    "Theo nội dung, vướng mắc này có thể thuộc các cơ quan dưới đây. Anh/chị chọn cơ quan phù "
+    "hợp, hoặc «Không rõ» để Văn phòng UBND tỉnh phân loại."
+)
+ASK_FIELD = (
+    "Lĩnh vực của vướng mắc (không bắt buộc), ví dụ: đất đai, hộ tịch, tài chính. "
+    "Gõ ngắn gọn hoặc chọn «Bỏ qua»."
+)
+SUMMARY = (
+    "Kiểm tra lại trước khi gửi:\n\n"
+    "Mô tả: {description}\n"
+    "Tệp kèm theo: {files}\n"
+    "Cơ quan xử lý: {department}\n"
+    "Lĩnh vực: {field}\n"
+    "Hạn trả lời dự kiến: {deadline}"
+)
+NO_FIELD = "(không ghi)"
+NO_FILES = "không có"
+WHAT_TO_EDIT = "Anh/chị muốn sửa phần nào?"
+REDESCRIBE = "Anh/chị gửi lại mô tả mới (mô tả cũ sẽ được thay thế), rồi chọn «Xong»."
+RECEIPT = (
+    "Đã gửi vướng mắc.\n"
+    "Mã: {code}\n"
+    "Cơ quan xử lý: {department}\n"
+    "Hạn trả lời: {deadline}\n\n"
+    "Mọi thay đổi trạng thái và câu trả lời sẽ được gửi vào cuộc trò chuyện này. Xem lại bằng /cuatoi."
+)
+REPORT_CANCELLED = "Đã hủy, vướng mắc chưa được gửi."
+STALE = "Lựa chọn này không còn hiệu lực. Gõ /baocao để gửi vướng mắc mới."
+PRESS_A_BUTTON = "Anh/chị chọn một trong các lựa chọn bên dưới."
+
+# --- drafts: a command typed in the middle of a report ------------------------------------------
+KEEP_DRAFT = "Anh/chị đang soạn dở một vướng mắc. Lưu nháp để gửi tiếp sau (gõ /baocao), hay hủy báo cáo này?"
+DRAFT_SAVED = "Đã lưu nháp vướng mắc trong {minutes} phút. Gõ /baocao để soạn tiếp."
+DRAFT_OFFER = (
+    "Anh/chị có một vướng mắc đang soạn dở (lưu lúc {at}):\n«{excerpt}»\n"
+    "Tiếp tục soạn vướng mắc này, hay bắt đầu vướng mắc mới?"
+)
+DRAFT_RESUMED = (
+    "Đã mở lại vướng mắc đang soạn ({files} tệp kèm theo). Gửi thêm chi tiết, ảnh hoặc tệp, rồi chọn «Xong»."
+)
+
+# --- rating ---------------------------------------------------------------------------------------
+RATED_SOLVED = "Cảm ơn anh/chị đã phản hồi. Vướng mắc {code} được ghi nhận là đã giải quyết."
+RATED_AS_FOLLOWER = (
+    "Cảm ơn anh/chị đã phản hồi về vướng mắc {code}; ý kiến được ghi lại để cơ quan xử lý tham khảo."
+)
+RATED_NOT_SOLVED = (
+    "Đã ghi nhận vướng mắc {code} chưa được giải quyết; cơ quan sẽ xem lại. Anh/chị có thể bổ "
+    "sung thông tin bằng nút bên dưới."
+)
+
+# --- /cuatoi --------------------------------------------------------------------------------------
+MY_NONE = "Anh/chị chưa gửi hay theo dõi vướng mắc nào. Gõ /baocao để gửi vướng mắc."
+MY_LIST = "Vướng mắc của anh/chị (chọn để xem chi tiết):"
+MY_ITEM = "{n}. {code} – {status} – {title}"
+MY_FOLLOWED = " (đang theo dõi)"
+MY_HEADER = "{code} – {department}\nTrạng thái: {status}\nHạn trả lời: {deadline}\n\n{description}"
+MY_HISTORY = "Diễn biến:"
+MY_FOLLOWER_HEADER = "{code} – {department}\nTrạng thái: {status}\nHạn trả lời: {deadline}"
+MY_FOLLOWER_NOTE = "Anh/chị đang theo dõi vướng mắc của xã, phường khác: chỉ hiện câu trả lời của cơ quan."
+MY_NOT_YOURS = "Không tìm thấy vướng mắc này trong danh sách của anh/chị."
+ADD_PROMPT = (
+    "Anh/chị gửi nội dung bổ sung cho {code} (chữ, ảnh hoặc tệp). Mỗi tin nhắn được chuyển ngay "
+    "tới cơ quan xử lý; chọn «Xong» khi đã đủ."
+)
+ADDED = "Đã chuyển nội dung bổ sung tới cơ quan xử lý vướng mắc {code}."
+ADD_DONE = "Đã xong phần bổ sung cho {code}."
+CLOSED_NO_ADD = "Vướng mắc {code} đã đóng, không bổ sung được nữa. Gõ /baocao để gửi vướng mắc mới."
+EVENT_LINES = {
+    "created": "Gửi tới {to}",
+    "status": "Trạng thái: {to}",
+    "transfer": "Chuyển từ {from_} sang {to}",
+    "support": "{to} phối hợp xử lý",
+    "publish": "Câu trả lời được đăng thành hướng dẫn",
+}
+MESSAGE_LINES = {
+    "official": "Cán bộ xã: {text}",
+    "reply": "Trả lời: {text}",
+    "info_request": "Cơ quan đề nghị bổ sung: {text}",
+}

@@ -15,7 +15,6 @@ from sqlmodel import Session, col, select
 from api.web.access import visibility
 from api.web.deps import get_db, staff_or_above
 from api.web.render import render
-from knowledge.normalize import fold_key as fold
 from blockers.stats import overdue_clause
 from core.clock import utcnow
 from core.models import (
@@ -24,6 +23,7 @@ from core.models import (
     Department,
     User,
 )
+from knowledge.normalize import fold_key as fold
 
 router = APIRouter()
 PAGE_SIZE = 50

@@ -14,10 +14,10 @@ from sqlmodel import Session
 from bot.channel import Attachment, Button, ChannelName, Incoming, Reply
 from core.models import Person
 from core.settings import Settings
-from knowledge.normalize import fold_key as fold
 from handlers.dispatch import Dispatcher
 from handlers.flow import Turn
 from handlers.registration import issue_invite
+from knowledge.normalize import fold_key as fold
 from knowledge.types import Answer, Source
 
 BUTTON_CHANNELS = {ChannelName.telegram, ChannelName.web}

@@ -8,8 +8,9 @@ from __future__ import annotations
 import pytest
 from sqlmodel import select
 
-from bot.channel import Button, Reply
-from core.models import ChatAccount, Conversation, Feedback, QuestionLog
+from blockers import lifecycle, payloads
+from bot.channel import Reply
+from core.models import BlockerEvent, ChatAccount, Conversation, Department, EventKind, Feedback, QuestionLog
 from core.outbox import enqueue_to_account
 
 ALL_CHANNELS = ["telegram", "zalo", "zalo_oa", "web"]
@@ -251,19 +252,29 @@ def test_numbers_of_an_expired_dialog_are_dropped(chat, clock, invite_code, repo
     assert reporting.handled == ["rp:dept:TC"]
 
 
-def test_notification_buttons_become_the_numbered_choices(make_chat, invite_code, reporting, session):
+def test_notification_buttons_become_the_numbered_choices(make_chat, invite_code, official, session):
     chat = make_chat("zalo")
     chat.register(invite_code)
     account = session.exec(select(ChatAccount)).one()
+    session.add(Department(code="TC", name="Sở Tài chính"))
+    blocker = lifecycle.file_blocker(
+        session,
+        account=account,
+        person=official,
+        description="Kho bạc chưa mở tài khoản",
+        department_code="TC",
+    )
     enqueue_to_account(
         session,
         account,
-        text="VM-2026-000001 đã được trả lời. Vướng mắc đã được giải quyết chưa?",
-        buttons=[Button("Đã giải quyết được", "rp:rate:1:solved"), Button("Chưa được", "rp:rate:1:no")],
+        text=f"{blocker.code} đã được trả lời. Vướng mắc đã được giải quyết chưa?",
+        buttons=payloads.rating_buttons(blocker.id),
     )
     session.commit()
-    chat.send("2")
-    assert reporting.handled == ["rp:rate:1:no"]
+    chat.send("2")  # "Chưa được": the second button of the notification, not of an older list
+    rating = session.exec(select(BlockerEvent).where(BlockerEvent.kind == EventKind.rating)).one()
+    assert rating.to_value == "not_solved" and rating.actor == f"account:{account.id}"
+    assert "chưa được giải quyết" in chat.text
 
 
 def test_flood_limit_warns_once_then_stays_silent(make_chat, make_dispatcher, clock, guidance):

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from sqlmodel import Session
 from web_support import World
 
-from knowledge.normalize import fold_key as fold
 from core.models import Blocker
+from knowledge.normalize import fold_key as fold
 
 VIETNAMESE = "aàáảãạăằắẳẵặâầấẩẫậbcdđeèéẻẽẹêềếểễệghiìíỉĩịklmnoòóỏõọôồốổỗộơờớởỡợpqrstuùúủũụưừứửữựvxyỳýỷỹỵ"
 ALPHABET = VIETNAMESE + VIETNAMESE.upper() + " 0123456789-–,."
