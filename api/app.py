@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from api import health, metrics
 from api.context import AppContext
+from api.web.texts import APP_TITLE
 from core.db import get_engine, migrate
 from core.settings import Settings, get_settings
 
@@ -36,7 +37,7 @@ def index_demo_guidance(ctx: AppContext) -> None:
     from core.locks import exclusive
 
     with exclusive(ctx.engine, name="demo-guidance", data_dir=ctx.settings.data_dir):
-        ctx.knowledge.ensure_demo_guidance()
+        ctx.kb.ensure_demo_guidance()
 
 
 def create_app(settings: Settings | None = None, *, start_workers: bool | None = None) -> FastAPI:
@@ -77,7 +78,7 @@ def create_app(settings: Settings | None = None, *, start_workers: bool | None =
                 ctx.knowledge.close()
 
     app = FastAPI(
-        title="Trợ lý thủ tục và vướng mắc",
+        title=APP_TITLE,
         lifespan=lifespan,
         docs_url=None,  # Swagger UI loads assets from a CDN; closed networks have none
         redoc_url=None,

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
 
+from api.web import texts
 from bot.webchat import MAX_CLIENT_ID, MAX_TEXT, new_chat_id, store_web_message, web_messages
 from core.db import session_scope
 
@@ -56,11 +57,11 @@ def chat_page(request: Request) -> Response:
 async def post_message(message: WebMessage, request: Request) -> JSONResponse:
     chat_id = _chat_id(request)
     if chat_id is None:
-        return JSONResponse({"detail": "Hãy mở lại trang /chat để bắt đầu."}, status_code=403)
+        return JSONResponse({"detail": texts.CHAT_REOPEN}, status_code=403)
     if not _CLIENT_ID.match(message.client_id):
-        return JSONResponse({"detail": "client_id không hợp lệ"}, status_code=422)
+        return JSONResponse({"detail": texts.CHAT_BAD_CLIENT}, status_code=422)
     if not (message.text.strip() or message.payload):
-        return JSONResponse({"detail": "Tin nhắn trống"}, status_code=422)
+        return JSONResponse({"detail": texts.CHAT_EMPTY}, status_code=422)
     ctx = request.app.state.ctx
 
     def store() -> bool:
@@ -76,7 +77,7 @@ async def post_message(message: WebMessage, request: Request) -> JSONResponse:
     try:
         stored = await asyncio.to_thread(store)
     except Exception:
-        return JSONResponse({"detail": "Hệ thống đang bận, vui lòng gửi lại."}, status_code=503)
+        return JSONResponse({"detail": texts.CHAT_BUSY}, status_code=503)
     return JSONResponse({"stored": stored}, status_code=202)
 
 
@@ -84,7 +85,7 @@ async def post_message(message: WebMessage, request: Request) -> JSONResponse:
 async def get_messages(request: Request, after: int = Query(default=0, ge=0)) -> JSONResponse:
     chat_id = _chat_id(request)
     if chat_id is None:
-        return JSONResponse({"detail": "Hãy mở lại trang /chat để bắt đầu."}, status_code=403)
+        return JSONResponse({"detail": texts.CHAT_REOPEN}, status_code=403)
     ctx = request.app.state.ctx
 
     def load() -> list[dict[str, Any]]:

@@ -9,10 +9,13 @@ from datetime import timedelta
 from typing import Any
 
 from api.context import AppContext
+from blockers.jobs import run_due_jobs
+from bot.channel import Polling
 from bot.errors import safe_error
 from bot.inbound import Dispatch, InboundOptions, run_inbound_loop
 from bot.runtime import run_poller
 from bot.sender import SenderOptions, run_sender_loop
+from handlers.dispatch import Dispatcher
 
 log = logging.getLogger(__name__)
 
@@ -20,23 +23,12 @@ JOBS_EVERY_SECONDS = 60
 
 
 def default_dispatch(ctx: AppContext) -> Dispatch:
-    """The conversation core's dispatcher; imported here so bot/ never imports handlers/."""
-    try:
-        from handlers.dispatch import Dispatcher
-    except ImportError:
-        log.error("handlers.dispatch is missing: updates are stored and marked done without replies")
-        return lambda session, incoming: []
-    dispatcher = Dispatcher(settings=ctx.settings, knowledge=ctx.knowledge)
-    return dispatcher.handle  # type: ignore[no-any-return]
+    """The conversation core's dispatcher; wired here so bot/ never imports handlers/."""
+    return Dispatcher(settings=ctx.settings, knowledge=ctx.kb).handle
 
 
 async def run_jobs_loop(ctx: AppContext) -> None:
-    """Blocker reminders and escalations (blockers.jobs.run_due_jobs), every minute."""
-    try:
-        from blockers.jobs import run_due_jobs
-    except ImportError:
-        log.info("blockers.jobs.run_due_jobs not available: no reminders")
-        return
+    """Blocker reminders and escalations, and the removal of orphaned uploads, every minute."""
     while True:
         try:
             await asyncio.to_thread(run_due_jobs, engine=ctx.engine, settings=ctx.settings)
@@ -51,7 +43,7 @@ def start_workers(ctx: AppContext, *, dispatch: Dispatch | None = None) -> list[
     tasks: list[asyncio.Task[Any]] = []
     if not ctx.settings.public_base_url:
         for name, channel in ctx.channels.items():
-            if hasattr(channel, "fetch_updates"):
+            if isinstance(channel, Polling):
                 tasks.append(asyncio.create_task(run_poller(ctx.engine, channel), name=f"poller-{name}"))
     lease = timedelta(seconds=ctx.settings.claim_lease_seconds)
     tasks.append(

@@ -32,6 +32,7 @@ ALREADY_CLOSED = "Vướng mắc đã đóng từ trước."
 STATUS_UNCHANGED = "Vướng mắc đang ở trạng thái này."
 STATUS_NEEDS_MESSAGE = "Trạng thái này được đặt khi gửi câu trả lời hoặc yêu cầu bổ sung."
 ALREADY_SUPPORTING = "Cơ quan này đã tham gia phối hợp."
+ALREADY_PUBLISHED = "Câu trả lời của vướng mắc này đã được đăng thành hướng dẫn."
 
 
 UNKNOWN_COMMUNE = "(không rõ)"

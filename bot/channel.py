@@ -10,17 +10,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from core.outbox import Button
 
 __all__ = [
+    "Acknowledging",
     "Attachment",
     "Button",
     "Channel",
     "ChannelLimits",
     "ChannelName",
     "Incoming",
+    "Polling",
     "Reply",
     "SendResult",
 ]
@@ -103,3 +105,20 @@ class Channel(Protocol):
     async def download(self, attachment: Attachment) -> bytes:
         """Fetch the bytes of an inbound attachment."""
         ...
+
+
+# Optional abilities: an adapter has them or not; callers test with isinstance, not getattr.
+@runtime_checkable
+class Polling(Protocol):
+    """Long polling (Telegram, Zalo Bot Platform without a public address)."""
+
+    async def fetch_updates(self, offset: int) -> tuple[list[tuple[str, dict[str, Any]]], int]:
+        """New raw updates (key, payload) after `offset`, and the next offset."""
+        ...
+
+
+@runtime_checkable
+class Acknowledging(Protocol):
+    """Platforms that want each update acknowledged (Telegram: answer a button's callback)."""
+
+    async def acknowledge(self, payload: Mapping[str, Any]) -> None: ...

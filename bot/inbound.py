@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from bot.attachments import fetch_attachments
-from bot.channel import Channel, Incoming, Reply
+from bot.channel import Acknowledging, Channel, Incoming, Reply
 from bot.claims import claim_inbound, worker_name
 from bot.errors import safe_error
 from core.clock import utcnow
@@ -174,9 +174,8 @@ async def _process_one(
     try:
         channel = channels.get(row.channel)
         if incoming is not None and channel is not None:
-            acknowledge = getattr(channel, "acknowledge", None)
-            if acknowledge is not None:
-                await acknowledge(row.payload)
+            if isinstance(channel, Acknowledging):
+                await channel.acknowledge(row.payload)
             if incoming.attachments:
                 fetched = await fetch_attachments(channel, incoming, settings=settings, update_id=row.id or 0)
                 incoming = replace(incoming, attachments=fetched)

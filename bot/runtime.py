@@ -17,7 +17,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col
 
-from bot.channel import Channel, ChannelName
+from bot.channel import Channel, ChannelName, Polling
 from bot.claims import worker_name
 from bot.errors import safe_error
 from bot.inbound import chat_key_of, store_update
@@ -153,7 +153,9 @@ async def run_poller(engine: Engine, channel: Channel, *, error_pause: float = 5
     """Long-poll one channel until cancelled (channels with `fetch_updates` only)."""
     name = str(channel.name)
     holder = worker_name(f"poller-{name}")
-    fetch = getattr(channel, "fetch_updates")  # noqa: B009 (a capability, not every channel has it)
+    if not isinstance(channel, Polling):
+        raise TypeError(f"channel {name} does not poll")
+    fetch = channel.fetch_updates
     while True:
         try:
             if not await asyncio.to_thread(take_lease, engine, name=f"poller.{name}", holder=holder):

@@ -15,12 +15,14 @@ from fastapi.staticfiles import StaticFiles
 from api.web import (
     actions,
     auth,
+    broadcasts,
     dashboard,
     departments,
     documents,
     exports,
     inbox,
     roster,
+    texts,
     thread,
     users,
 )
@@ -31,7 +33,19 @@ from api.web.security import CsrfError, LazySessionMiddleware, SecurityHeadersMi
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 router = APIRouter()
-for module in (auth, inbox, thread, actions, exports, dashboard, documents, users, departments, roster):
+for module in (
+    auth,
+    inbox,
+    thread,
+    actions,
+    broadcasts,
+    exports,
+    dashboard,
+    documents,
+    users,
+    departments,
+    roster,
+):
     router.include_router(module.router)
 
 
@@ -53,20 +67,15 @@ async def _password_required(request: Request, _: Exception) -> Response:
 
 
 async def _forbidden(request: Request, _: Exception) -> Response:
-    return _error_page(request, 403, "Không có quyền", "Tài khoản của bạn không được dùng chức năng này.")
+    return _error_page(request, 403, *texts.FORBIDDEN)
 
 
 async def _not_visible(request: Request, _: Exception) -> Response:
-    return _error_page(request, 404, "Không tìm thấy", "Không tìm thấy trang hoặc vướng mắc này.")
+    return _error_page(request, 404, *texts.NOT_FOUND)
 
 
 async def _csrf(request: Request, _: Exception) -> Response:
-    return _error_page(
-        request,
-        403,
-        "Biểu mẫu không hợp lệ",
-        "Biểu mẫu đã hết hạn hoặc không hợp lệ (thiếu mã bảo vệ CSRF). Vui lòng tải lại trang và thử lại.",
-    )
+    return _error_page(request, 403, *texts.CSRF_FAILED)
 
 
 def install(app: FastAPI) -> None:

@@ -1,50 +1,24 @@
-"""Who may see and act on which blocker.
-
-Staff and heads see blockers their department leads or supports; leaders and admins see all.
-Anything outside that answers 404 (never 403) so a typed URL reveals nothing.
-"""
+"""The web's side of blockers/access.py: a blocker the user may not see answers 404 (never 403,
+so a typed URL reveals nothing); one they see but may not act on this way answers 403."""
 
 from __future__ import annotations
 
-from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from api.web.deps import Forbidden, NotVisible
-from blockers.stats import visible_to
-from core.models import Blocker, BlockerSupport, Role, User
-
-ACTING_ROLES = (Role.staff, Role.head, Role.admin)  # leaders read only
-ASSIGNING_ROLES = (Role.head, Role.admin)
-
-
-def scope_department(user: User) -> str | None:
-    """The department the user is limited to; None = the whole province."""
-    if user.role in (Role.leader, Role.admin):
-        return None
-    # A staff account without a department sees nothing rather than everything.
-    return user.department_code or "\x00none"
-
-
-def visibility(user: User) -> ColumnElement[bool]:
-    return visible_to(scope_department(user))
-
-
-def can_see(session: Session, *, user: User, blocker: Blocker) -> bool:
-    department = scope_department(user)
-    if department is None or blocker.department_code == department:
-        return True
-    support = session.get(BlockerSupport, (blocker.id, department))
-    return support is not None
+from blockers.access import Action, allowed_actions
+from core.models import Blocker, User
 
 
 def visible_blocker(session: Session, *, user: User, blocker_id: int) -> Blocker:
+    return acting_blocker(session, user=user, blocker_id=blocker_id, action=Action.see)
+
+
+def acting_blocker(session: Session, *, user: User, blocker_id: int, action: Action) -> Blocker:
     blocker = session.get(Blocker, blocker_id)
-    if blocker is None or not can_see(session, user=user, blocker=blocker):
+    allowed = allowed_actions(session, user=user, blocker=blocker) if blocker is not None else frozenset()
+    if blocker is None or Action.see not in allowed:
         raise NotVisible()
-    return blocker
-
-
-def require_action(user: User, *, assign: bool = False) -> None:
-    allowed = ASSIGNING_ROLES if assign else ACTING_ROLES
-    if user.role not in allowed:
+    if action not in allowed:
         raise Forbidden()
+    return blocker

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from api.web import texts
 from core.clock import utcnow
 from core.models import AuditLog, KeyValue, Role, User
 from core.settings import Settings
@@ -40,7 +41,7 @@ def generate_password() -> str:
 def password_problem(password: str) -> str:
     """A Vietnamese reason why a new password is refused, or "" when it is acceptable."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"Mật khẩu phải có ít nhất {MIN_PASSWORD_LENGTH} ký tự."
+        return texts.PASSWORD_TOO_SHORT.format(length=MIN_PASSWORD_LENGTH)
     return ""
 
 
@@ -55,7 +56,7 @@ def create_user(
     must_change_password: bool = False,
 ) -> User:
     if role in (Role.staff, Role.head) and not department_code:
-        raise ValueError("Cán bộ và lãnh đạo phòng phải thuộc một Sở.")
+        raise ValueError(texts.NEEDS_DEPARTMENT)
     user = User(
         username=username.strip(),
         password_hash=hash_password(password),
@@ -103,7 +104,7 @@ def ensure_first_admin(engine: Engine) -> str | None:
             # Several processes start together on a fresh database: one creates the admin.
             session.rollback()
             return None
-    print(f"Tài khoản quản trị đầu tiên: {username} / {password}", flush=True)
+    print(texts.FIRST_ADMIN.format(username=username, password=password), flush=True)
     return password
 
 

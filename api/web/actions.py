@@ -1,5 +1,7 @@
-"""Actions on a blocker (POST + CSRF). Each calls the blocker lifecycle, which writes the
-message, the event and the outbox rows in this request's transaction; the route commits."""
+"""Actions on a blocker (POST + CSRF). Each is admitted by the permission table
+(blockers/access.py: 404 when the blocker is not visible, 403 when the action is not this
+user's), then calls the blocker lifecycle, which writes the message, the event and the outbox
+rows in this request's transaction; the route commits."""
 
 from __future__ import annotations
 
@@ -12,202 +14,206 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from api.web.access import can_see, require_action, visible_blocker
-from api.web.deps import NotVisible, get_ctx, get_db, staff_or_above
+from api.web import texts
+from api.web.access import acting_blocker
+from api.web.deps import AppContextDep, CurrentStaff, NotVisible, SessionDep
 from api.web.render import flash
 from api.web.security import require_csrf
-from blockers import lifecycle
-from blockers.publish import guidance_from_answer, mark_published
-from core.models import Blocker, BlockerMessage, BlockerStatus, DocumentOrigin, MessageKind, User
+from blockers import closing, lifecycle
+from blockers.access import Action, Relation, relation
+from core.models import Blocker, BlockerMessage, BlockerStatus, MessageKind, User
 
 log = logging.getLogger(__name__)
 router = APIRouter(dependencies=[Depends(require_csrf)])
 
-EMPTY_TEXT = "Vui lòng nhập nội dung."
+
+def _page(blocker: Blocker) -> Response:
+    return RedirectResponse(f"/inbox/blockers/{blocker.id}", status_code=303)
 
 
 def _run(
-    request: Request,
-    db: Session,
-    user: User,
-    blocker: Blocker,
-    action: Callable[[], Any],
-    done: str,
+    request: Request, db: Session, user: User, blocker: Blocker, action: Callable[[], Any], done: str
 ) -> Response:
     """Run one lifecycle call; a refused transition (ValueError) becomes a notice, not a 500."""
     try:
         action()
     except (ValueError, PermissionError) as error:
         db.rollback()
-        flash(request, str(error) or "Không thực hiện được thao tác này.", "error")
-        return RedirectResponse(f"/inbox/blockers/{blocker.id}", status_code=303)
+        flash(request, str(error) or texts.ACTION_FAILED, "error")
+        return _page(blocker)
     db.commit()
     flash(request, done)
     # After a transfer the blocker may have left this user's department.
-    if not can_see(db, user=user, blocker=blocker):
+    if relation(db, user=user, blocker=blocker) == Relation.none:
         return RedirectResponse("/inbox", status_code=303)
-    return RedirectResponse(f"/inbox/blockers/{blocker.id}", status_code=303)
-
-
-def _acting(db: Session, user: User, blocker_id: int, *, assign: bool = False) -> Blocker:
-    blocker = visible_blocker(db, user=user, blocker_id=blocker_id)
-    require_action(user, assign=assign)
-    return blocker
+    return _page(blocker)
 
 
 def _text_missing(request: Request, blocker: Blocker, text: str) -> Response | None:
     if text.strip():
         return None
-    flash(request, EMPTY_TEXT, "error")
-    return RedirectResponse(f"/inbox/blockers/{blocker.id}", status_code=303)
+    flash(request, texts.EMPTY_TEXT, "error")
+    return _page(blocker)
 
 
 @router.post("/inbox/blockers/{blocker_id}/reply")
 def reply(
     request: Request,
     blocker_id: int,
+    user: CurrentStaff,
+    db: SessionDep,
     text: str = Form(""),
     legal_basis: str = Form(""),
-    user: User = Depends(staff_or_above),
-    db: Session = Depends(get_db),
 ) -> Response:
-    blocker = _acting(db, user, blocker_id)
+    blocker = acting_blocker(db, user=user, blocker_id=blocker_id, action=Action.reply)
     if (missing := _text_missing(request, blocker, text)) is not None:
         return missing
+    # A supporting department answers its part: the blocker stays with the lead department.
+    part = user.department_code or "" if relation(db, user=user, blocker=blocker) == Relation.support else ""
     call = partial(
-        lifecycle.reply, db, blocker=blocker, user=user, text=text.strip(), legal_basis=legal_basis.strip()
+        lifecycle.reply,
+        db,
+        blocker=blocker,
+        user=user,
+        text=text.strip(),
+        legal_basis=legal_basis.strip(),
+        supporting_department=part,
     )
-    return _run(request, db, user, blocker, call, "Đã gửi trả lời tới cán bộ xã.")
+    return _run(request, db, user, blocker, call, texts.PART_REPLY_SENT if part else texts.REPLY_SENT)
 
 
 @router.post("/inbox/blockers/{blocker_id}/info")
 def request_info(
-    request: Request,
-    blocker_id: int,
-    text: str = Form(""),
-    user: User = Depends(staff_or_above),
-    db: Session = Depends(get_db),
+    request: Request, blocker_id: int, user: CurrentStaff, db: SessionDep, text: str = Form("")
 ) -> Response:
-    blocker = _acting(db, user, blocker_id)
+    blocker = acting_blocker(db, user=user, blocker_id=blocker_id, action=Action.request_info)
     if (missing := _text_missing(request, blocker, text)) is not None:
         return missing
     call = partial(lifecycle.request_info, db, blocker=blocker, user=user, text=text.strip())
-    return _run(request, db, user, blocker, call, "Đã gửi đề nghị bổ sung thông tin.")
+    return _run(request, db, user, blocker, call, texts.INFO_REQUESTED)
 
 
 @router.post("/inbox/blockers/{blocker_id}/note")
 def add_note(
-    request: Request,
-    blocker_id: int,
-    text: str = Form(""),
-    user: User = Depends(staff_or_above),
-    db: Session = Depends(get_db),
+    request: Request, blocker_id: int, user: CurrentStaff, db: SessionDep, text: str = Form("")
 ) -> Response:
-    blocker = _acting(db, user, blocker_id)
+    blocker = acting_blocker(db, user=user, blocker_id=blocker_id, action=Action.note)
     if (missing := _text_missing(request, blocker, text)) is not None:
         return missing
     call = partial(lifecycle.add_note, db, blocker=blocker, user=user, text=text.strip())
-    return _run(request, db, user, blocker, call, "Đã lưu ghi chú nội bộ.")
+    return _run(request, db, user, blocker, call, texts.NOTE_SAVED)
 
 
 @router.post("/inbox/blockers/{blocker_id}/assign")
 def assign(
-    request: Request,
-    blocker_id: int,
-    assignee_id: int = Form(...),
-    user: User = Depends(staff_or_above),
-    db: Session = Depends(get_db),
+    request: Request, blocker_id: int, user: CurrentStaff, db: SessionDep, assignee_id: int = Form(...)
 ) -> Response:
-    blocker = _acting(db, user, blocker_id, assign=True)
-    assignee = db.get(User, assignee_id)
+    blocker = acting_blocker(db, user=user, blocker_id=blocker_id, action=Action.assign)
+    assignee = db.get(User, assignee_id) if 0 < assignee_id < 2**63 else None
     if assignee is None or assignee.department_code != blocker.department_code:
-        flash(request, "Chỉ phân công cho cán bộ của Sở chủ trì.", "error")
-        return RedirectResponse(f"/inbox/blockers/{blocker.id}", status_code=303)
+        flash(request, texts.ASSIGN_OUTSIDE_LEAD, "error")
+        return _page(blocker)
     call = partial(lifecycle.assign, db, blocker=blocker, user=user, assignee_id=assignee_id)
-    return _run(
-        request, db, user, blocker, call, f"Đã phân công cho {assignee.full_name or assignee.username}."
-    )
+    done = texts.ASSIGNED.format(name=assignee.full_name or assignee.username)
+    return _run(request, db, user, blocker, call, done)
 
 
 @router.post("/inbox/blockers/{blocker_id}/status")
 def change_status(
     request: Request,
     blocker_id: int,
+    user: CurrentStaff,
+    db: SessionDep,
     status: str = Form(...),
     reason: str = Form(""),
-    user: User = Depends(staff_or_above),
-    db: Session = Depends(get_db),
 ) -> Response:
-    blocker = _acting(db, user, blocker_id)
+    blocker = acting_blocker(db, user=user, blocker_id=blocker_id, action=Action.change_status)
     if status not in {s.value for s in BlockerStatus}:
         raise NotVisible()
     new = BlockerStatus(status)
     call = partial(lifecycle.change_status, db, blocker=blocker, user=user, status=new, reason=reason.strip())
-    return _run(request, db, user, blocker, call, "Đã cập nhật trạng thái.")
+    return _run(request, db, user, blocker, call, texts.STATUS_CHANGED)
 
 
 @router.post("/inbox/blockers/{blocker_id}/transfer")
 def transfer(
     request: Request,
     blocker_id: int,
+    user: CurrentStaff,
+    db: SessionDep,
+    ctx: AppContextDep,
     department_code: str = Form(...),
     reason: str = Form(""),
-    user: User = Depends(staff_or_above),
-    db: Session = Depends(get_db),
 ) -> Response:
-    blocker = _acting(db, user, blocker_id)
+    blocker = acting_blocker(db, user=user, blocker_id=blocker_id, action=Action.transfer)
     if not reason.strip():
-        flash(request, "Vui lòng nêu lý do chuyển.", "error")
-        return RedirectResponse(f"/inbox/blockers/{blocker.id}", status_code=303)
-    code, why = department_code, reason.strip()
-    call = partial(lifecycle.transfer, db, blocker=blocker, user=user, department_code=code, reason=why)
-    return _run(request, db, user, blocker, call, "Đã chuyển vướng mắc sang Sở khác.")
+        flash(request, texts.TRANSFER_REASON_REQUIRED, "error")
+        return _page(blocker)
+    call = partial(
+        lifecycle.transfer,
+        db,
+        blocker=blocker,
+        user=user,
+        department_code=department_code,
+        reason=reason.strip(),
+        settings=ctx.settings,
+    )
+    return _run(request, db, user, blocker, call, texts.TRANSFERRED)
 
 
 @router.post("/inbox/blockers/{blocker_id}/support")
 def add_support(
     request: Request,
     blocker_id: int,
+    user: CurrentStaff,
+    db: SessionDep,
+    ctx: AppContextDep,
     department_code: str = Form(...),
-    user: User = Depends(staff_or_above),
-    db: Session = Depends(get_db),
 ) -> Response:
-    blocker = _acting(db, user, blocker_id)
-    call = partial(lifecycle.add_support, db, blocker=blocker, user=user, department_code=department_code)
-    return _run(request, db, user, blocker, call, "Đã thêm Sở phối hợp.")
+    blocker = acting_blocker(db, user=user, blocker_id=blocker_id, action=Action.support)
+    call = partial(
+        lifecycle.add_support,
+        db,
+        blocker=blocker,
+        user=user,
+        department_code=department_code,
+        settings=ctx.settings,
+    )
+    return _run(request, db, user, blocker, call, texts.SUPPORT_ADDED)
 
 
 @router.post("/inbox/blockers/{blocker_id}/close")
 def close(
-    request: Request,
-    blocker_id: int,
-    reason: str = Form(""),
-    user: User = Depends(staff_or_above),
-    db: Session = Depends(get_db),
+    request: Request, blocker_id: int, user: CurrentStaff, db: SessionDep, reason: str = Form("")
 ) -> Response:
-    blocker = _acting(db, user, blocker_id)
+    blocker = acting_blocker(db, user=user, blocker_id=blocker_id, action=Action.close)
     call = partial(lifecycle.close, db, blocker=blocker, user=user, reason=reason.strip())
-    return _run(request, db, user, blocker, call, "Đã đóng vướng mắc.")
+    return _run(request, db, user, blocker, call, texts.CLOSED)
 
 
 @router.post("/inbox/blockers/{blocker_id}/publish")
 def publish(
     request: Request,
     blocker_id: int,
+    user: CurrentStaff,
+    db: SessionDep,
+    ctx: AppContextDep,
     message_id: int = Form(...),
-    user: User = Depends(staff_or_above),
-    db: Session = Depends(get_db),
-    ctx: Any = Depends(get_ctx),
 ) -> Response:
-    """Turn a department answer into guidance so the bot answers the next commune itself."""
-    blocker = _acting(db, user, blocker_id)
-    message = db.get(BlockerMessage, message_id)
+    """Turn a department answer into guidance so the bot answers the next commune itself, and
+    send it to the officials whose questions on it went unanswered (once each)."""
+    blocker = acting_blocker(db, user=user, blocker_id=blocker_id, action=Action.publish)
+    message = db.get(BlockerMessage, message_id) if 0 < message_id < 2**63 else None
     if message is None or message.blocker_id != blocker.id or message.kind != MessageKind.reply:
         raise NotVisible()
+    told: list[int] = []
 
     def call() -> None:
-        doc = guidance_from_answer(db, blocker=blocker, message=message)
-        document_id = ctx.knowledge.add_document(doc, DocumentOrigin.blocker_answer)
-        mark_published(db, blocker=blocker, document_id=document_id, user=user)
+        told.append(
+            closing.publish_answer(db, blocker=blocker, message=message, user=user, knowledge=ctx.knowledge)
+        )
 
-    return _run(request, db, user, blocker, call, "Đã đăng câu trả lời thành hướng dẫn cho trợ lý.")
+    response = _run(request, db, user, blocker, call, texts.PUBLISHED)
+    if told and told[0]:
+        flash(request, texts.PUBLISHED_TOLD.format(count=told[0]))
+    return response

@@ -9,6 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import delete, func
 from sqlmodel import Session, col, select
 
+from api.web import texts
 from api.web.accounts import password_problem, set_password, verify_password
 from api.web.deps import any_user, get_db, get_settings_dep, session_fingerprint
 from api.web.render import flash, render
@@ -19,8 +20,8 @@ from core.settings import Settings
 
 router = APIRouter()
 
-TOO_MANY = "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau một phút."
-WRONG = "Tên đăng nhập hoặc mật khẩu không đúng."
+TOO_MANY = texts.TOO_MANY_LOGINS
+WRONG = texts.WRONG_LOGIN
 
 
 def home_for(user: User) -> str:
@@ -97,9 +98,9 @@ def change_password(
 ) -> Response:
     error = ""
     if not verify_password(user.password_hash, current):
-        error = "Mật khẩu hiện tại không đúng."
+        error = texts.WRONG_CURRENT_PASSWORD
     elif new != confirm:
-        error = "Hai lần nhập mật khẩu mới không khớp."
+        error = texts.PASSWORDS_DIFFER
     else:
         error = password_problem(new)
     if error:
@@ -107,5 +108,5 @@ def change_password(
     set_password(db, user=user, password=new)
     db.commit()
     request.session["fp"] = session_fingerprint(user)
-    flash(request, "Đã đổi mật khẩu.")
+    flash(request, texts.PASSWORD_CHANGED)
     return RedirectResponse(home_for(user), status_code=303)

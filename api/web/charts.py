@@ -10,6 +10,8 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
+from api.web import texts
+
 BAR_COLOR = "#1f6feb"
 ALERT_COLOR = "#d1242f"
 GRID_COLOR = "#d0d7de"
@@ -34,7 +36,7 @@ def bar_chart(
         f'xmlns="http://www.w3.org/2000/svg" aria-label="{escape(title)}"><title>{escape(title)}</title>'
     ]
     if not items:
-        parts.append(f'<text x="8" y="22" fill="{TEXT_COLOR}" font-size="14">Chưa có dữ liệu</text>')
+        parts.append(f'<text x="8" y="22" fill="{TEXT_COLOR}" font-size="14">{texts.NO_DATA}</text>')
     for i, (label, value) in enumerate(items):
         y = top + i * row
         bar = max(room * value / peak, 1 if value else 0)

@@ -9,13 +9,14 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session
 
-from api.web.access import scope_department
+from api.web import texts
 from api.web.accounts import audit
 from api.web.charts import ALERT_COLOR, bar_chart, line_chart
 from api.web.deps import Forbidden, actor, dashboard_roles, get_db, get_settings_dep
 from api.web.render import flash, render, status_label
 from api.web.security import require_csrf
 from blockers import stats
+from blockers.access import scope_department
 from blockers.summary import send_weekly_summary, weekly_summary
 from core.clock import utcnow
 from core.models import Role, User
@@ -26,12 +27,9 @@ router = APIRouter()
 
 def format_duration(seconds: float | None) -> str:
     if seconds is None:
-        return "chưa có dữ liệu"
-    hours = round(seconds / 3600)
-    days, hours = divmod(hours, 24)
-    if days and hours:
-        return f"{days} ngày {hours} giờ"
-    return f"{days} ngày" if days else f"{hours} giờ"
+        return texts.NO_DURATION
+    days, hours = divmod(round(seconds / 3600), 24)
+    return texts.duration(days, hours)
 
 
 def dashboard_context(db: Session, *, department: str | None) -> dict[str, Any]:
@@ -55,21 +53,22 @@ def dashboard_context(db: Session, *, department: str | None) -> dict[str, Any]:
         "resolution": format_duration(stats.median_resolution(db, department_code=department)),
         "fields": fields,
         "terms": stats.frequent_terms(db, department_code=department),
-        "unanswered": stats.unanswered_questions(db)[:10],
-        "wrong": stats.wrong_answers(db)[:10],
+        # Questions come from every commune and belong to no department: the province's view only.
+        "unanswered": stats.unanswered_questions(db)[:10] if department is None else [],
+        "wrong": stats.wrong_answers(db)[:10] if department is None else [],
         "charts": {
             "status": bar_chart(
-                [(status_label(k), v) for k, v in by_status.items()], title="Vướng mắc theo trạng thái"
+                [(status_label(k), v) for k, v in by_status.items()], title=texts.CHART_STATUS
             ),
-            "departments": bar_chart([(r.name, r.total) for r in departments], title="Vướng mắc theo Sở"),
+            "departments": bar_chart([(r.name, r.total) for r in departments], title=texts.CHART_DEPARTMENTS),
             "overdue": bar_chart(
                 [(r.name, r.overdue) for r in departments if r.overdue],
-                title="Vướng mắc quá hạn theo Sở",
+                title=texts.CHART_OVERDUE,
                 color=ALERT_COLOR,
             ),
-            "communes": bar_chart(communes, title="Xã, phường có nhiều vướng mắc nhất"),
-            "months": line_chart(months, title="Vướng mắc mới theo tháng"),
-            "fields": bar_chart(fields, title="Lĩnh vực thường gặp"),
+            "communes": bar_chart(communes, title=texts.CHART_COMMUNES),
+            "months": line_chart(months, title=texts.CHART_MONTHS),
+            "fields": bar_chart(fields, title=texts.CHART_FIELDS),
         },
     }
 
@@ -123,9 +122,9 @@ def send_summary(
         raise Forbidden()
     row = send_weekly_summary(db, target=settings.leadership_chat)
     if row is None:
-        flash(request, "Chưa cấu hình nhóm chat lãnh đạo (LEADERSHIP_CHAT).", "error")
+        flash(request, texts.NO_LEADERSHIP_CHAT, "error")
     else:
         audit(db, actor=actor(user), action="summary.send", target=settings.leadership_chat)
         db.commit()
-        flash(request, "Đã xếp lịch gửi báo cáo tuần tới nhóm chat lãnh đạo.")
+        flash(request, texts.SUMMARY_QUEUED)
     return RedirectResponse("/dashboard/weekly-summary", status_code=303)

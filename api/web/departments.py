@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, select
 
+from api.web import texts
 from api.web.accounts import audit
 from api.web.deps import NotVisible, actor, admin_only, canned_managers, get_db
 from api.web.render import flash, render
@@ -48,7 +49,7 @@ def update_department(
     db.add(department)
     audit(db, actor=actor(admin), action="department.update", target=code)
     db.commit()
-    flash(request, f"Đã cập nhật {department.name}.")
+    flash(request, texts.DEPARTMENT_UPDATED.format(name=department.name))
     return RedirectResponse("/admin/departments", status_code=303)
 
 
@@ -80,12 +81,12 @@ def add_canned(
     if not _managed(user, department_code) or db.get(Department, department_code) is None:
         raise NotVisible()
     if not title.strip() or not text.strip():
-        flash(request, "Vui lòng nhập tiêu đề và nội dung.", "error")
+        flash(request, texts.CANNED_MISSING, "error")
         return RedirectResponse("/admin/canned", status_code=303)
     db.add(CannedReply(department_code=department_code, title=title.strip(), text=text.strip()))
     audit(db, actor=actor(user), action="canned.create", target=department_code, detail=title.strip())
     db.commit()
-    flash(request, "Đã thêm câu trả lời mẫu.")
+    flash(request, texts.CANNED_ADDED)
     return RedirectResponse("/admin/canned", status_code=303)
 
 
@@ -99,5 +100,5 @@ def delete_canned(
     db.delete(reply)
     audit(db, actor=actor(user), action="canned.delete", target=reply.department_code, detail=reply.title)
     db.commit()
-    flash(request, "Đã xóa câu trả lời mẫu.")
+    flash(request, texts.CANNED_DELETED)
     return RedirectResponse("/admin/canned", status_code=303)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import Annotated
 
 from fastapi import Depends, Request
 from sqlmodel import Session
 
+from api.context import AppContext
 from core.models import Role, User
 from core.settings import Settings
 
@@ -28,8 +29,9 @@ class NotVisible(Exception):
     """Not found, or not visible to this user: both answer 404 so nothing leaks."""
 
 
-def get_ctx(request: Request) -> Any:
-    return request.app.state.ctx
+def get_ctx(request: Request) -> AppContext:
+    ctx: AppContext = request.app.state.ctx
+    return ctx
 
 
 def get_settings_dep(request: Request) -> Settings:
@@ -89,3 +91,10 @@ canned_managers = require_roles(Role.head, Role.admin)
 
 def actor(user: User) -> str:
     return f"user:{user.id}"
+
+
+# Annotated aliases, as in the FastAPI full-stack template: `db: SessionDep`, `user: CurrentUser`.
+SessionDep = Annotated[Session, Depends(get_db)]
+CurrentUser = Annotated[User, Depends(current_user)]
+CurrentStaff = Annotated[User, Depends(staff_or_above)]
+AppContextDep = Annotated[AppContext, Depends(get_ctx)]

@@ -15,6 +15,7 @@ from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import func, or_, update
 from sqlmodel import Session, col, select
 
+from api.web import texts
 from api.web.accounts import audit
 from api.web.deps import NotVisible, actor, admin_only, get_ctx, get_db
 from api.web.render import flash, render
@@ -82,7 +83,7 @@ async def upload_document(
     limit = ctx.settings.upload_max_bytes
     data = await file.read(limit + 1)
     if len(data) > limit:
-        flash(request, f"Tệp quá lớn (tối đa {limit // (1024 * 1024)} MB).", "error")
+        flash(request, texts.FILE_TOO_LARGE.format(mb=limit // (1024 * 1024)), "error")
         return RedirectResponse("/admin/documents", status_code=303)
     folder = ctx.settings.uploads_dir / "documents"
     folder.mkdir(parents=True, exist_ok=True)
@@ -104,7 +105,7 @@ async def upload_document(
         return RedirectResponse("/admin/documents", status_code=303)
     audit(db, actor=actor(admin), action="document.upload", target=path.name, detail=f"documents={len(docs)}")
     db.commit()
-    flash(request, f"Đã nạp {file.filename} ({len(docs)} văn bản) vào kho hướng dẫn.")
+    flash(request, texts.DOCUMENT_LOADED.format(filename=file.filename, count=len(docs)))
     return RedirectResponse("/admin/documents", status_code=303)
 
 
@@ -155,7 +156,7 @@ def update_document(
         detail=f"status {before} -> {status}; department={department_code}",
     )  # fmt: skip
     db.commit()
-    flash(request, "Đã cập nhật thông tin văn bản.")
+    flash(request, texts.DOCUMENT_UPDATED)
     return RedirectResponse(f"/admin/documents/{document_id}", status_code=303)
 
 
@@ -170,7 +171,7 @@ async def reindex_document(
     document = _document(db, document_id)
     path = Path(document.source.split("#", 1)[0])
     if document.origin == DocumentOrigin.blocker_answer or not path.is_file():
-        flash(request, "Không còn tệp gốc để lập chỉ mục lại văn bản này.", "error")
+        flash(request, texts.DOCUMENT_SOURCE_MISSING, "error")
         return RedirectResponse(f"/admin/documents/{document_id}", status_code=303)
     # Reload the file with the metadata set here (not only what the file itself says).
     meta = DocumentMeta(
@@ -195,7 +196,7 @@ async def reindex_document(
         return RedirectResponse(f"/admin/documents/{document_id}", status_code=303)
     audit(db, actor=actor(admin), action="document.reindex", target=f"document:{document_id}")
     db.commit()
-    flash(request, "Đã lập chỉ mục lại văn bản.")
+    flash(request, texts.DOCUMENT_REINDEXED)
     return RedirectResponse(f"/admin/documents/{document_id}", status_code=303)
 
 
@@ -219,5 +220,5 @@ async def delete_document(
     await asyncio.to_thread(ctx.knowledge.delete_document, document_id)
     audit(db, actor=actor(admin), action="document.delete", target=f"document:{document_id}", detail=title)
     db.commit()
-    flash(request, f"Đã xóa văn bản {title}.")
+    flash(request, texts.DOCUMENT_DELETED.format(title=title))
     return RedirectResponse("/admin/documents", status_code=303)

@@ -12,16 +12,16 @@ from urllib.parse import quote
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 from openpyxl import Workbook
-from sqlalchemy import and_
 from sqlmodel import Session, col, select
 
-from api.web.access import scope_department, visible_blocker
+from api.web.access import visible_blocker
 from api.web.deps import NotVisible, dashboard_roles, get_db, staff_or_above
-from api.web.inbox import InboxFilters, filter_clauses
-from api.web.render import MESSAGE_LABELS, status_label
+from api.web.texts import BLOCKER_HEADERS, MESSAGE_LABELS, TABLE_HEADERS, THREAD_HEADERS, status_label
 from blockers import stats
+from blockers.access import scope_department
+from blockers.inbox import InboxFilters, visible_blockers
 from core.clock import format_vn, utcnow
-from core.models import Blocker, BlockerMessage, Department, User
+from core.models import BlockerMessage, Department, User
 
 router = APIRouter()
 FORMATS = {"csv", "xlsx"}
@@ -60,20 +60,12 @@ def table_response(name: str, fmt: str, headers: Sequence[str], rows: Iterable[S
     return Response(out.getvalue(), media_type=XLSX_TYPE, headers={"Content-Disposition": disposition})
 
 
-BLOCKER_HEADERS = (
-    "Mã", "Tiêu đề", "Lĩnh vực", "Xã/phường", "Sở chủ trì", "Trạng thái", "Hạn xử lý",
-    "Ngày tạo", "Phản hồi đầu tiên", "Ngày trả lời", "Ngày đóng", "Đánh giá",
-)  # fmt: skip
-
-
 @router.get("/export/blockers.{fmt}")
 def export_blockers(
     request: Request, fmt: str, user: User = Depends(staff_or_above), db: Session = Depends(get_db)
 ) -> Response:
-    filters = InboxFilters.from_request(request)
-    where = and_(*filter_clauses(filters, user=user, with_status=True))
+    filters = InboxFilters.from_params(request.query_params)
     names = dict(db.exec(select(Department.code, Department.name)).all())
-    query = select(Blocker).where(where).order_by(col(Blocker.deadline), col(Blocker.id))
     rows = (
         (
             b.code,
@@ -89,7 +81,7 @@ def export_blockers(
             format_vn(b.closed_at),
             b.rating,
         )
-        for b in db.exec(query)
+        for b in visible_blockers(db, user=user, filters=filters, now=utcnow())
     )
     return table_response("vuong-mac", fmt, BLOCKER_HEADERS, rows)
 
@@ -105,38 +97,38 @@ def export_thread(
     rows = [
         (format_vn(m.created_at), MESSAGE_LABELS.get(m.kind, m.kind), m.text, m.legal_basis) for m in messages
     ]
-    return table_response(blocker.code, fmt, ("Thời gian", "Loại", "Nội dung", "Căn cứ pháp lý"), rows)
+    return table_response(blocker.code, fmt, THREAD_HEADERS, rows)
 
 
 def dashboard_table(
     db: Session, table: str, department: str | None
 ) -> tuple[Sequence[str], list[Sequence[Any]]]:
+    if table not in TABLE_HEADERS:
+        raise NotVisible()
+    return TABLE_HEADERS[table], _table_rows(db, table, department)
+
+
+def _table_rows(db: Session, table: str, department: str | None) -> list[Sequence[Any]]:
     if table == "trang-thai":
         counts = stats.counts_by_status(db, department_code=department)
-        return ("Trạng thái", "Số vướng mắc"), [(status_label(k), v) for k, v in counts.items()]
+        return [(status_label(k), v) for k, v in counts.items()]
     if table == "so":
         rows = stats.counts_by_department(db, department_code=department)
-        return ("Sở", "Tổng", "Đang mở", "Quá hạn"), [(r.name, r.total, r.open, r.overdue) for r in rows]
+        return [(r.name, r.total, r.open, r.overdue) for r in rows]
     if table == "xa-phuong":
-        return ("Xã/phường", "Số vướng mắc"), list(
-            stats.counts_by_commune(db, department_code=department, limit=1000)
-        )
+        return list(stats.counts_by_commune(db, department_code=department, limit=1000))
     if table == "thang":
-        return ("Tháng", "Số vướng mắc"), list(stats.counts_by_month(db, department_code=department))
+        return list(stats.counts_by_month(db, department_code=department))
     if table == "qua-han":
         _, blockers = stats.overdue_blockers(db, department_code=department, limit=10000)
-        return ("Mã", "Tiêu đề", "Xã/phường", "Sở", "Hạn xử lý"), [
-            (b.code, b.title, b.commune, b.department_code, format_vn(b.deadline)) for b in blockers
-        ]
+        return [(b.code, b.title, b.commune, b.department_code, format_vn(b.deadline)) for b in blockers]
     if table == "linh-vuc":
-        return ("Lĩnh vực", "Số vướng mắc"), list(
-            stats.frequent_fields(db, department_code=department, limit=100)
-        )
+        return list(stats.frequent_fields(db, department_code=department, limit=100))
     if table in ("chua-tra-loi", "chua-dung"):
+        if department is not None:  # province-wide questions of every commune: leaders only
+            raise NotVisible()
         groups = stats.unanswered_questions(db) if table == "chua-tra-loi" else stats.wrong_answers(db)
-        return ("Câu hỏi tiêu biểu", "Số lần", "Lần gần nhất"), [
-            (g["example"], g["count"], format_vn(g["last_at"])) for g in groups
-        ]
+        return [(g["example"], g["count"], format_vn(g["last_at"])) for g in groups]
     raise NotVisible()
 
 

@@ -11,6 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from openpyxl import load_workbook
 from sqlmodel import Session, col, select
 
+from api.web import texts
 from api.web.accounts import audit
 from api.web.deps import NotVisible, actor, admin_only, get_db
 from api.web.render import flash, render
@@ -57,12 +58,12 @@ async def import_roster_file(
 ) -> Response:
     data = await file.read(MAX_ROSTER_BYTES + 1)
     if len(data) > MAX_ROSTER_BYTES:
-        flash(request, "Tệp quá lớn (tối đa 5 MB).", "error")
+        flash(request, texts.ROSTER_TOO_LARGE, "error")
         return RedirectResponse("/admin/roster", status_code=303)
     try:
         rows = rows_from_upload(file.filename or "", data)
     except (ValueError, csv.Error, OSError, KeyError):
-        flash(request, "Không đọc được tệp. Hãy dùng CSV (UTF-8) hoặc XLSX có dòng tiêu đề.", "error")
+        flash(request, texts.ROSTER_UNREADABLE, "error")
         return RedirectResponse("/admin/roster", status_code=303)
     report = import_roster(db, rows=rows)
     audit(
@@ -70,9 +71,9 @@ async def import_roster_file(
         detail=f"created={report.created} updated={report.updated} errors={len(report.errors)}",
     )  # fmt: skip
     db.commit()
-    flash(request, f"Đã nhập danh sách: {report.created} người mới, {report.updated} cập nhật.")
+    flash(request, texts.ROSTER_IMPORTED.format(created=report.created, updated=report.updated))
     for line, message in report.errors[:20]:
-        flash(request, f"Dòng {line}: {message}", "error")
+        flash(request, texts.ROSTER_LINE_ERROR.format(line=line, message=message), "error")
     return RedirectResponse("/admin/roster", status_code=303)
 
 
@@ -86,5 +87,8 @@ def invite(
     code = issue_invite(db, person_id=person_id)
     audit(db, actor=actor(admin), action="invite.issue", target=f"person:{person_id}")
     db.commit()
-    flash(request, f"Mã mời của {person.name} ({person.commune}): {format_code(code.code)}")
+    flash(
+        request,
+        texts.INVITE_CODE.format(name=person.name, commune=person.commune, code=format_code(code.code)),
+    )
     return RedirectResponse("/admin/roster", status_code=303)

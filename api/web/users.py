@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlmodel import Session, select
 
+from api.web import texts
 from api.web.accounts import audit, create_user, generate_password, password_problem, set_password
 from api.web.deps import NotVisible, actor, admin_only, get_db
 from api.web.render import flash, render
@@ -35,7 +36,7 @@ def _department(db: Session, role: Role, code: str) -> str | None:
     if not code:
         return None
     if db.get(Department, code) is None:
-        raise ValueError("Sở không tồn tại.")
+        raise ValueError(texts.NO_SUCH_DEPARTMENT)
     return code
 
 
@@ -54,9 +55,9 @@ def add_user(
     password = password or generate_password()
     error = password_problem(password)
     if not username:
-        error = "Vui lòng nhập tên đăng nhập."
+        error = texts.USERNAME_REQUIRED
     elif db.exec(select(User.id).where(User.username == username)).first() is not None:
-        error = "Tên đăng nhập đã có."
+        error = texts.USERNAME_TAKEN
     if not error:
         try:
             department = _department(db, role, department_code)
@@ -71,7 +72,7 @@ def add_user(
         return _page(request, db, error=error, status_code=400)
     audit(db, actor=actor(admin), action="user.create", target=username, detail=f"role={role}")
     db.commit()
-    flash(request, f"Đã tạo tài khoản {username}. Mật khẩu tạm: {password}")
+    flash(request, texts.USER_CREATED.format(username=username, password=password))
     return RedirectResponse("/admin/users", status_code=303)
 
 
@@ -90,7 +91,7 @@ def update_user(
     if user is None:
         raise NotVisible()
     if user.id == admin.id and (role != Role.admin or not active):
-        flash(request, "Không thể tự bỏ quyền quản trị hoặc khóa tài khoản của chính mình.", "error")
+        flash(request, texts.CANNOT_DEMOTE_SELF, "error")
         return RedirectResponse("/admin/users", status_code=303)
     try:
         department = _department(db, role, department_code)
@@ -98,7 +99,7 @@ def update_user(
         flash(request, str(exc), "error")
         return RedirectResponse("/admin/users", status_code=303)
     if role in (Role.staff, Role.head) and department is None:
-        flash(request, "Cán bộ và lãnh đạo phòng phải thuộc một Sở.", "error")
+        flash(request, texts.NEEDS_DEPARTMENT, "error")
         return RedirectResponse("/admin/users", status_code=303)
     user.role, user.department_code = role, department
     user.full_name, user.active = full_name.strip(), bool(active)
@@ -108,7 +109,7 @@ def update_user(
         detail=f"role={role} department={department or ''} active={user.active}",
     )  # fmt: skip
     db.commit()
-    flash(request, f"Đã cập nhật tài khoản {user.username}.")
+    flash(request, texts.USER_UPDATED.format(username=user.username))
     return RedirectResponse("/admin/users", status_code=303)
 
 
@@ -123,5 +124,5 @@ def reset_password(
     set_password(db, user=user, password=password, must_change=True)
     audit(db, actor=actor(admin), action="user.reset_password", target=user.username)
     db.commit()
-    flash(request, f"Mật khẩu tạm mới của {user.username}: {password}")
+    flash(request, texts.NEW_TEMPORARY_PASSWORD.format(username=user.username, password=password))
     return RedirectResponse("/admin/users", status_code=303)

@@ -6,7 +6,7 @@ from enum import StrEnum
 from typing import Any
 
 from pydantic import NaiveDatetime
-from sqlalchemy import JSON, Column, Index, Text
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from core.clock import utcnow
@@ -163,3 +163,36 @@ class CannedReply(SQLModel, table=True):
     department_code: str = Field(foreign_key="department.code", max_length=20, index=True)
     title: str = Field(max_length=200)
     text: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class Broadcast(SQLModel, table=True):
+    """A published answer sent by a leader to the officials of every commune, or of one field."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    blocker_id: int = Field(foreign_key="blocker.id", index=True)
+    document_id: int = Field(index=True)  # the guidance it became (no FK: documents may be deleted)
+    field: str = Field(default="", max_length=200)  # "" = every commune
+    user_id: int | None = Field(default=None, foreign_key="user.id")
+    recipients: int = 0
+    created_at: NaiveDatetime = Field(default_factory=utcnow, index=True)
+
+
+class DeliveryReason(StrEnum):
+    reporter = "reporter"  # reported or follows the blocker
+    question = "question"  # asked a question the bot could not answer, which this answers
+    broadcast = "broadcast"
+
+
+class GuidanceDelivery(SQLModel, table=True):
+    """A published answer sent to one official's chat: each gets a given answer once, by
+    whichever route reached them first."""
+
+    __table_args__ = (UniqueConstraint("document_id", "account_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(index=True)
+    account_id: int = Field(foreign_key="chataccount.id")
+    reason: DeliveryReason = Field(max_length=20)
+    question_id: int | None = Field(default=None, foreign_key="questionlog.id")
+    broadcast_id: int | None = Field(default=None, foreign_key="broadcast.id", index=True)
+    outbox_id: int | None = Field(default=None)  # its outbox row (delivery state)
+    created_at: NaiveDatetime = Field(default_factory=utcnow)

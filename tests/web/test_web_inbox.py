@@ -8,7 +8,7 @@ from datetime import timedelta
 from sqlmodel import Session
 from web_support import World, count_queries
 
-from api.web.inbox import PAGE_SIZE
+from blockers.inbox import PAGE_SIZE
 from core.clock import utcnow
 from core.models import (
     BlockerAttachment,

@@ -1,0 +1,165 @@
+"""Every Vietnamese string the web shows outside the templates: labels, flash messages, error
+pages, chart titles, export headers, the web chat's API errors. Status wording is the blocker
+domain's (blockers/texts.py), imported here so the web and the chat say the same thing.
+"""
+
+from __future__ import annotations
+
+from blockers.texts import status_label as domain_status_label
+from core.models import DeliveryStatus, DocumentStatus, EventKind, MessageKind, Role
+
+APP_TITLE = "Trợ lý thủ tục và vướng mắc"
+
+# --- labels --------------------------------------------------------------------------------------
+ROLE_LABELS = {
+    Role.staff: "Chuyên viên",
+    Role.head: "Lãnh đạo phòng/Sở",
+    Role.leader: "Lãnh đạo tỉnh",
+    Role.admin: "Quản trị",
+}
+DELIVERY_LABELS = {
+    DeliveryStatus.pending: "Đang chờ gửi",
+    DeliveryStatus.sent: "Đã gửi",
+    DeliveryStatus.failed: "Gửi thất bại",
+    DeliveryStatus.window_closed: "Hết thời hạn tương tác (Zalo)",
+    DeliveryStatus.blocked: "Người nhận đã chặn trợ lý",
+}
+MESSAGE_LABELS = {
+    MessageKind.official: "Cán bộ xã",
+    MessageKind.reply: "Trả lời",
+    MessageKind.info_request: "Đề nghị bổ sung",
+    MessageKind.note: "Ghi chú nội bộ",
+}
+EVENT_LABELS = {
+    EventKind.created: "Tạo vướng mắc",
+    EventKind.status: "Đổi trạng thái",
+    EventKind.transfer: "Chuyển Sở",
+    EventKind.assign: "Phân công",
+    EventKind.support: "Thêm Sở phối hợp",
+    EventKind.reply: "Trả lời",
+    EventKind.info_request: "Đề nghị bổ sung",
+    EventKind.note: "Ghi chú",
+    EventKind.official_message: "Cán bộ xã bổ sung",
+    EventKind.follow: "Theo dõi",
+    EventKind.rating: "Đánh giá",
+    EventKind.reminder: "Nhắc hạn",
+    EventKind.escalation: "Báo cáo quá hạn",
+    EventKind.publish: "Đăng thành hướng dẫn",
+}
+DOCUMENT_STATUS_LABELS = {
+    DocumentStatus.in_force: "Còn hiệu lực",
+    DocumentStatus.amended: "Đã sửa đổi, bổ sung",
+    DocumentStatus.expired: "Hết hiệu lực",
+}
+BROADCAST_ALL = "Tất cả xã, phường"
+
+
+def status_label(status: str) -> str:
+    return domain_status_label(status)
+
+
+# --- error pages ---------------------------------------------------------------------------------
+FORBIDDEN = ("Không có quyền", "Tài khoản của bạn không được dùng chức năng này.")
+NOT_FOUND = ("Không tìm thấy", "Không tìm thấy trang hoặc vướng mắc này.")
+CSRF_FAILED = (
+    "Biểu mẫu không hợp lệ",
+    "Biểu mẫu đã hết hạn hoặc không hợp lệ (thiếu mã bảo vệ CSRF). Vui lòng tải lại trang và thử lại.",
+)
+
+# --- sign-in and accounts ------------------------------------------------------------------------
+TOO_MANY_LOGINS = "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau một phút."
+WRONG_LOGIN = "Tên đăng nhập hoặc mật khẩu không đúng."
+WRONG_CURRENT_PASSWORD = "Mật khẩu hiện tại không đúng."
+PASSWORDS_DIFFER = "Hai lần nhập mật khẩu mới không khớp."
+PASSWORD_CHANGED = "Đã đổi mật khẩu."
+PASSWORD_TOO_SHORT = "Mật khẩu phải có ít nhất {length} ký tự."
+NEEDS_DEPARTMENT = "Cán bộ và lãnh đạo phòng phải thuộc một Sở."
+NO_SUCH_DEPARTMENT = "Sở không tồn tại."
+USERNAME_REQUIRED = "Vui lòng nhập tên đăng nhập."
+USERNAME_TAKEN = "Tên đăng nhập đã có."
+USER_CREATED = "Đã tạo tài khoản {username}. Mật khẩu tạm: {password}"
+CANNOT_DEMOTE_SELF = "Không thể tự bỏ quyền quản trị hoặc khóa tài khoản của chính mình."
+USER_UPDATED = "Đã cập nhật tài khoản {username}."
+NEW_TEMPORARY_PASSWORD = "Mật khẩu tạm mới của {username}: {password}"
+FIRST_ADMIN = "Tài khoản quản trị đầu tiên: {username} / {password}"
+
+# --- roster, departments, canned replies, documents ----------------------------------------------
+ROSTER_TOO_LARGE = "Tệp quá lớn (tối đa 5 MB)."
+ROSTER_UNREADABLE = "Không đọc được tệp. Hãy dùng CSV (UTF-8) hoặc XLSX có dòng tiêu đề."
+ROSTER_IMPORTED = "Đã nhập danh sách: {created} người mới, {updated} cập nhật."
+ROSTER_LINE_ERROR = "Dòng {line}: {message}"
+INVITE_CODE = "Mã mời của {name} ({commune}): {code}"
+DEPARTMENT_UPDATED = "Đã cập nhật {name}."
+CANNED_MISSING = "Vui lòng nhập tiêu đề và nội dung."
+CANNED_ADDED = "Đã thêm câu trả lời mẫu."
+CANNED_DELETED = "Đã xóa câu trả lời mẫu."
+FILE_TOO_LARGE = "Tệp quá lớn (tối đa {mb} MB)."
+DOCUMENT_LOADED = "Đã nạp {filename} ({count} văn bản) vào kho hướng dẫn."
+DOCUMENT_UPDATED = "Đã cập nhật thông tin văn bản."
+DOCUMENT_SOURCE_MISSING = "Không còn tệp gốc để lập chỉ mục lại văn bản này."
+DOCUMENT_REINDEXED = "Đã lập chỉ mục lại văn bản."
+DOCUMENT_DELETED = "Đã xóa văn bản {title}."
+
+# --- blocker actions -----------------------------------------------------------------------------
+EMPTY_TEXT = "Vui lòng nhập nội dung."
+ACTION_FAILED = "Không thực hiện được thao tác này."
+REPLY_SENT = "Đã gửi trả lời tới cán bộ xã."
+PART_REPLY_SENT = "Đã gửi tới cán bộ xã câu trả lời phần việc của Sở phối hợp."
+INFO_REQUESTED = "Đã gửi đề nghị bổ sung thông tin."
+NOTE_SAVED = "Đã lưu ghi chú nội bộ."
+ASSIGN_OUTSIDE_LEAD = "Chỉ phân công cho cán bộ của Sở chủ trì."
+ASSIGNED = "Đã phân công cho {name}."
+STATUS_CHANGED = "Đã cập nhật trạng thái."
+TRANSFER_REASON_REQUIRED = "Vui lòng nêu lý do chuyển."
+TRANSFERRED = "Đã chuyển vướng mắc sang Sở khác."
+SUPPORT_ADDED = "Đã thêm Sở phối hợp."
+CLOSED = "Đã đóng vướng mắc."
+PUBLISHED = "Đã đăng câu trả lời thành hướng dẫn cho trợ lý."
+PUBLISHED_TOLD = "Đã gửi câu trả lời tới {count} cán bộ có câu hỏi tương tự chưa được trả lời."
+NOT_PUBLISHED = "Câu trả lời chưa được đăng thành hướng dẫn."
+BROADCAST_QUEUED = "Đã xếp lịch gửi hướng dẫn tới {count} cán bộ."
+BROADCAST_NOBODY = "Không có cán bộ nào (chưa nhận hướng dẫn này) để gửi."
+BROADCAST_REPEATED = "Hướng dẫn này đã được gửi tới nhóm cán bộ này."
+BROADCAST_LIMIT = "Đã gửi {limit} lượt hướng dẫn trong 24 giờ qua; vui lòng gửi lại sau."
+
+# --- dashboard -----------------------------------------------------------------------------------
+NO_DATA = "Chưa có dữ liệu"
+NO_DURATION = "chưa có dữ liệu"
+CHART_STATUS = "Vướng mắc theo trạng thái"
+CHART_DEPARTMENTS = "Vướng mắc theo Sở"
+CHART_OVERDUE = "Vướng mắc quá hạn theo Sở"
+CHART_COMMUNES = "Xã, phường có nhiều vướng mắc nhất"
+CHART_MONTHS = "Vướng mắc mới theo tháng"
+CHART_FIELDS = "Lĩnh vực thường gặp"
+NO_LEADERSHIP_CHAT = "Chưa cấu hình nhóm chat lãnh đạo (LEADERSHIP_CHAT)."
+SUMMARY_QUEUED = "Đã xếp lịch gửi báo cáo tuần tới nhóm chat lãnh đạo."
+
+
+def duration(days: int, hours: int) -> str:
+    if days and hours:
+        return f"{days} ngày {hours} giờ"
+    return f"{days} ngày" if days else f"{hours} giờ"
+
+
+# --- exports -------------------------------------------------------------------------------------
+BLOCKER_HEADERS = (
+    "Mã", "Tiêu đề", "Lĩnh vực", "Xã/phường", "Sở chủ trì", "Trạng thái", "Hạn xử lý",
+    "Ngày tạo", "Phản hồi đầu tiên", "Ngày trả lời", "Ngày đóng", "Đánh giá",
+)  # fmt: skip
+THREAD_HEADERS = ("Thời gian", "Loại", "Nội dung", "Căn cứ pháp lý")
+TABLE_HEADERS: dict[str, tuple[str, ...]] = {
+    "trang-thai": ("Trạng thái", "Số vướng mắc"),
+    "so": ("Sở", "Tổng", "Đang mở", "Quá hạn"),
+    "xa-phuong": ("Xã/phường", "Số vướng mắc"),
+    "thang": ("Tháng", "Số vướng mắc"),
+    "qua-han": ("Mã", "Tiêu đề", "Xã/phường", "Sở", "Hạn xử lý"),
+    "linh-vuc": ("Lĩnh vực", "Số vướng mắc"),
+    "chua-tra-loi": ("Câu hỏi tiêu biểu", "Số lần", "Lần gần nhất"),
+    "chua-dung": ("Câu hỏi tiêu biểu", "Số lần", "Lần gần nhất"),
+}
+
+# --- web chat API ----------------------------------------------------------------------------------
+CHAT_REOPEN = "Hãy mở lại trang /chat để bắt đầu."
+CHAT_BAD_CLIENT = "client_id không hợp lệ"
+CHAT_EMPTY = "Tin nhắn trống"
+CHAT_BUSY = "Hệ thống đang bận, vui lòng gửi lại."
