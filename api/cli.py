@@ -12,26 +12,49 @@ from api.commands import blockers as blocker_commands
 from api.commands import chat as chat_commands
 from api.commands import knowledge as knowledge_commands
 from api.commands import ops as ops_commands
+from api.commands import texts as t
 from api.commands import web as web_commands
 
 GROUPS = (ops_commands, knowledge_commands, chat_commands, blocker_commands, web_commands)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="troly", description="Trợ lý thủ tục và vướng mắc cho cán bộ xã, phường"
-    )
+    parser = argparse.ArgumentParser(prog="troly", description=t.APP)
+    parser.add_argument("-v", "--verbose", action="store_true", help=t.VERBOSE)
     subparsers = parser.add_subparsers(dest="command", required=True)
     for group in GROUPS:
         group.register(subparsers)
     return parser
 
 
+# Libraries that narrate their work at INFO ("Running upgrade 0001 -> 0004", index building):
+# a subcommand prints what it did itself, so theirs is detail, shown with --verbose.
+CHATTY = ("alembic", "bm25s", "httpx", "httpcore", "chromadb", "urllib3")
+
+
+class _QuietLibraries(logging.Filter):
+    """Drops the chatty libraries' records below WARNING. A filter on the handler, because some
+    (bm25s) set their own logger to DEBUG when imported."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING or not record.name.startswith(CHATTY)
+
+
+def configure_logging(*, verbose: bool, service: bool) -> None:
+    """The service logs the product's INFO lines (its journal); other subcommands only warnings,
+    and with --verbose everything down to DEBUG."""
+    level = logging.DEBUG if verbose else logging.INFO if service else logging.WARNING
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    if not verbose:
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(_QuietLibraries())
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
+    configure_logging(verbose=args.verbose, service=args.command == "serve")
     result = args.func(args)
     return int(result or 0)
 

@@ -8,22 +8,24 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from api.commands import texts as t
+
 
 def register(subparsers: Any) -> None:
-    route = subparsers.add_parser("route", help="gợi ý cơ quan xử lý cho một nội dung vướng mắc")
-    route.add_argument("text", help="nội dung vướng mắc")
-    route.add_argument("--json", action="store_true", help="in danh sách xếp hạng dạng JSON")
-    route.add_argument("--lexical", action="store_true", help="không dùng mô hình nhúng (nhanh hơn)")
-    route.add_argument("--top", type=int, default=0, help="chỉ in N cơ quan đầu (0 = tất cả)")
+    route = subparsers.add_parser("route", help=t.HELP["route"])
+    route.add_argument("text", help=t.HELP["route.text"])
+    route.add_argument("--json", action="store_true", help=t.HELP["route.json"])
+    route.add_argument("--lexical", action="store_true", help=t.HELP["route.lexical"])
+    route.add_argument("--top", type=int, default=0, help=t.HELP["route.top"])
     route.set_defaults(func=run_route)
 
-    departments = subparsers.add_parser("departments", help="danh mục cơ quan (Sở, ngành)")
+    departments = subparsers.add_parser("departments", help=t.HELP["departments"])
     actions = departments.add_subparsers(dest="action", required=True)
-    load = actions.add_parser("load", help="nạp danh mục từ tệp JSON vào cơ sở dữ liệu")
-    load.add_argument("file", nargs="?", help="tệp JSON (mặc định: DEPARTMENTS_FILE hoặc danh mục kèm theo)")
+    load = actions.add_parser("load", help=t.HELP["departments.load"])
+    load.add_argument("file", nargs="?", help=t.HELP["departments.load.file"])
     load.set_defaults(func=run_departments_load)
-    export = actions.add_parser("export", help="xuất danh mục đang dùng ra JSON")
-    export.add_argument("file", nargs="?", help="tệp đích (mặc định: in ra màn hình)")
+    export = actions.add_parser("export", help=t.HELP["departments.export"])
+    export.add_argument("file", nargs="?", help=t.HELP["departments.export.file"])
     export.set_defaults(func=run_departments_export)
 
 
@@ -45,7 +47,9 @@ def run_route(args: argparse.Namespace) -> int:
     with scope as session:
         ensure_departments(session, settings=settings)
         use_embeddings = settings.routing_embeddings and not args.lexical
-        ranked = route(session, text=args.text, use_embeddings=use_embeddings, limit=args.top or None)
+        ranked = route(
+            session, text=args.text, use_embeddings=use_embeddings, limit=args.top or None, settings=settings
+        )
         if args.json:
             print(
                 json.dumps(
@@ -65,7 +69,7 @@ def run_departments_load(args: argparse.Namespace) -> int:
     settings, scope = _session_scope()
     with scope as session:
         count = load_departments(session, settings=settings, path=Path(args.file) if args.file else None)
-    print(f"Đã nạp {count} cơ quan vào danh mục.")
+    print(t.DEPARTMENTS_LOADED.format(count=count))
     return 0
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
+from api.commands import texts as t
 from core.models import Person
 from handlers.registration import (
     format_code,
@@ -22,19 +23,17 @@ from handlers.registration import (
 
 
 def register(subparsers: Any) -> None:
-    roster = subparsers.add_parser("roster", help="danh sách cán bộ xã, phường")
+    roster = subparsers.add_parser("roster", help=t.HELP["roster"])
     roster_sub = roster.add_subparsers(dest="roster_command", required=True)
-    roster_import = roster_sub.add_parser(
-        "import", help="nhập danh sách từ tệp CSV (Họ và tên, Xã/Phường, Chức vụ, Số điện thoại)"
-    )
+    roster_import = roster_sub.add_parser("import", help=t.HELP["roster.import"])
     roster_import.add_argument("file", type=Path)
     roster_import.set_defaults(func=run_roster_import)
 
-    invite = subparsers.add_parser("invite", help="cấp mã đăng ký một lần cho cán bộ")
+    invite = subparsers.add_parser("invite", help=t.HELP["invite"])
     who = invite.add_mutually_exclusive_group(required=True)
-    who.add_argument("--phone", help="số điện thoại của cán bộ")
-    who.add_argument("--person", type=int, help="mã số (id) của cán bộ")
-    who.add_argument("--all", action="store_true", help="mọi cán bộ chưa liên kết tài khoản chat")
+    who.add_argument("--phone", help=t.HELP["invite.phone"])
+    who.add_argument("--person", type=int, help=t.HELP["invite.person"])
+    who.add_argument("--all", action="store_true", help=t.HELP["invite.all"])
     invite.set_defaults(func=run_invite)
 
 
@@ -48,15 +47,15 @@ def _engine() -> Engine:
 
 def run_roster_import(args: argparse.Namespace) -> int:
     if not args.file.is_file():
-        print(f"Không tìm thấy tệp {args.file}.", file=sys.stderr)
+        print(t.FILE_MISSING.format(path=args.file), file=sys.stderr)
         return 1
     rows = read_roster_csv(args.file)
     with Session(_engine()) as session:
         report = import_roster(session, rows=rows)
         session.commit()
-    print(f"Đã thêm {report.created} cán bộ, cập nhật {report.updated} cán bộ.")
+    print(t.ROSTER_IMPORTED.format(created=report.created, updated=report.updated))
     for line, message in report.errors:
-        print(f"Dòng {line}: {message}")
+        print(t.LINE_ERROR.format(line=line, message=message))
     return 1 if report.errors else 0
 
 
@@ -64,7 +63,7 @@ def run_invite(args: argparse.Namespace) -> int:
     with Session(_engine()) as session:
         people = _select_people(session, args)
         if not people:
-            print("Không tìm thấy cán bộ phù hợp.", file=sys.stderr)
+            print(t.NOBODY_FOUND, file=sys.stderr)
             return 1
         for person in people:
             assert person.id is not None

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from api.commands import texts as t
+
 if TYPE_CHECKING:
     from knowledge.docstore import IngestReport
     from knowledge.service import KnowledgeBase
@@ -22,17 +24,13 @@ def register(subparsers: Any) -> None:
 def register_ingest(subparsers: Any) -> None:
     ingest = subparsers.add_parser(
         "ingest",
-        help="nạp tài liệu hướng dẫn (PDF, DOCX, HTML, TXT, MD, JSONL; thư mục được duyệt đệ quy)",
+        help=t.HELP["ingest"],
     )
-    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="tệp hoặc thư mục")
-    ingest.add_argument(
-        "--prune", action="store_true", help="xóa tài liệu có tệp nguồn trong các thư mục này đã bị xóa"
-    )
-    ingest.add_argument(
-        "--status", help="trạng thái: còn hiệu lực (in_force), đã sửa đổi (amended), hết hiệu lực (expired)"
-    )
-    ingest.add_argument("--department", default="", help="mã Sở phụ trách, ví dụ TP")
-    ingest.add_argument("--field", default="", help="lĩnh vực, ví dụ Hộ tịch")
+    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH", help=t.HELP["ingest.paths"])
+    ingest.add_argument("--prune", action="store_true", help=t.HELP["ingest.prune"])
+    ingest.add_argument("--status", help=t.HELP["ingest.status"])
+    ingest.add_argument("--department", default="", help=t.HELP["ingest.department"])
+    ingest.add_argument("--field", default="", help=t.HELP["ingest.field"])
     ingest.set_defaults(func=run_ingest)
 
 
@@ -99,29 +97,35 @@ def format_ingest_report(report: IngestReport) -> str:
     """The ingestion summary in Vietnamese: counts, then each skipped file with its reason."""
     seconds = f"{report.seconds:.1f}".replace(".", ",")  # Vietnamese decimal comma
     lines = [
-        f"Đã nạp xong trong {seconds} giây: {report.added} tài liệu mới, {report.updated} cập nhật, "
-        f"{report.unchanged} không đổi, {report.removed} đã xóa; "
-        f"thêm {report.chunks_added} đoạn, bỏ {report.chunks_removed} đoạn."
+        t.INGESTED.format(
+            seconds=seconds,
+            added=report.added,
+            updated=report.updated,
+            unchanged=report.unchanged,
+            removed=report.removed,
+            chunks_added=report.chunks_added,
+            chunks_removed=report.chunks_removed,
+        )
     ]
     if report.errors:
-        lines.append(f"Bỏ qua {len(report.errors)} tệp:")
+        lines.append(t.SKIPPED_FILES.format(count=len(report.errors)))
         lines.extend(f"  - {source}: {reason}" for source, reason in report.errors)
     return "\n".join(lines)
 
 
 def register_ask(subparsers: Any) -> None:
-    ask = subparsers.add_parser("ask", help="hỏi một câu về thủ tục, in câu trả lời kèm trích dẫn")
-    ask.add_argument("question", help="câu hỏi (có dấu hoặc không dấu)")
+    ask = subparsers.add_parser("ask", help=t.HELP["ask"])
+    ask.add_argument("question", help=t.HELP["ask.question"])
     ask.add_argument("--json", action="store_true", help="in JSON {answer, grounded, sources}")
     ask.set_defaults(func=run_ask)
 
 
 def register_eval(subparsers: Any) -> None:
-    ev = subparsers.add_parser("eval", help="đo chất lượng tìm kiếm trên một bộ câu hỏi có đáp án")
+    ev = subparsers.add_parser("eval", help=t.HELP["eval"])
     ev.add_argument("--corpus", type=Path, required=True, help="JSONL {id, title, text}")
     ev.add_argument("--qrels", type=Path, required=True, help="JSONL {qid, query, relevant_ids}")
-    ev.add_argument("--json", action="store_true", help="in một dòng JSON")
-    ev.add_argument("--strip-diacritics", action="store_true", help="bỏ dấu câu hỏi (chữ thường, đ→d)")
+    ev.add_argument("--json", action="store_true", help=t.HELP["eval.json"])
+    ev.add_argument("--strip-diacritics", action="store_true", help=t.HELP["eval.strip-diacritics"])
     ev.set_defaults(func=run_eval)
 
 
@@ -153,16 +157,21 @@ def run_eval(args: argparse.Namespace) -> int:
 
     for path in (args.corpus, args.qrels):
         if not path.is_file():
-            print(f"Không tìm thấy tệp {path}.")
+            print(t.FILE_MISSING.format(path=path))
             return 2
     metrics = evaluate(get_settings(), args.corpus, args.qrels, strip=args.strip_diacritics, progress=True)
     if args.json:
         print(json.dumps(metrics, ensure_ascii=False))
     else:
         print(
-            f"{metrics['n']} câu hỏi — Recall@1 {metrics['recall@1']:.3f}, "
-            f"Recall@5 {metrics['recall@5']:.3f}, "
-            f"Recall@10 {metrics['recall@10']:.3f}, MRR@10 {metrics['mrr@10']:.3f}, "
-            f"p50 {metrics['p50_ms']} ms, p95 {metrics['p95_ms']} ms"
+            t.EVALUATED.format(
+                n=metrics["n"],
+                r1=metrics["recall@1"],
+                r5=metrics["recall@5"],
+                r10=metrics["recall@10"],
+                mrr=metrics["mrr@10"],
+                p50=metrics["p50_ms"],
+                p95=metrics["p95_ms"],
+            )
         )
     return 0

@@ -5,26 +5,28 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from api.commands import texts as t
+
 
 def register(subparsers: Any) -> None:
-    serve = subparsers.add_parser("serve", help="chạy dịch vụ web, webhook và các tiến trình nền")
+    serve = subparsers.add_parser("serve", help=t.HELP["serve"])
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--workers", type=int, default=1, help="số tiến trình uvicorn")
+    serve.add_argument("--workers", type=int, default=1, help=t.HELP["serve.workers"])
     serve.set_defaults(func=run_serve)
 
-    migrate = subparsers.add_parser("migrate", help="áp dụng các migration của cơ sở dữ liệu")
+    migrate = subparsers.add_parser("migrate", help=t.HELP["migrate"])
     migrate.set_defaults(func=run_migrate)
 
-    backup = subparsers.add_parser("backup", help="sao lưu cơ sở dữ liệu và tệp tải lên vào một tệp")
-    backup.add_argument("file", help="tệp .tar.gz, hoặc một thư mục (tên tệp tự đặt theo thời gian)")
-    backup.add_argument("--with-index", action="store_true", help="kèm chỉ mục Chroma nhúng")
-    backup.add_argument("--keep", type=int, default=0, help="chỉ giữ N bản mới nhất trong thư mục")
+    backup = subparsers.add_parser("backup", help=t.HELP["backup"])
+    backup.add_argument("file", help=t.HELP["backup.file"])
+    backup.add_argument("--with-index", action="store_true", help=t.HELP["backup.with-index"])
+    backup.add_argument("--keep", type=int, default=0, help=t.HELP["backup.keep"])
     backup.set_defaults(func=run_backup)
 
-    restore = subparsers.add_parser("restore", help="khôi phục từ tệp sao lưu (dừng dịch vụ trước)")
+    restore = subparsers.add_parser("restore", help=t.HELP["restore"])
     restore.add_argument("file")
-    restore.add_argument("--force", action="store_true", help="ghi đè dữ liệu đang có")
+    restore.add_argument("--force", action="store_true", help=t.HELP["restore.force"])
     restore.set_defaults(func=run_restore)
 
 
@@ -51,7 +53,7 @@ def run_migrate(args: argparse.Namespace) -> int:
     from core.db import get_engine, migrate
 
     migrate(get_engine())
-    print("Đã cập nhật cơ sở dữ liệu lên phiên bản mới nhất.")
+    print(t.MIGRATED)
     return 0
 
 
@@ -66,12 +68,12 @@ def run_backup(args: argparse.Namespace) -> int:
     try:
         manifest = create_backup(get_settings(), target=target, include_chroma=args.with_index)
     except BackupError as exc:
-        print(f"Lỗi: {exc}")
+        print(t.ERROR.format(error=exc))
         return 1
-    print(f"Đã sao lưu ({manifest.database}, {manifest.uploads} tệp tải lên) vào {target}")
+    print(t.BACKED_UP.format(database=manifest.database, uploads=manifest.uploads, target=target))
     if args.keep > 0 and requested.is_dir():
         for path in prune_backups(requested, keep=args.keep):
-            print(f"Đã xoá bản cũ {path}")
+            print(t.PRUNED.format(path=path))
     return 0
 
 
@@ -84,7 +86,7 @@ def run_restore(args: argparse.Namespace) -> int:
     try:
         manifest = restore_backup(get_settings(), source=Path(args.file), force=args.force)
     except BackupError as exc:
-        print(f"Lỗi: {exc}")
+        print(t.ERROR.format(error=exc))
         return 1
-    print(f"Đã khôi phục bản sao lưu lúc {manifest.created_at} (UTC), {manifest.uploads} tệp tải lên.")
+    print(t.RESTORED.format(created_at=manifest.created_at, uploads=manifest.uploads))
     return 0

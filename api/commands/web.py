@@ -9,22 +9,23 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from api.commands import texts as t
 from core.models import Department, Role, User
 
 
 def register(subparsers: Any) -> None:
-    user = subparsers.add_parser("user", help="quản lý tài khoản trang quản trị")
+    user = subparsers.add_parser("user", help=t.HELP["user"])
     actions = user.add_subparsers(dest="user_command", required=True)
-    add = actions.add_parser("add", help="tạo tài khoản")
+    add = actions.add_parser("add", help=t.HELP["user.add"])
     add.add_argument("username")
     add.add_argument("--role", required=True, choices=[r.value for r in Role])
-    add.add_argument("--department", default=None, help="mã Sở (bắt buộc với staff, head)")
-    add.add_argument("--password", default=None, help="mật khẩu (bỏ trống để nhập)")
-    add.add_argument("--name", default="", help="họ và tên")
+    add.add_argument("--department", default=None, help=t.HELP["user.add.department"])
+    add.add_argument("--password", default=None, help=t.HELP["user.add.password"])
+    add.add_argument("--name", default="", help=t.HELP["user.add.name"])
     add.set_defaults(func=run_add)
-    passwd = actions.add_parser("passwd", help="đổi mật khẩu")
+    passwd = actions.add_parser("passwd", help=t.HELP["user.passwd"])
     passwd.add_argument("username")
-    passwd.add_argument("--password", default=None, help="mật khẩu mới (bỏ trống để nhập)")
+    passwd.add_argument("--password", default=None, help=t.HELP["user.passwd.password"])
     passwd.set_defaults(func=run_passwd)
 
 
@@ -39,7 +40,7 @@ def _engine() -> Any:
 def _password(given: str | None) -> str:
     from api.web.accounts import password_problem
 
-    password = given if given is not None else getpass.getpass("Mật khẩu: ")
+    password = given if given is not None else getpass.getpass(t.PASSWORD_PROMPT)
     if problem := password_problem(password):
         raise SystemExit(problem)
     return password
@@ -51,10 +52,10 @@ def run_add(args: argparse.Namespace) -> int:
     password = _password(args.password)
     with Session(_engine()) as session:
         if session.exec(select(User.id).where(User.username == args.username)).first() is not None:
-            print(f"Tài khoản {args.username} đã có.", file=sys.stderr)
+            print(t.USER_EXISTS.format(username=args.username), file=sys.stderr)
             return 1
         if args.department and session.get(Department, args.department) is None:
-            print(f"Không có Sở mã {args.department}.", file=sys.stderr)
+            print(t.NO_DEPARTMENT.format(code=args.department), file=sys.stderr)
             return 1
         try:
             create_user(
@@ -66,7 +67,7 @@ def run_add(args: argparse.Namespace) -> int:
             return 1
         audit(session, actor="cli", action="user.create", target=args.username, detail=f"role={args.role}")
         session.commit()
-    print(f"Đã tạo tài khoản {args.username} ({args.role}).")
+    print(t.USER_CREATED.format(username=args.username, role=args.role))
     return 0
 
 
@@ -77,10 +78,10 @@ def run_passwd(args: argparse.Namespace) -> int:
     with Session(_engine()) as session:
         user = session.exec(select(User).where(User.username == args.username)).first()
         if user is None:
-            print(f"Không có tài khoản {args.username}.", file=sys.stderr)
+            print(t.NO_USER.format(username=args.username), file=sys.stderr)
             return 1
         set_password(session, user=user, password=password)
         audit(session, actor="cli", action="user.passwd", target=args.username)
         session.commit()
-    print(f"Đã đổi mật khẩu của {args.username}.")
+    print(t.PASSWORD_CHANGED.format(username=args.username))
     return 0

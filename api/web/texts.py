@@ -5,7 +5,7 @@ domain's (blockers/texts.py), imported here so the web and the chat say the same
 
 from __future__ import annotations
 
-from blockers.texts import status_label as domain_status_label
+from blockers.texts import status_label
 from core.models import DeliveryStatus, DocumentStatus, EventKind, MessageKind, Role
 
 APP_TITLE = "Trợ lý thủ tục và vướng mắc"
@@ -53,9 +53,7 @@ DOCUMENT_STATUS_LABELS = {
 }
 BROADCAST_ALL = "Tất cả xã, phường"
 
-
-def status_label(status: str) -> str:
-    return domain_status_label(status)
+__all__ = ["status_label"]  # the one wording of a status, the blocker domain's (re-exported)
 
 
 # --- error pages ---------------------------------------------------------------------------------
