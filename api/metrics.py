@@ -126,7 +126,7 @@ def collect(engine: Engine) -> str:
         "Unix time of the last delivered message (0 when none): the sender's last activity.",
         [("", _unix(last_sent))],
     )
-    out.family("troly_blockers", "gauge", "Blockers (vướng mắc) by status.", blockers)
+    out.family("troly_blockers", "gauge", "Blockers by status.", blockers)
     out.family("troly_blockers_overdue", "gauge", "Open blockers whose deadline has passed.", [("", overdue)])
     return out.render()
 

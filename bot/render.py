@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from bot import texts
 from bot.channel import Button, ChannelLimits
 
-CHOICES_HEADER = "Trả lời bằng số:"
+CHOICES_HEADER = texts.CHOICES_HEADER
 _SENTENCE_END = re.compile(r"[.!?…;:](?:[\"'”»)\]]*)\s+")
 
 

@@ -55,7 +55,7 @@ async def deliver(
         return None
     channel, limiter = channels.get(row.channel), limiters.get(row.channel)
     if blocked:
-        await asyncio.to_thread(mark_blocked, engine, row, worker, "người dùng đã chặn bot")
+        await asyncio.to_thread(mark_blocked, engine, row, worker, "the user blocked the bot")
         return DeliveryStatus.blocked
     if channel is None:
         error = f"channel {row.channel} is not configured"

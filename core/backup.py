@@ -24,6 +24,7 @@ from pathlib import Path
 from sqlalchemy import inspect
 from sqlalchemy.engine import make_url
 
+from core import texts
 from core.clock import utcnow
 from core.db import dispose_engines, make_engine, migrate
 from core.settings import Settings
@@ -74,10 +75,10 @@ def _pg_command(url: str) -> tuple[str, dict[str, str]]:
 def _run(argv: list[str], env: dict[str, str]) -> None:
     tool = argv[0]
     if shutil.which(tool) is None:
-        raise BackupError(f"Không tìm thấy công cụ {tool} (cài gói postgresql-client).")
+        raise BackupError(texts.TOOL_MISSING.format(tool=tool))
     result = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
     if result.returncode != 0:
-        raise BackupError(f"{tool} thất bại: {result.stderr.strip()[-2000:]}")
+        raise BackupError(texts.TOOL_FAILED.format(tool=tool, error=result.stderr.strip()[-2000:]))
 
 
 def resolve_target(target: Path, *, now_label: str | None = None) -> Path:
@@ -101,14 +102,14 @@ def create_backup(settings: Settings, *, target: Path, include_chroma: bool = Fa
     url = settings.effective_database_url
     target = resolve_target(target)
     if target.exists():
-        raise BackupError(f"Tệp {target} đã tồn tại.")
+        raise BackupError(texts.TARGET_EXISTS.format(target=target))
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="troly-backup-") as tmp:
         work = Path(tmp)
         if url.startswith("sqlite"):
             kind, db_name = "sqlite", SQLITE_NAME
             if not settings.sqlite_path.exists():
-                raise BackupError(f"Không có cơ sở dữ liệu tại {settings.sqlite_path}.")
+                raise BackupError(texts.NO_DATABASE.format(path=settings.sqlite_path))
             source = sqlite3.connect(settings.sqlite_path)
             copy = sqlite3.connect(work / db_name)
             try:
@@ -121,7 +122,7 @@ def create_backup(settings: Settings, *, target: Path, include_chroma: bool = Fa
             conninfo, env = _pg_command(url)
             _run(["pg_dump", "-Fc", "--no-owner", "-f", str(work / db_name), "-d", conninfo], env)
         else:
-            raise BackupError(f"Không hỗ trợ sao lưu cơ sở dữ liệu {make_url(url).get_backend_name()}.")
+            raise BackupError(texts.UNSUPPORTED_DATABASE.format(backend=make_url(url).get_backend_name()))
         uploads = (
             [p for p in settings.uploads_dir.rglob("*") if p.is_file()]
             if settings.uploads_dir.exists()
@@ -155,9 +156,9 @@ def _read_manifest(directory: Path) -> Manifest:
         data = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
         manifest = Manifest(**data)
     except (OSError, ValueError, TypeError) as exc:
-        raise BackupError("Tệp sao lưu không hợp lệ (thiếu hoặc hỏng manifest.json).") from exc
+        raise BackupError(texts.BAD_BACKUP) from exc
     if manifest.format != FORMAT:
-        raise BackupError(f"Định dạng sao lưu {manifest.format} không được hỗ trợ.")
+        raise BackupError(texts.UNSUPPORTED_FORMAT.format(format=manifest.format))
     return manifest
 
 
@@ -174,7 +175,7 @@ def restore_backup(settings: Settings, *, source: Path, force: bool = False) -> 
     """Restore an archive into the configured database and DATA_DIR. Stop `troly serve` first."""
     url = settings.effective_database_url
     if not source.is_file():
-        raise BackupError(f"Không tìm thấy tệp sao lưu {source}.")
+        raise BackupError(texts.BACKUP_MISSING.format(source=source))
     with tempfile.TemporaryDirectory(prefix="troly-restore-") as tmp:
         work = Path(tmp)
         with tarfile.open(source, "r:gz") as archive:
@@ -182,13 +183,14 @@ def restore_backup(settings: Settings, *, source: Path, force: bool = False) -> 
         manifest = _read_manifest(work)
         if not url.startswith(manifest.database):
             raise BackupError(
-                f"Bản sao lưu là {manifest.database}, cơ sở dữ liệu đang cấu hình là "
-                f"{make_url(url).get_backend_name()}: không thể khôi phục chéo."
+                texts.CROSS_RESTORE.format(
+                    backup=manifest.database, configured=make_url(url).get_backend_name()
+                )
             )
         settings.ensure_dirs()
         has_uploads = any(settings.uploads_dir.iterdir())
         if not force and ((url.startswith("sqlite") and settings.sqlite_path.exists()) or has_uploads):
-            raise BackupError("Đã có dữ liệu (cơ sở dữ liệu hoặc tệp tải lên). Dùng --force để ghi đè.")
+            raise BackupError(texts.DATA_PRESENT)
         if manifest.database == "sqlite":
             dispose_engines()
             backup_db = sqlite3.connect(work / SQLITE_NAME)
@@ -200,7 +202,7 @@ def restore_backup(settings: Settings, *, source: Path, force: bool = False) -> 
                 backup_db.close()
         else:
             if not force and _has_data(url):
-                raise BackupError("Cơ sở dữ liệu PostgreSQL đã có bảng. Dùng --force để ghi đè.")
+                raise BackupError(texts.TABLES_PRESENT)
             conninfo, env = _pg_command(url)
             argv = ["pg_restore", "--no-owner", "--single-transaction", "-d", conninfo]
             if force:

@@ -17,6 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from core.models import Chunk, Document, DocumentStatus
+from knowledge import texts
 from knowledge.chunking import split_clauses
 from knowledge.retrieve import Hit
 from knowledge.terms import content_bigrams, query_terms
@@ -25,12 +26,8 @@ from knowledge.types import Answer, Source
 # Calibrated threshold on `confidence()` (bench/retrieval.py --calibrate); see module doc.
 MIN_CONFIDENCE = 0.69
 MAX_SOURCES = 3
-NOT_FOUND = (
-    "Chưa tìm thấy hướng dẫn phù hợp với câu hỏi này trong các văn bản đã được nạp. "
-    "Anh/chị có thể diễn đạt lại câu hỏi cụ thể hơn, hoặc chọn «Gửi vướng mắc» để chuyển "
-    "câu hỏi tới Sở phụ trách."
-)
-AMENDED_NOTE = "Lưu ý: văn bản này đã được sửa đổi, bổ sung; cần đối chiếu văn bản sửa đổi."
+NOT_FOUND = texts.NOT_FOUND
+AMENDED_NOTE = texts.AMENDED_NOTE
 
 
 @dataclass
@@ -77,20 +74,21 @@ def confidence(question: str, passage: Passage) -> float:
 
 def citation(chunk: Chunk, document: Document, clause: str = "") -> str:
     if chunk.part:
-        code = f" (mã {document.number})" if document.number else ""
-        name = document.title if document.title.lower().startswith("thủ tục") else f"Thủ tục {document.title}"
+        code = texts.PROCEDURE_CODE.format(number=document.number) if document.number else ""
+        is_procedure = document.title.lower().startswith(texts.PROCEDURE_PREFIX)
+        name = document.title if is_procedure else texts.PROCEDURE.format(title=document.title)
         return f"{name}{code} — {chunk.part}"
     parts = []
     if chunk.article:
-        parts.append(f"Điều {chunk.article}")
+        parts.append(texts.ARTICLE.format(number=chunk.article))
     clause = clause or chunk.clause
     if clause:
-        parts.append(f"khoản {clause}")
+        parts.append(texts.CLAUSE.format(number=clause))
     if chunk.point and clause == chunk.clause and "-" not in chunk.point:
-        parts.append(f"điểm {chunk.point}")
+        parts.append(texts.POINT.format(number=chunk.point))
     name = document.title
     if document.number and document.number not in name:
-        name = f"{name} số {document.number}"
+        name = texts.NUMBERED.format(name=name, number=document.number)
     parts.append(name)
     return " ".join(p for p in parts if p)
 
@@ -140,13 +138,13 @@ def extractive_answer(question: str, passages: list[Passage], *, max_chars: int,
         return Answer(question=question, text=NOT_FOUND, grounded=False, confidence=conf)
     clause, body = best_clause(question, top.chunk)
     first = to_source(top, clause)
-    heading = f"Theo {first.citation}"
+    heading = texts.ACCORDING_TO.format(citation=first.citation)
     if top.chunk.article_title and not top.chunk.part:
         heading += f" ({top.chunk.article_title})"
     others = [to_source(p) for p in passages[1:MAX_SOURCES] if p.hit.score >= 0.6 * top.hit.score]
     tail = ""
     if others:
-        tail = "\n\nXem thêm: " + "; ".join(s.citation for s in others) + "."
+        tail = texts.SEE_ALSO.format(citations="; ".join(s.citation for s in others))
     if top.document.status == DocumentStatus.amended:
         tail += "\n\n" + AMENDED_NOTE
     room = max_chars - len(heading) - len(tail) - 3

@@ -8,17 +8,13 @@ from __future__ import annotations
 import logging
 
 from core.settings import Settings
+from knowledge import texts
 from knowledge.answer import Passage, citation
 from knowledge.types import Answer
 
 log = logging.getLogger(__name__)
 
-SYSTEM = (
-    "Bạn là trợ lý cho cán bộ xã, phường. Chỉ trả lời dựa trên các đoạn văn bản được cung cấp; "
-    "không thêm thông tin ngoài. Trả lời ngắn gọn bằng tiếng Việt, nêu rõ căn cứ (Điều, khoản, "
-    "văn bản) như trong các đoạn. Nếu các đoạn không trả lời được câu hỏi, hãy nói rõ là chưa "
-    "tìm thấy hướng dẫn."
-)
+SYSTEM = texts.LLM_SYSTEM
 
 
 def _context(passages: list[Passage]) -> str:
@@ -45,7 +41,9 @@ def compose_with_llm(settings: Settings, question: str, passages: list[Passage],
         reply = model.invoke(
             [
                 SystemMessage(content=SYSTEM),
-                HumanMessage(content=f"Các đoạn văn bản:\n\n{_context(passages[:3])}\n\nCâu hỏi: {question}"),
+                HumanMessage(
+                    content=texts.LLM_PROMPT.format(context=_context(passages[:3]), question=question)
+                ),
             ]
         )
         text = str(reply.content).strip()
@@ -54,7 +52,7 @@ def compose_with_llm(settings: Settings, question: str, passages: list[Passage],
         return fallback
     if not text:
         return fallback
-    cited = "\n\nCăn cứ: " + "; ".join(s.citation for s in fallback.sources) + "."
+    cited = texts.LEGAL_BASIS.format(citations="; ".join(s.citation for s in fallback.sources))
     room = settings.answer_max_chars - len(cited)
     if len(text) > room:
         text = text[: room - 1].rsplit(" ", 1)[0] + "…"

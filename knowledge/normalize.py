@@ -45,9 +45,12 @@ def normalize_text(text: str) -> str:
     return _SPACES.sub(" ", text)
 
 
+_D_STROKE = str.maketrans("đĐ", "dD")  # no decomposition takes the stroke off đ
+
+
 def fold(text: str) -> str:
     """Strip every diacritic and map đ→d: what a user typing without marks produces."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    decomposed = unicodedata.normalize("NFD", text.translate(_D_STROKE))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

@@ -18,6 +18,7 @@ from sqlmodel import Session, col, func, select
 
 from core.models import Chunk, Document, DocumentOrigin
 from core.settings import Settings
+from knowledge import texts
 from knowledge.answer import MIN_CONFIDENCE, Passage, citation, extractive_answer
 from knowledge.embeddings import CachedEmbeddings, make_embeddings
 from knowledge.index import SearchIndex, make_chroma_client
@@ -159,7 +160,7 @@ class KnowledgeBase:
                 query = query.where(Chunk.id == chunk.id)
             siblings = list(session.exec(query.order_by(col(Chunk.ordinal))))
         head = citation(siblings[0], document, clause="-") if chunk.article else citation(chunk, document)
-        head = head.replace(" khoản -", "")
+        head = head.replace(texts.WHOLE_ARTICLE, "")
         title = f"\n{chunk.article_title}" if chunk.article_title and not chunk.part else ""
         return f"{head}{title}\n\n" + "\n".join(c.text for c in siblings)
 

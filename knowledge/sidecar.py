@@ -13,12 +13,13 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from knowledge import texts
 from knowledge.metadata import parse_date
 from knowledge.types import DocumentMeta
 
 SIDECAR_SUFFIX = ".meta.json"
 
-STATUS_ALIASES = {
+STATUS_NAMES = {
     "in_force": "in_force",
     "còn hiệu lực": "in_force",
     "hiệu lực": "in_force",
@@ -36,12 +37,9 @@ class MetadataError(ValueError):
 
 
 def normalize_status(value: str) -> str:
-    status = STATUS_ALIASES.get(value.strip().lower())
+    status = STATUS_NAMES.get(value.strip().lower())
     if status is None:
-        raise MetadataError(
-            f"Trạng thái “{value}” không hợp lệ: dùng còn hiệu lực (in_force), "
-            "đã sửa đổi (amended) hoặc hết hiệu lực (expired)."
-        )
+        raise MetadataError(texts.BAD_STATUS.format(value=value))
     return status
 
 
@@ -56,7 +54,7 @@ def overlay(base: DocumentMeta, values: dict[str, Any]) -> DocumentMeta:
         elif key == "issued_date" and not isinstance(value, date):
             parsed = _parse_sidecar_date(str(value))
             if parsed is None:
-                raise MetadataError(f"Ngày ban hành “{value}” không hợp lệ (dùng dd/mm/yyyy).")
+                raise MetadataError(texts.BAD_ISSUED_DATE.format(value=value))
             value = parsed
         changes[key] = value
     return replace(base, **changes)
@@ -85,14 +83,12 @@ def read_sidecar(path: Path) -> dict[str, Any]:
     try:
         data = json.loads(side.read_text(encoding="utf-8-sig"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise MetadataError(f"Tệp siêu dữ liệu {side.name} không đọc được: {exc}") from exc
+        raise MetadataError(texts.SIDECAR_UNREADABLE.format(name=side.name, error=exc)) from exc
     if not isinstance(data, dict):
-        raise MetadataError(f"Tệp siêu dữ liệu {side.name} phải là một đối tượng JSON.")
+        raise MetadataError(texts.SIDECAR_NOT_OBJECT.format(name=side.name))
     known = {f.name for f in fields(DocumentMeta)}
     unknown = sorted(set(data) - known)
     if unknown:
-        raise MetadataError(
-            f"Tệp siêu dữ liệu {side.name} có trường không hỗ trợ: {', '.join(unknown)} "
-            f"(được dùng: {', '.join(sorted(known))})."
-        )
+        shown = {"name": side.name, "unknown": ", ".join(unknown), "known": ", ".join(sorted(known))}
+        raise MetadataError(texts.SIDECAR_UNKNOWN_FIELDS.format(**shown))
     return data
