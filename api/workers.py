@@ -10,28 +10,36 @@ from typing import Any
 
 from api.context import AppContext
 from blockers.jobs import run_due_jobs
+from blockers.retention import remove_orphaned_uploads
 from bot.channel import Polling
 from bot.errors import safe_error
 from bot.inbound import Dispatch, InboundOptions, run_inbound_loop
 from bot.runtime import run_poller
 from bot.sender import SenderOptions, run_sender_loop
+from core.clock import utcnow
 from handlers.dispatch import Dispatcher
 
 log = logging.getLogger(__name__)
 
 JOBS_EVERY_SECONDS = 60
+RETENTION_EVERY = timedelta(hours=1)
 
 
 def default_dispatch(ctx: AppContext) -> Dispatch:
     """The conversation core's dispatcher; wired here so bot/ never imports handlers/."""
-    return Dispatcher(settings=ctx.settings, knowledge=ctx.kb).handle
+    return Dispatcher(settings=ctx.settings, knowledge=ctx.kb)  # callable; also screens attachments
 
 
 async def run_jobs_loop(ctx: AppContext) -> None:
-    """Blocker reminders and escalations, and the removal of orphaned uploads, every minute."""
+    """Blocker reminders and escalations every minute, and the removal of orphaned uploads
+    every hour."""
+    last_retention = utcnow() - RETENTION_EVERY
     while True:
         try:
             await asyncio.to_thread(run_due_jobs, engine=ctx.engine, settings=ctx.settings)
+            if utcnow() - last_retention >= RETENTION_EVERY:
+                last_retention = utcnow()
+                await asyncio.to_thread(remove_orphaned_uploads, engine=ctx.engine, settings=ctx.settings)
         except Exception as exc:
             log.error("blocker jobs failed: %s", safe_error(exc))
         await asyncio.sleep(JOBS_EVERY_SECONDS)

@@ -1,12 +1,14 @@
 """Inbound files: fetched from the platform and kept under DATA_DIR/uploads/inbound (outside any
-web root). A file that is too large or cannot be fetched becomes Attachment(kind="rejected") so
-the handler can tell the user why it was not taken."""
+web root), only those the dialog said it takes (`wanted`, asked before any download). A file
+that is too large or cannot be fetched becomes Attachment(kind="rejected"); one not wanted keeps
+its description with an empty file_ref; either way the handler tells the user why."""
 
 from __future__ import annotations
 
 import logging
 import re
 import uuid
+from collections.abc import Sequence
 
 from bot.channel import Attachment, Channel, Incoming
 from bot.errors import safe_error
@@ -28,7 +30,12 @@ def safe_filename(name: str, fallback: str) -> str:
 
 
 async def fetch_attachments(
-    channel: Channel, incoming: Incoming, *, settings: Settings, update_id: int
+    channel: Channel,
+    incoming: Incoming,
+    *,
+    settings: Settings,
+    update_id: int,
+    wanted: Sequence[bool] | None = None,
 ) -> tuple[Attachment, ...]:
     """The incoming attachments with `file_ref` pointing at stored files (relative to uploads)."""
     limit = settings.upload_max_bytes
@@ -38,6 +45,9 @@ async def fetch_attachments(
     for index, item in enumerate(incoming.attachments):
         fallback = f"{item.kind}-{index + 1}"
         filename = item.filename or fallback
+        if wanted is not None and not (index < len(wanted) and wanted[index]):
+            result.append(Attachment(item.kind, "", filename, item.content_type, item.size))
+            continue
         if item.size and item.size > limit:
             result.append(Attachment(kind=REJECTED, file_ref="", filename=filename, size=item.size))
             continue

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol, runtime_checkable
 
 from sqlalchemy import update
 from sqlalchemy.dialects import postgresql, sqlite
@@ -34,6 +34,22 @@ from core.settings import Settings
 log = logging.getLogger(__name__)
 
 Dispatch = Callable[[Session, Incoming], list[Reply]]
+
+
+@runtime_checkable
+class AttachmentScreen(Protocol):
+    """A dispatcher that says, before any download, which attachments it would take (the real
+    one does: files from unregistered chats, outside a report, over the flood limit or of a
+    refused type are never fetched). Without it every attachment is fetched."""
+
+    def attachments_wanted(self, session: Session, incoming: Incoming) -> list[bool]: ...
+
+
+def _wanted(engine: Engine, dispatch: Dispatch, incoming: Incoming) -> list[bool] | None:
+    if not isinstance(dispatch, AttachmentScreen):
+        return None
+    with Session(engine) as session:
+        return dispatch.attachments_wanted(session, incoming)
 
 
 def store_update(
@@ -177,7 +193,10 @@ async def _process_one(
             if isinstance(channel, Acknowledging):
                 await channel.acknowledge(row.payload)
             if incoming.attachments:
-                fetched = await fetch_attachments(channel, incoming, settings=settings, update_id=row.id or 0)
+                wanted = await asyncio.to_thread(_wanted, engine, dispatch, incoming)
+                fetched = await fetch_attachments(
+                    channel, incoming, settings=settings, update_id=row.id or 0, wanted=wanted
+                )
                 incoming = replace(incoming, attachments=fetched)
         return await asyncio.to_thread(_finish, engine, row.id or 0, worker, incoming, dispatch)
     except Exception as exc:

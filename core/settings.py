@@ -43,6 +43,7 @@ class Settings(BaseSettings):
     conversation_idle_minutes: int = 30
     chat_messages_per_minute: int = 20
     upload_max_bytes: int = 20 * 1024 * 1024
+    upload_orphan_hours: int = 24  # a received file no report, draft or blocker uses is removed after
     run_workers: bool = True  # outbox sender, pollers and reminders inside `troly serve`
 
     # --- Telegram ------------------------------------------------------------------------------

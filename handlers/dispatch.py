@@ -36,6 +36,7 @@ from handlers.state import (
     save_state,
     take_meta,
 )
+from handlers.uploads import wanted_attachments
 from knowledge.types import Guidance
 
 REPORTING = "rp"
@@ -67,6 +68,13 @@ class Dispatcher:
         self.knowledge = knowledge
         self.flows: dict[str, Flow] = dict(flows) if flows is not None else default_flows()
         self.clock = clock
+
+    def __call__(self, session: Session, incoming: Incoming) -> list[Reply]:
+        return self.handle(session, incoming)
+
+    def attachments_wanted(self, session: Session, incoming: Incoming) -> list[bool]:
+        """Asked by the inbound worker before it downloads anything (handlers/uploads.py)."""
+        return wanted_attachments(session, incoming, settings=self.settings, now=self.clock())
 
     def handle(self, session: Session, incoming: Incoming) -> list[Reply]:
         now = self.clock()
