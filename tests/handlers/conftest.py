@@ -11,8 +11,9 @@ from datetime import datetime, timedelta
 import pytest
 from sqlmodel import Session
 
+from blockers.catalogue import load_departments
 from bot.channel import Attachment, Button, ChannelName, Incoming, Reply
-from core.models import Person
+from core.models import Department, Person
 from core.settings import Settings
 from handlers.dispatch import Dispatcher
 from handlers.flow import Turn
@@ -213,3 +214,35 @@ def invite_code(session: Session, official: Person) -> str:
     code = issue_invite(session, person_id=official.id).code
     session.commit()
     return code
+
+
+# --- the real reporting dialog (lexical routing keeps these tests fast) -------------------------
+
+
+@pytest.fixture
+def real_dispatcher(settings: Settings, guidance, clock) -> Dispatcher:
+    # Lexical routing keeps the dialog tests fast; the fused router is measured in tests/blockers.
+    chosen = settings.model_copy(update={"routing_embeddings": False})
+    return Dispatcher(settings=chosen, knowledge=guidance, clock=clock)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def catalogue(session: Session) -> None:
+    load_departments(session)
+    tc = session.get(Department, "TC")
+    assert tc is not None
+    tc.notify_chats = ["telegram:-100777"]
+    session.add(tc)
+    session.commit()
+
+
+@pytest.fixture
+def open_chat(
+    make_chat, real_dispatcher: Dispatcher, invite_code: str, catalogue: None
+) -> Callable[[str], object]:
+    def make(channel: str):
+        chat = make_chat(channel, via=real_dispatcher)
+        chat.register(invite_code)
+        return chat
+
+    return make

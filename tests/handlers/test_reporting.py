@@ -4,13 +4,12 @@ buttons on Telegram, numbers typed on Zalo."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 import pytest
-from sqlmodel import Session, col, select
+from report_support import command, outbox_for, staff_user
+from sqlmodel import Session, select
 
 from blockers import lifecycle
-from blockers.catalogue import load_departments
 from bot.channel import Attachment
 from core.models import (
     Blocker,
@@ -19,69 +18,14 @@ from core.models import (
     BlockerMessage,
     BlockerStatus,
     ChatAccount,
-    Department,
     MessageKind,
-    OutboxMessage,
     Person,
     QuestionLog,
-    Role,
-    User,
 )
-from core.settings import Settings
 from handlers.dispatch import Dispatcher
 
 CHANNELS = ["telegram", "zalo"]
 RECEIPT_DEADLINE = re.compile(r"Hạn trả lời: \d{2}/\d{2}/\d{4}")
-
-
-@pytest.fixture
-def real_dispatcher(settings: Settings, guidance, clock) -> Dispatcher:
-    # Lexical routing keeps the dialog tests fast; the fused router is measured in tests/blockers.
-    chosen = settings.model_copy(update={"routing_embeddings": False})
-    return Dispatcher(settings=chosen, knowledge=guidance, clock=clock)  # type: ignore[arg-type]
-
-
-@pytest.fixture
-def catalogue(session: Session) -> None:
-    load_departments(session)
-    tc = session.get(Department, "TC")
-    assert tc is not None
-    tc.notify_chats = ["telegram:-100777"]
-    session.add(tc)
-    session.commit()
-
-
-@pytest.fixture
-def open_chat(
-    make_chat, real_dispatcher: Dispatcher, invite_code: str, catalogue: None
-) -> Callable[[str], object]:
-    def make(channel: str):
-        chat = make_chat(channel, via=real_dispatcher)
-        chat.register(invite_code)
-        return chat
-
-    return make
-
-
-def command(chat, word: str) -> None:
-    chat.send(f"/{word}" if chat.channel.value == "telegram" else word)
-
-
-def staff_user(session: Session, code: str = "TC") -> User:
-    user = User(
-        username=f"staff-{code}", password_hash="x", role=Role.staff, department_code=code, full_name="Lê Hoa"
-    )
-    session.add(user)
-    session.commit()
-    return user
-
-
-def outbox_for(session: Session, chat_id: str) -> list[OutboxMessage]:
-    return list(
-        session.exec(
-            select(OutboxMessage).where(OutboxMessage.chat_id == chat_id).order_by(col(OutboxMessage.id))
-        )
-    )
 
 
 @pytest.mark.parametrize("channel", CHANNELS)
