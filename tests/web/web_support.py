@@ -30,7 +30,8 @@ from core.models import (
     User,
 )
 from core.settings import Settings
-from knowledge.types import LoadedDocument
+from knowledge.normalize import fold_key
+from knowledge.types import Answer, LoadedDocument, Source
 
 PASSWORD = "matkhau-dung-1"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
@@ -47,6 +48,7 @@ class FakeKnowledge:
         self.changes = 0
         self.statuses: list[tuple[int, str]] = []
         self.index = self  # the real one exposes its SearchIndex here (mark_changed)
+        self.asked: list[str] = []
 
     def add_document(self, doc: LoadedDocument, origin: DocumentOrigin) -> int:
         """Store or replace (by source), as the real one does."""
@@ -77,6 +79,27 @@ class FakeKnowledge:
             )
             session.commit()
             return int(document.id or 0)
+
+    def ask(self, question: str) -> Answer:
+        """Grounded in the latest added document whose text holds every longer word of the
+        question (folded), as the real retrieval would cite a document that covers it."""
+        self.asked.append(question)
+        words = [w for w in fold_key(question).split() if len(w) > 3]
+        for doc, _ in reversed(self.added):
+            if words and all(w in fold_key(doc.text) for w in words):
+                with Session(self.engine) as session:
+                    document = session.exec(select(Document).where(Document.source == doc.source)).one()
+                    source = Source(
+                        document=document.title,
+                        number=document.number,
+                        article="1",
+                        clause="2",
+                        score=0.9,
+                        chunk_id=f"c{document.id}",
+                        document_id=document.id or 0,
+                    )
+                return Answer(question, doc.text[:200], grounded=True, confidence=0.9, sources=[source])
+        return Answer(question, "Chưa tìm thấy hướng dẫn", grounded=False, confidence=0.1)
 
     def ingest(self, paths: list[Path]) -> None:
         self.ingested.append(list(paths))
