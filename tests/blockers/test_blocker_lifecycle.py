@@ -99,7 +99,8 @@ def test_followers_receive_the_answer_but_not_info_requests(
     assert blocker.status == BlockerStatus.need_info
     assert outbox(session, follower.chat_id) == []
     [asked] = outbox(session, account.chat_id)
-    assert "Cần bổ sung" in asked.text or "bổ sung" in asked.text
+    assert "cơ quan cần anh/chị bổ sung thông tin" in asked.text
+    assert "Xã gửi ảnh công văn đề nghị mở tài khoản." in asked.text
     assert asked.buttons == [{"label": "Bổ sung thông tin", "payload": f"my:add:{blocker.id}"}]
     lifecycle.add_official_message(
         session, blocker=blocker, account=account, text="Đã gửi công văn số 12/UBND."

@@ -241,3 +241,47 @@ def test_cancel_leaves_nothing(open_chat, session: Session) -> None:
     chat.press("Hủy")
     assert "hủy" in chat.text.lower()
     assert session.exec(select(Blocker)).all() == []
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_a_command_in_the_middle_of_a_report_keeps_it_as_a_draft(
+    open_chat, session: Session, clock, channel
+) -> None:
+    chat = open_chat(channel)
+    command(chat, "baocao")
+    chat.send("Trạm y tế xã mới chưa có bác sĩ sau sáp nhập,")
+    chat.send(attachments=(Attachment(kind="photo", file_ref=f"inbound/{channel}/9-1-tram.jpg", size=900),))
+    command(chat, "cuatoi")
+    assert "Lưu nháp" in chat.labels and "Hủy báo cáo" in chat.labels  # nothing dropped silently
+    chat.press("Lưu nháp")
+    assert "Đã lưu nháp" in chat.text and "chưa gửi" in chat.text  # then /cuatoi ran
+    clock.advance(minutes=20)
+    command(chat, "baocao")
+    assert "Trạm y tế xã mới" in chat.text and "Tiếp tục soạn" in chat.labels
+    chat.press("Tiếp tục soạn")
+    assert "1 tệp" in chat.text
+    chat.send("người dân phải lên huyện cũ khám.")
+    chat.press("Xong")
+    chat.press(chat.labels[0])
+    chat.press("Bỏ qua")
+    chat.press("Gửi")
+    blocker = session.exec(select(Blocker)).one()
+    assert "chưa có bác sĩ" in blocker.description and "huyện cũ" in blocker.description
+    assert session.exec(select(BlockerAttachment)).one().path == f"inbound/{channel}/9-1-tram.jpg"
+
+
+def test_a_dropped_report_is_gone_and_an_old_draft_is_not_offered(open_chat, session: Session, clock) -> None:
+    chat = open_chat("telegram")
+    command(chat, "baocao")
+    chat.send("Mô tả đầu tiên về vướng mắc đất đai.")
+    command(chat, "hoi")
+    chat.press("Hủy báo cáo")
+    assert "chưa được gửi" in chat.text and "gõ câu hỏi" in chat.text
+    command(chat, "baocao")
+    assert "Tiếp tục soạn" not in chat.labels and "mô tả vướng mắc" in chat.text
+    chat.send("Mô tả thứ hai, lưu nháp rồi để quá lâu.")
+    command(chat, "cuatoi")
+    chat.press("Lưu nháp")
+    clock.advance(minutes=31)  # past the idle period: the draft is no longer kept
+    command(chat, "baocao")
+    assert "Tiếp tục soạn" not in chat.labels and "mô tả vướng mắc" in chat.text
