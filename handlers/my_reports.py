@@ -108,11 +108,8 @@ class MyReportsFlow:
         for m in messages:
             text = m.text if len(m.text) <= MESSAGE_CHARS else m.text[: MESSAGE_CHARS - 1] + "…"
             entries.append((m.created_at, t.MESSAGE_LINES[m.kind].format(text=text)))
-        rows = (
-            turn.session.exec(select(BlockerEvent).where(BlockerEvent.blocker_id == blocker.id))
-            if events
-            else []
-        )
+        query = select(BlockerEvent).where(BlockerEvent.blocker_id == blocker.id)
+        rows: list[BlockerEvent] = list(turn.session.exec(query)) if events else []
         for e in rows:
             template = t.EVENT_LINES.get(e.kind)
             if template is None:

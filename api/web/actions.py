@@ -209,9 +209,7 @@ def publish(
     told: list[int] = []
 
     def call() -> None:
-        told.append(
-            closing.publish_answer(db, blocker=blocker, message=message, user=user, knowledge=ctx.knowledge)
-        )
+        told.append(closing.publish_answer(db, blocker=blocker, message=message, user=user, knowledge=ctx.kb))
 
     response = _run(request, db, user, blocker, call, texts.PUBLISHED)
     if told and told[0]:
