@@ -123,10 +123,7 @@ class ChatRelation(StrEnum):
 
 
 def chat_relation(session: Session, *, account_id: int | None, blocker: Blocker) -> ChatRelation:
-    if account_id is None:
-        return ChatRelation.none
-    if blocker.account_id == account_id:
+    if account_id is not None and blocker.account_id == account_id:
         return ChatRelation.owner
-    if session.get(BlockerFollower, (blocker.id, account_id)) is not None:
-        return ChatRelation.follower
-    return ChatRelation.none
+    follows = account_id is not None and session.get(BlockerFollower, (blocker.id, account_id)) is not None
+    return ChatRelation.follower if follows else ChatRelation.none

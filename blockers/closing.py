@@ -59,27 +59,13 @@ def _delivered(session: Session, document_id: int) -> set[int]:
     return set(rows)
 
 
-def _deliver(
-    session: Session,
-    account: ChatAccount,
-    *,
-    document_id: int,
-    text: str,
-    reason: DeliveryReason,
-    question_id: int | None = None,
-    broadcast_id: int | None = None,
-) -> None:
-    row = enqueue_to_account(session, account, text=text)
-    session.add(
-        GuidanceDelivery(
-            document_id=document_id,
-            account_id=account.id or 0,
-            reason=reason,
-            question_id=question_id,
-            broadcast_id=broadcast_id,
-            outbox_id=row.id,
-        )
+def _deliver(session: Session, account: ChatAccount, text: str, delivery: GuidanceDelivery) -> None:
+    """Queue `text` for the account and record it (delivery: document, reason, source)."""
+    delivery.account_id, delivery.outbox_id = (
+        account.id or 0,
+        enqueue_to_account(session, account, text=text).id,
     )
+    session.add(delivery)
 
 
 def publish_answer(
@@ -142,14 +128,8 @@ def _answer_waiting_questions(
         if not verdicts[key] or account is None:
             continue
         text = texts.answer_for_question(log.question, blocker, name, message.text)
-        _deliver(
-            session,
-            account,
-            document_id=document_id,
-            text=text,
-            reason=DeliveryReason.question,
-            question_id=log.id,
-        )
+        why = GuidanceDelivery(document_id=document_id, reason=DeliveryReason.question, question_id=log.id)
+        _deliver(session, account, text, why)
         done.add(account.id or 0)
         told += 1
     session.flush()
@@ -223,14 +203,8 @@ def broadcast(
         blocker, department_name(session, blocker.department_code), message.text, message.legal_basis
     )
     for account in accounts:
-        _deliver(
-            session,
-            account,
-            document_id=document_id,
-            text=text,
-            reason=DeliveryReason.broadcast,
-            broadcast_id=row.id,
-        )
+        why = GuidanceDelivery(document_id=document_id, reason=DeliveryReason.broadcast, broadcast_id=row.id)
+        _deliver(session, account, text, why)
     session.flush()
     return BroadcastResult(BroadcastOutcome.queued, len(accounts))
 

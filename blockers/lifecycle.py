@@ -176,27 +176,20 @@ def _staff_message(
 
 
 def reply(
-    session: Session,
-    *,
-    blocker: Blocker,
-    user: User,
-    text: str,
-    legal_basis: str = "",
-    supporting_department: str = "",
+    session: Session, *, blocker: Blocker, user: User, text: str, legal_basis: str = "", supporter: str = ""
 ) -> BlockerMessage:
     """A department answer: sent to the official and every follower, with rating buttons.
 
     A supporting department's answer covers its part only: it reaches the officials under its
-    own name, and the blocker stays with the lead department (no status change, no rating)."""
+    own name (`supporter`, its code), and the blocker stays with the lead department (no status
+    change, no rating)."""
     if blocker.status == BlockerStatus.closed:
         raise ValueError(texts.BLOCKER_CLOSED)
     message = _staff_message(session, blocker, user, MessageKind.reply, text, legal_basis)
     now = message.created_at
-    record_event(
-        session, blocker, EventKind.reply, actor=actor(user), to_value=supporting_department, now=now
-    )
-    if supporting_department:
-        name = department_name(session, supporting_department)
+    record_event(session, blocker, EventKind.reply, actor=actor(user), to_value=supporter, now=now)
+    if supporter:
+        name = department_name(session, supporter)
         notice = texts.part_reply_notice(blocker, name, text, legal_basis)
         tell_officials(session, blocker, text=notice, blocker_message_id=message.id)
     else:

@@ -77,7 +77,7 @@ def reply(
         user=user,
         text=text.strip(),
         legal_basis=legal_basis.strip(),
-        supporting_department=part,
+        supporter=part,
     )
     return _run(request, db, user, blocker, call, texts.PART_REPLY_SENT if part else texts.REPLY_SENT)
 

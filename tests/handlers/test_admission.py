@@ -7,7 +7,7 @@ blockers), including a department deactivated while the official was choosing (1
 from __future__ import annotations
 
 import pytest
-from report_support import command, staff_user
+from report_support import command, describe, other_official, staff_user
 from sqlmodel import Session, select
 
 from blockers import lifecycle, payloads
@@ -16,10 +16,8 @@ from core.models import (
     BlockerEvent,
     BlockerFollower,
     BlockerStatus,
-    ChatAccount,
     Department,
     EventKind,
-    Person,
 )
 
 SECRET = "Hộ nghèo ở thôn Đồng Mới không có tiền đối ứng làm nhà theo chương trình xóa nhà tạm."
@@ -28,12 +26,7 @@ SECRET = "Hộ nghèo ở thôn Đồng Mới không có tiền đối ứng là
 @pytest.fixture
 def other_communes_blocker(session: Session, catalogue: None) -> Blocker:
     """An answered blocker of another commune, with an answer the department gave it."""
-    person = Person(name="Hoàng Văn Nam", commune="Xã Kha Sơn")
-    session.add(person)
-    session.flush()
-    account = ChatAccount(channel="telegram", user_id="900", chat_id="chat-900", person_id=person.id)
-    session.add(account)
-    session.flush()
+    person, account = other_official(session)
     blocker = lifecycle.file_blocker(
         session, account=account, person=person, department_code="DTTG", description=SECRET
     )
@@ -48,9 +41,7 @@ def test_a_typed_follow_payload_for_a_blocker_not_offered_is_refused(
     open_chat, session: Session, other_communes_blocker: Blocker
 ) -> None:
     chat = open_chat("telegram")
-    command(chat, "baocao")
-    chat.send("Trụ sở xã mới sau sáp nhập chưa có kinh phí sửa chữa mái nhà bị dột.")
-    chat.press("Xong")  # nothing similar is offered: the department step
+    describe(chat, "Trụ sở xã mới sau sáp nhập chưa có kinh phí sửa chữa mái nhà bị dột.")  # nothing similar
     chat.send(payload=payloads.follow(other_communes_blocker.id))
     assert "không còn hiệu lực" in chat.text
     assert session.exec(select(BlockerFollower)).all() == []
@@ -75,9 +66,9 @@ def test_a_follower_sees_the_answer_not_the_report_and_cannot_reopen_it(
     open_chat, session: Session, other_communes_blocker: Blocker
 ) -> None:
     chat = open_chat("zalo")
-    command(chat, "baocao")
-    chat.send("Nhiều hộ nghèo không có tiền đối ứng nên chưa làm được nhà theo chương trình xóa nhà tạm.")
-    chat.press("Xong")
+    describe(
+        chat, "Nhiều hộ nghèo không có tiền đối ứng nên chưa làm được nhà theo chương trình xóa nhà tạm."
+    )
     code = other_communes_blocker.code
     assert code in chat.text and "Đã trả lời" in chat.text  # that it exists, and its status…
     assert "Đồng Mới" not in chat.text  # …never another commune's text
@@ -97,9 +88,7 @@ def test_a_follower_sees_the_answer_not_the_report_and_cannot_reopen_it(
 
 def test_a_department_not_offered_cannot_be_chosen(open_chat, session: Session) -> None:
     chat = open_chat("telegram")
-    command(chat, "baocao")
-    chat.send("Trụ sở xã mới sau sáp nhập chưa có kinh phí sửa chữa mái nhà bị dột.")
-    chat.press("Xong")
+    describe(chat, "Trụ sở xã mới sau sáp nhập chưa có kinh phí sửa chữa mái nhà bị dột.")
     offered = list(chat.payloads)
     other = next(d.code for d in session.exec(select(Department)) if f"rp:dept:{d.code}" not in offered)
     chat.send(payload=f"rp:dept:{other}")
@@ -117,9 +106,7 @@ def _deactivate(session: Session, name: str) -> None:
 
 def test_a_department_deactivated_while_choosing_is_answered_clearly(open_chat, session: Session) -> None:
     chat = open_chat("zalo")
-    command(chat, "baocao")
-    chat.send("Kho bạc chưa mở tài khoản cho xã mới nên không rút được kinh phí chi lương.")
-    chat.press("Xong")
+    describe(chat, "Kho bạc chưa mở tài khoản cho xã mới nên không rút được kinh phí chi lương.")
     first = chat.labels[0]
     _deactivate(session, first)
     chat.press(first)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from report_support import command, outbox_for, staff_user
+from report_support import command, other_official, outbox_for, send_as_proposed, staff_user
 from sqlmodel import Session, select
 
 from blockers import lifecycle
@@ -19,7 +19,6 @@ from core.models import (
     BlockerStatus,
     ChatAccount,
     MessageKind,
-    Person,
     QuestionLog,
 )
 from handlers.dispatch import Dispatcher
@@ -135,12 +134,7 @@ def test_unanswered_question_is_carried_into_the_report(open_chat, session: Sess
 def test_duplicate_is_followed_and_the_answer_reaches_the_follower(
     open_chat, session: Session, channel: str
 ) -> None:
-    other = Person(name="Hoàng Văn Nam", commune="Xã Kha Sơn")
-    session.add(other)
-    session.flush()
-    other_account = ChatAccount(channel="telegram", user_id="900", chat_id="chat-900", person_id=other.id)
-    session.add(other_account)
-    session.flush()
+    other, other_account = other_official(session)
     existing = lifecycle.file_blocker(
         session,
         account=other_account,
@@ -262,9 +256,7 @@ def test_a_command_in_the_middle_of_a_report_keeps_it_as_a_draft(
     assert "1 tệp" in chat.text
     chat.send("người dân phải lên huyện cũ khám.")
     chat.press("Xong")
-    chat.press(chat.labels[0])
-    chat.press("Bỏ qua")
-    chat.press("Gửi")
+    send_as_proposed(chat)
     blocker = session.exec(select(Blocker)).one()
     assert "chưa có bác sĩ" in blocker.description and "huyện cũ" in blocker.description
     assert session.exec(select(BlockerAttachment)).one().path == f"inbound/{channel}/9-1-tram.jpg"

@@ -12,7 +12,7 @@ from web_support import PASSWORD, World
 
 from api.web.accounts import create_user
 from blockers.access import PERMISSIONS, Action, Relation
-from core.models import Blocker, BlockerMessage, BlockerStatus, BlockerSupport, MessageKind, Role
+from core.models import Blocker, BlockerStatus, BlockerSupport, Role
 
 # user → (role, relation to the blocker)
 USERS = {
@@ -47,15 +47,8 @@ def _blocker(world: World) -> tuple[Blocker, int]:
     )
     with Session(world.engine) as session:
         session.add(BlockerSupport(blocker_id=blocker.id or 0, department_code="NV"))
-        message = BlockerMessage(
-            blocker_id=blocker.id or 0,
-            kind=MessageKind.reply,
-            text="Trả lời của Sở.",
-            user_id=world.users["cv_tc"].id,
-        )
-        session.add(message)
         session.commit()
-        return blocker, message.id or 0
+    return blocker, world.reply(blocker, "Trả lời của Sở.")
 
 
 def _request(world: World, action: Action, blocker_id: int, message_id: int) -> tuple[str, dict[str, object]]:

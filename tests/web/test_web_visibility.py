@@ -8,13 +8,11 @@ from web_support import World
 
 from core.models import (
     Blocker,
-    BlockerMessage,
     BlockerSupport,
     Broadcast,
     CannedReply,
     ChatAccount,
     GuidanceDelivery,
-    MessageKind,
     OutboxMessage,
     Person,
     QuestionLog,
@@ -76,15 +74,9 @@ def test_a_published_answer_reaches_who_asked_and_can_be_broadcast_once(login, w
                 QuestionLog(account_id=account.id, question="Trích lục khai sinh bản sao", grounded=False)
             )
         session.add(QuestionLog(account_id=other.id, question="Lương công chức tháng bảy", grounded=False))
-        reply = BlockerMessage(
-            blocker_id=blocker.id or 0,
-            kind=MessageKind.reply,
-            text="Trích lục khai sinh bản sao cấp tại xã nơi đăng ký khai sinh.",
-            user_id=world.users["cv_tc"].id,
-        )
-        session.add(reply)
         session.commit()
-        asker_id, other_id, reply_id = asker.id, other.id, reply.id
+        asker_id, other_id = asker.id, other.id
+    reply_id = world.reply(blocker, "Trích lục khai sinh bản sao cấp tại xã nơi đăng ký khai sinh.")
     staff = login("cv_tc")
     assert staff.post(f"/inbox/blockers/{blocker.id}/publish", {"message_id": reply_id}).status_code == 303
     with Session(world.engine) as session:

@@ -18,6 +18,7 @@ from api.web.accounts import create_user
 from core.clock import utcnow
 from core.models import (
     Blocker,
+    BlockerMessage,
     BlockerStatus,
     ChatAccount,
     Chunk,
@@ -25,6 +26,7 @@ from core.models import (
     Document,
     DocumentOrigin,
     DocumentStatus,
+    MessageKind,
     Person,
     Role,
     User,
@@ -154,6 +156,16 @@ class World:
             session.add(blocker)
             session.commit()
             return blocker
+
+    def reply(self, blocker: Blocker, text: str, by: str = "cv_tc") -> int:
+        """A department answer stored directly (the inbox writes them in production)."""
+        with Session(self.engine) as session:
+            message = BlockerMessage(
+                blocker_id=blocker.id or 0, kind=MessageKind.reply, text=text, user_id=self.users[by].id
+            )
+            session.add(message)
+            session.commit()
+            return message.id or 0
 
 
 def seed(engine: Engine, settings: Settings) -> World:
