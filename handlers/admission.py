@@ -71,7 +71,7 @@ def refusal(turn: Turn, access: Access) -> list[Reply] | None:
     if access == Access.anyone or turn.person is not None:
         return None
     if access == Access.questions:
-        if onboarding.questions_open(turn):
+        if turn.settings.allow_unregistered_questions:
             return None
         return onboarding.how_to_register(turn, lead=texts.QUESTIONS_NEED_REGISTRATION)
     return onboarding.how_to_register(turn, lead=texts.REPORT_NEEDS_REGISTRATION)

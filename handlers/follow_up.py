@@ -1,5 +1,5 @@
-"""After a blocker is filed: rating an answer ("rp:rate:<id>:y|n") and adding information
-("my:add:<id>", then each message goes to the blocker until "Xong"; dialog "fu").
+"""After a blocker is filed: rating an answer and adding information (each message then goes to
+the blocker until "Xong"; dialog "fu").
 
 Both come from buttons under notifications or /cuatoi, any time later. Which chat may rate or
 add to which blocker is decided by the admission table (handlers/admission.py) before these

@@ -24,10 +24,6 @@ REQUEST_CONTACT = "@request_contact"
 log = logging.getLogger(__name__)
 
 
-def questions_open(turn: Turn) -> bool:
-    return turn.person is not None or turn.settings.allow_unregistered_questions
-
-
 def how_to_register(turn: Turn, lead: str = "") -> list[Reply]:
     """The explanation for an unregistered user, with buttons to register (and to ask)."""
     telegram = turn.incoming.channel == ChannelName.telegram
