@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import partial
 from typing import Protocol
 
 from sqlmodel import Session, col, func, select
@@ -61,10 +62,7 @@ def _delivered(session: Session, document_id: int) -> set[int]:
 
 def _deliver(session: Session, account: ChatAccount, text: str, delivery: GuidanceDelivery) -> None:
     """Queue `text` for the account and record it (delivery: document, reason, source)."""
-    delivery.account_id, delivery.outbox_id = (
-        account.id or 0,
-        enqueue_to_account(session, account, text=text).id,
-    )
+    delivery.outbox_id = enqueue_to_account(session, account, text=text).id
     session.add(delivery)
 
 
@@ -128,7 +126,12 @@ def _answer_waiting_questions(
         if not verdicts[key] or account is None:
             continue
         text = texts.answer_for_question(log.question, blocker, name, message.text)
-        why = GuidanceDelivery(document_id=document_id, reason=DeliveryReason.question, question_id=log.id)
+        why = GuidanceDelivery(
+            document_id=document_id,
+            account_id=account.id or 0,
+            reason=DeliveryReason.question,
+            question_id=log.id,
+        )
         _deliver(session, account, text, why)
         done.add(account.id or 0)
         told += 1
@@ -199,12 +202,14 @@ def broadcast(
     )
     session.add(row)
     session.flush()
+    recorded = partial(
+        GuidanceDelivery, document_id=document_id, reason=DeliveryReason.broadcast, broadcast_id=row.id
+    )
     text = texts.broadcast_notice(
         blocker, department_name(session, blocker.department_code), message.text, message.legal_basis
     )
     for account in accounts:
-        why = GuidanceDelivery(document_id=document_id, reason=DeliveryReason.broadcast, broadcast_id=row.id)
-        _deliver(session, account, text, why)
+        _deliver(session, account, text, recorded(account_id=account.id or 0))
     session.flush()
     return BroadcastResult(BroadcastOutcome.queued, len(accounts))
 
