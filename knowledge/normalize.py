@@ -48,10 +48,23 @@ def normalize_text(text: str) -> str:
 _D_STROKE = str.maketrans("đĐ", "dD")  # no decomposition takes the stroke off đ
 
 
+class _FoldTable(dict[int, str]):
+    """Character → its folded form, computed on first sight. Folding decomposes each character
+    on its own (canonical reordering only moves combining marks, which are all dropped), so
+    translating through this table equals decomposing the whole text, several times faster."""
+
+    def __missing__(self, code: int) -> str:
+        decomposed = unicodedata.normalize("NFD", chr(code).translate(_D_STROKE))
+        folded = self[code] = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+        return folded
+
+
+_FOLD = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Strip every diacritic and map đ→d: what a user typing without marks produces."""
-    decomposed = unicodedata.normalize("NFD", text.translate(_D_STROKE))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return text.translate(_FOLD)
 
 
 _ANY_SPACE = re.compile(r"\s+")

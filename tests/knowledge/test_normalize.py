@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from knowledge.normalize import (
     DiacriticRestorer,
     bigrams,
@@ -87,3 +90,11 @@ def test_restorer_keeps_marks_the_user_typed_and_round_trips() -> None:
     assert restorer.restore("mã túy") == "mã túy"
     clone = DiacriticRestorer.from_json(restorer.to_json())
     assert clone.restore("dang ky thuong tru") == "đăng ký thường trú"
+
+
+@settings(max_examples=500)
+@given(st.text(max_size=80))
+def test_fold_equals_decomposing_the_whole_text(text: str) -> None:
+    # fold() translates character by character: it must equal folding the text at once.
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    assert fold(text) == "".join(ch for ch in decomposed if not unicodedata.combining(ch))
