@@ -4,8 +4,6 @@ registers itself through `register(subparsers)`."""
 from __future__ import annotations
 
 import argparse
-import logging
-import sys
 from collections.abc import Sequence
 
 from api.commands import blockers as blocker_commands
@@ -28,10 +26,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from core.logs import configure_logging
+    from core.settings import get_settings
+
     args = build_parser().parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
+    configure_logging(get_settings())
     result = args.func(args)
     return int(result or 0)
 

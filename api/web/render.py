@@ -80,9 +80,19 @@ templates.env.globals.update(
 )
 
 
+MAX_FLASHES = 8
+MAX_FLASH_CHARS = 300
+
+
 def flash(request: Request, text: str, kind: str = "ok") -> None:
-    """A one-time notice shown on the next page (after a POST-redirect-GET)."""
-    messages = list(request.session.get("flash", []))
+    """A one-time notice shown on the next page (after a POST-redirect-GET).
+
+    It travels in the session cookie, which is signed but readable: never a password or a
+    code (show those once on the page itself), and bounded so the cookie stays small (browsers
+    drop cookies over 4 KB)."""
+    messages = list(request.session.get("flash", []))[: MAX_FLASHES - 1]
+    if len(text) > MAX_FLASH_CHARS:
+        text = text[: MAX_FLASH_CHARS - 1] + "…"
     messages.append({"kind": kind, "text": text})
     request.session["flash"] = messages
 
@@ -92,6 +102,61 @@ def render(
 ) -> HTMLResponse:
     values: dict[str, Any] = dict(context or {})
     values.setdefault("user", getattr(request.state, "user", None))
-    values["csrf_token"] = csrf_token(request)
-    values["flashes"] = request.session.pop("flash", []) if "flash" in request.session else []
+    has_session = "session" in request.scope  # not on answers made before the session exists
+    values["csrf_token"] = csrf_token(request) if has_session else ""
+    values["flashes"] = request.session.pop("flash", []) if has_session and "flash" in request.session else []
     return templates.TemplateResponse(request, name, values, status_code=status_code)
+
+
+# --- accounts and sessions ---------------------------------------------------------------
+FIRST_ADMIN_USER_LINE = "Tên đăng nhập: "
+FIRST_ADMIN_TEXT = (
+    "Tài khoản quản trị đầu tiên của Trợ lý thủ tục và vướng mắc\n"
+    + FIRST_ADMIN_USER_LINE
+    + "{username}\nMật khẩu tạm: {password}\n"
+    "Đăng nhập tại /login rồi đặt mật khẩu mới; tệp này tự xóa khi đổi mật khẩu.\n"
+)
+FIRST_ADMIN_NOTICE = (
+    "Tài khoản quản trị đầu tiên: {username}. Mật khẩu tạm nằm trong tệp {path} "
+    "(chỉ tài khoản chạy dịch vụ đọc được): cat {path}"
+)
+LOGIN_TOO_MANY = "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau một phút."
+LOGIN_WRONG = "Tên đăng nhập hoặc mật khẩu không đúng."
+PASSWORD_CHANGED = "Đã đổi mật khẩu."
+SIGNED_OUT_EVERYWHERE = "Đã đăng xuất tài khoản khỏi mọi thiết bị. Vui lòng đăng nhập lại."
+USER_CREATED = (
+    "Đã tạo tài khoản {username}. Mật khẩu tạm (chỉ hiện một lần, hãy chuyển cho người dùng): {password}"
+)
+PASSWORD_RESET = "Mật khẩu tạm mới của {username} (chỉ hiện một lần, hãy chuyển cho người dùng): {password}"
+SESSIONS_ENDED = "Đã đăng xuất {username} khỏi mọi nơi ({count} phiên đang mở)."
+
+# --- error answers (api/errors.py) --------------------------------------------------------
+ERROR_BAD_REQUEST_TITLE = "Dữ liệu không hợp lệ"
+ERROR_BAD_REQUEST = "Dữ liệu gửi lên không hợp lệ hoặc có số quá lớn. Vui lòng kiểm tra lại và thử lại."
+ERROR_BAD_FIELDS = "Giá trị không hợp lệ hoặc vượt giới hạn ở: {fields}. Vui lòng kiểm tra lại và thử lại."
+ERROR_LOGIN_TITLE = "Cần đăng nhập"
+ERROR_LOGIN = "Vui lòng đăng nhập rồi thử lại."
+ERROR_FORBIDDEN_TITLE = "Không có quyền"
+ERROR_FORBIDDEN = "Yêu cầu này không được phép."
+ERROR_NOT_FOUND_TITLE = "Không tìm thấy"
+ERROR_NOT_FOUND = "Không tìm thấy trang hoặc vướng mắc này."
+ERROR_METHOD_TITLE = "Không hỗ trợ"
+ERROR_METHOD = "Địa chỉ này không nhận kiểu yêu cầu vừa gửi."
+ERROR_TOO_LARGE_TITLE = "Dữ liệu quá lớn"
+ERROR_TOO_LARGE = "Dữ liệu gửi lên vượt quá giới hạn cho phép."
+ERROR_TOO_LARGE_LIMIT = "Dữ liệu gửi lên vượt quá giới hạn cho phép ({size})."
+ERROR_TOO_DEEP = "Dữ liệu JSON lồng nhau quá sâu hoặc không cân đối ngoặc, không xử lý được."
+ERROR_BUSY_TITLE = "Hệ thống đang bận"
+ERROR_BUSY = "Hệ thống tạm thời không truy cập được cơ sở dữ liệu. Vui lòng thử lại sau ít phút."
+ERROR_SERVER_TITLE = "Lỗi hệ thống"
+ERROR_SERVER = (
+    "Hệ thống gặp lỗi khi xử lý yêu cầu. Lỗi đã được ghi lại cho quản trị viên; vui lòng thử lại sau."
+)
+ERROR_UPLOAD_LOGIN = "Vui lòng đăng nhập trước khi tải tệp lên."
+ERROR_UPLOAD_CSRF = (
+    "Biểu mẫu tải tệp đã hết hạn hoặc không hợp lệ (thiếu mã bảo vệ CSRF). Vui lòng tải lại trang và thử lại."
+)
+INVITE_ISSUED = (
+    "Mã mời của {name} ({commune}): {code} (dùng được {days} ngày; chỉ hiện một lần, hãy chuyển cho cán bộ)"
+)
+ROSTER_MORE_ERRORS = "… và {count} dòng lỗi khác."
