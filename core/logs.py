@@ -34,6 +34,7 @@ MIN_SECRET_LENGTH = 6
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 _SHAPES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=-]{8,}"), r"\1" + MASK),
     (re.compile(r"(/bot)[^/\s\"'?#]{6,}"), r"\1" + MASK),
     (re.compile(r"\b(bot)\d+:[A-Za-z0-9_-]+"), r"\1" + MASK),
     (
@@ -44,7 +45,6 @@ _SHAPES: tuple[tuple[re.Pattern[str], str], ...] = (
         ),
         r"\1\2" + MASK,
     ),
-    (re.compile(r"(?i)\b(bearer\s+)[A-Za-z0-9._~+/=-]{8,}"), r"\1" + MASK),
     (re.compile(r"(://[^:/@\s]+:)[^@\s/]+@"), r"\1" + MASK + "@"),
 )
 
