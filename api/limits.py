@@ -13,7 +13,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from types import UnionType
 from typing import Any, Union, get_args, get_origin
@@ -25,7 +25,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import error_response
-from api.web.render import ERROR_TOO_DEEP, ERROR_TOO_LARGE_LIMIT
+from api.web.render import ERROR_BAD_TEXT, ERROR_TOO_DEEP, ERROR_TOO_LARGE_LIMIT
 
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # PostgreSQL INTEGER; SQLite holds more
 CLOSE = {"Connection": "close"}
@@ -63,6 +63,20 @@ def rule(path_regex: str, limit: int, *, json: bool = False) -> BodyRule:
     return BodyRule(re.compile(path_regex), limit, json)
 
 
+FORM_TYPE = "application/x-www-form-urlencoded"
+_NUL = re.compile(rb"%00|\x00", re.IGNORECASE)
+
+
+def has_nul(scope: Scope) -> bool:
+    """NUL has no use in an address or a form and PostgreSQL text refuses it (a 500 deep in a
+    query): refused at the door."""
+    return "\x00" in str(scope.get("path", "")) or _NUL.search(scope.get("query_string", b"")) is not None
+
+
+def _form_problem(body: bytes) -> str:
+    return ERROR_BAD_TEXT if _NUL.search(body) else ""
+
+
 class _TooLarge(Exception):
     """Raised inside the app's receive() once the body passed its limit."""
 
@@ -86,21 +100,33 @@ class RequestGuard:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        if has_nul(scope):
+            await error_response(scope, 400, text=ERROR_BAD_TEXT)(scope, receive, send)
+            return
         body_rule = self.rule_for(str(scope.get("path", "")))
-        declared = Headers(scope=scope).get("content-length", "")
+        headers = Headers(scope=scope)
+        declared = headers.get("content-length", "")
         if declared.isdigit() and int(declared) > body_rule.limit:
             await self._too_large(scope, receive, send, body_rule.limit)
             return
         if body_rule.json:
-            await self._json(scope, receive, send, body_rule)
-            return
-        await self._streamed(scope, receive, send, body_rule.limit)
+            await self._buffered(scope, receive, send, body_rule.limit, self._json_problem)
+        elif headers.get("content-type", "").lower().startswith(FORM_TYPE):
+            await self._buffered(scope, receive, send, body_rule.limit, _form_problem)
+        else:
+            await self._streamed(scope, receive, send, body_rule.limit)
+
+    def _json_problem(self, body: bytes) -> str:
+        return ERROR_TOO_DEEP if json_too_deep(body, self.max_depth) else ""
 
     async def _too_large(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         text = ERROR_TOO_LARGE_LIMIT.format(size=_size(limit))
         await error_response(scope, 413, text=text, headers=CLOSE)(scope, receive, send)
 
-    async def _json(self, scope: Scope, receive: Receive, send: Send, body_rule: BodyRule) -> None:
+    async def _buffered(
+        self, scope: Scope, receive: Receive, send: Send, limit: int, problem: Callable[[bytes], str]
+    ) -> None:
+        """Small bodies (JSON, plain forms) are read whole, within the limit, and checked."""
         chunks: list[bytes] = []
         total, more = 0, True
         while more:
@@ -109,14 +135,14 @@ class RequestGuard:
                 return  # the client went away
             chunk = message.get("body", b"")
             total += len(chunk)
-            if total > body_rule.limit:
-                await self._too_large(scope, receive, send, body_rule.limit)
+            if total > limit:
+                await self._too_large(scope, receive, send, limit)
                 return
             chunks.append(chunk)
             more = message.get("more_body", False)
         body = b"".join(chunks)
-        if json_too_deep(body, self.max_depth):
-            await error_response(scope, 400, text=ERROR_TOO_DEEP)(scope, receive, send)
+        if text := problem(body):
+            await error_response(scope, 400, text=text)(scope, receive, send)
             return
         replayed = False
 
