@@ -36,8 +36,8 @@ def test_every_adapter_cleans_the_text_it_parses() -> None:
         {"update_id": 2, "callback_query": {"id": "9", "data": "fb:\x00", "from": {"id": 5},
                                             "message": {"chat": {"id": 5, "type": "private"}}}}
     )  # fmt: skip
-    zalo = parse_zalo({"event_name": "message.text.received",
-                       "message": {"message_id": "m", "text": POISON, "chat": {"id": "z"}, "from": {"id": "z"}}})  # fmt: skip
+    zalo_message = {"message_id": "m", "text": POISON, "chat": {"id": "z"}, "from": {"id": "z"}}
+    zalo = parse_zalo({"event_name": "message.text.received", "message": zalo_message})
     oa = parse_oa(
         {"event_name": "user_send_text", "sender": {"id": "u"}, "message": {"msg_id": "1", "text": POISON}}
     )

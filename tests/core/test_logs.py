@@ -84,7 +84,15 @@ def test_every_secret_setting_and_the_database_password_are_registered() -> None
         zalo_webhook_secret=SecretStr("abc"),  # too short to mask safely: reported by name
     )
     short = register_settings(settings)
-    line = "tg-token-registered-1 oa-app-secret-registered llm-key-registered-2 session-signing-key-3 db-pw-registered-4"
+    line = " ".join(
+        [
+            "tg-token-registered-1",
+            "oa-app-secret-registered",
+            "llm-key-registered-2",
+            "session-signing-key-3",
+            "db-pw-registered-4",
+        ]
+    )
     assert redact(line) == " ".join([MASK] * 5)
     assert short == ["zalo_webhook_secret"]
 

@@ -32,8 +32,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServeProcess]:
         fake.stop()
 
 
-def peak_rss_mb(pid: int) -> float:
-    """The process's high-water mark of resident memory (VmHWM), in MB."""
+def peak_rss_mb(pid: int | str) -> float:
+    """The process's high-water mark of resident memory (VmHWM), in MB ("self" for this one).
+    Unlike getrusage's ru_maxrss it starts afresh at exec: a child does not inherit its
+    parent's peak."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024

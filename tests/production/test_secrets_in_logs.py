@@ -84,7 +84,11 @@ def test_a_debug_log_of_real_traffic_holds_no_secret(
         assert _oa_post(server.url, fake.oa_event(OA_APP_ID, "oa7001", "/start")) == 200
         for platform, chat in (("telegram", "7001"), ("zalo", "z7001"), ("zalo_oa", "oa7001")):
             try:
-                wait_until(lambda: fake.sent_texts(platform, chat, delivered=True), timeout=60, what=platform)
+                wait_until(
+                    lambda p=platform, c=chat: fake.sent_texts(p, c, delivered=True),
+                    timeout=60,
+                    what=platform,
+                )
             except AssertionError as exc:
                 raise AssertionError(f"{exc}\n{server.tail(60)}") from None
         time.sleep(1)  # the last log lines of the sends
