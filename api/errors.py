@@ -19,8 +19,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from sqlalchemy.exc import DBAPIError, DisconnectionError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 
+from api.streams import HttpMiddleware
 from api.web.render import (
     ERROR_BAD_FIELDS,
     ERROR_BAD_REQUEST,
@@ -130,16 +131,10 @@ def _classify(scope: Scope, exc: BaseException) -> int:
     return 500
 
 
-class ErrorShield:
-    """Pure ASGI: an exception from the app becomes an answer (see the module docstring)."""
+class ErrorShield(HttpMiddleware):
+    """An exception from the app becomes an answer (see the module docstring)."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         started = False
 
         async def watch(message: Message) -> None:

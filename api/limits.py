@@ -25,6 +25,7 @@ from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.errors import error_response
+from api.streams import HttpMiddleware, replaying
 from api.web.render import ERROR_BAD_TEXT, ERROR_TOO_DEEP, ERROR_TOO_LARGE_LIMIT
 
 INT_MIN, INT_MAX = -(2**31), 2**31 - 1  # PostgreSQL INTEGER; SQLite holds more
@@ -85,21 +86,19 @@ def _size(limit: int) -> str:
     return f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{max(limit // 1024, 1)} KB"
 
 
-class RequestGuard:
+class RequestGuard(HttpMiddleware):
     def __init__(
         self, app: ASGIApp, *, rules: Sequence[BodyRule], default_limit: int, max_depth: int
     ) -> None:
-        self.app, self.rules = app, list(rules)
+        super().__init__(app)
+        self.rules = list(rules)
         self.default = BodyRule(re.compile(""), default_limit)
         self.max_depth = max_depth
 
     def rule_for(self, path: str) -> BodyRule:
         return next((r for r in self.rules if r.pattern.fullmatch(path)), self.default)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         if has_nul(scope):
             await error_response(scope, 400, text=ERROR_BAD_TEXT)(scope, receive, send)
             return
@@ -144,16 +143,7 @@ class RequestGuard:
         if text := problem(body):
             await error_response(scope, 400, text=text)(scope, receive, send)
             return
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if replayed:
-                return await receive()
-            replayed = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        await self.app(scope, replay, send)
+        await self.app(scope, replaying(receive, body), send)
 
     async def _streamed(self, scope: Scope, receive: Receive, send: Send, limit: int) -> None:
         total, exceeded, started = 0, False, False

@@ -46,10 +46,9 @@ def _app(data_dir: Path, **overrides: Any) -> tuple[Any, Any]:
     from core.models import Department, Role
     from core.settings import Settings
 
-    settings = Settings(
-        _env_file=None, data_dir=data_dir, demo_guidance=False, run_workers=False, **overrides
-    )  # type: ignore[call-arg]
-    settings.ensure_dirs()
+    values: dict[str, Any] = {"data_dir": data_dir, "demo_guidance": False, "run_workers": False}
+    settings = Settings(_env_file=None, **values, **overrides)  # type: ignore[call-arg]
+    data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.effective_database_url)
     create_schema(engine)
     with Session(engine) as session:

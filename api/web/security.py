@@ -19,6 +19,8 @@ from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from api.streams import HttpMiddleware, replaying
+
 SESSION_COOKIE = "troly_session"
 CSRF_FIELD = "csrf_token"
 MULTIPART_PEEK = 8 * 1024  # the CSRF field comes first in every upload form (tree order)
@@ -43,16 +45,10 @@ INLINE_POLICY = CONTENT_SECURITY_POLICY.replace(
 ).replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
 
 
-class SecurityHeadersMiddleware:
-    """Adds the security headers to every HTTP response (pure ASGI: no body buffering)."""
+class SecurityHeadersMiddleware(HttpMiddleware):
+    """Adds the security headers to every HTTP response."""
 
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = str(scope.get("path", ""))
         policy = INLINE_POLICY if path.startswith(_INLINE_PREFIXES) else CONTENT_SECURITY_POLICY
 
@@ -146,16 +142,17 @@ def first_field(prefix: bytes, boundary: bytes) -> tuple[str, bytes] | None:
     return (match.group(1).decode("latin-1"), prefix[head_end + 4 : value_end]) if match else None
 
 
-class UploadGuardMiddleware:
+class UploadGuardMiddleware(HttpMiddleware):
     """A multipart body (a file upload) is read only for a logged-in session whose form starts
     with its CSRF token: otherwise 403 after at most MULTIPART_PEEK bytes, before any file part
-    is parsed or written to disk. Pure ASGI, inside the session middleware."""
+    is parsed or written to disk. Inside the session middleware."""
 
     def __init__(self, app: ASGIApp, *, exempt_prefixes: tuple[str, ...] = ()) -> None:
-        self.app, self.exempt = app, exempt_prefixes
+        super().__init__(app)
+        self.exempt = exempt_prefixes
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        content_type = Headers(scope=scope).get("content-type", "") if scope["type"] == "http" else ""
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        content_type = Headers(scope=scope).get("content-type", "")
         if not content_type.lower().startswith("multipart/") or str(scope["path"]).startswith(self.exempt):
             await self.app(scope, receive, send)
             return
@@ -175,16 +172,7 @@ class UploadGuardMiddleware:
         ):
             await _refuse(scope, receive, send, "ERROR_UPLOAD_CSRF")
             return
-        replayed = False
-
-        async def replay() -> Message:
-            nonlocal replayed
-            if replayed:
-                return await receive()
-            replayed = True
-            return {"type": "http.request", "body": prefix, "more_body": more}
-
-        await self.app(scope, replay, send)
+        await self.app(scope, replaying(receive, prefix, more=more), send)
 
 
 async def _peek(receive: Receive, size: int) -> tuple[bytes, bool]:

@@ -46,6 +46,13 @@ def users_page(request: Request, _: User = Depends(admin_only), db: Session = De
     return _page(request, db)
 
 
+def _user(db: Session, user_id: int) -> User:
+    user = db.get(User, user_id)
+    if user is None:
+        raise NotVisible()
+    return user
+
+
 def _department(db: Session, role: Role, code: str) -> str | None:
     if not code:
         return None
@@ -100,9 +107,7 @@ def update_user(
     admin: User = Depends(admin_only),
     db: Session = Depends(get_db),
 ) -> Response:
-    user = db.get(User, user_id)
-    if user is None:
-        raise NotVisible()
+    user = _user(db, user_id)
     if user.id == admin.id and (role != Role.admin or not active):
         flash(request, "Không thể tự bỏ quyền quản trị hoặc khóa tài khoản của chính mình.", "error")
         return RedirectResponse("/admin/users", status_code=303)
@@ -133,9 +138,7 @@ def update_user(
 def reset_password(
     request: Request, user_id: int, admin: User = Depends(admin_only), db: Session = Depends(get_db)
 ) -> Response:
-    user = db.get(User, user_id)
-    if user is None:
-        raise NotVisible()
+    user = _user(db, user_id)
     password = generate_password()
     set_password(db, user=user, password=password, must_change=True)
     audit(db, actor=actor(admin), action="user.reset_password", target=user.username)
@@ -148,17 +151,10 @@ def end_sessions(
     request: Request, user_id: int, admin: User = Depends(admin_only), db: Session = Depends(get_db)
 ) -> Response:
     """ "Đăng xuất mọi nơi" for an account (the admin's own included: then back to /login)."""
-    user = db.get(User, user_id)
-    if user is None:
-        raise NotVisible()
+    user = _user(db, user_id)
     ended = end_user_sessions(db, user_id=user_id, reason=SessionEnd.everywhere)
-    audit(
-        db,
-        actor=actor(admin),
-        action="user.sign_out_everywhere",
-        target=user.username,
-        detail=f"sessions={ended}",
-    )
+    detail = f"sessions={ended}"
+    audit(db, actor=actor(admin), action="user.sign_out_everywhere", target=user.username, detail=detail)
     db.commit()
     flash(request, SESSIONS_ENDED.format(username=user.username, count=ended))
     return RedirectResponse("/admin/users", status_code=303)
