@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -13,9 +14,15 @@ from sqlalchemy.exc import IntegrityError
 
 from api import health, metrics
 from api.context import AppContext
+from api.errors import JSON_PREFIXES, ErrorShield, install_error_handlers
+from api.limits import BodyRule, RequestGuard, bound_int_params, rule
+from api.web.security import SecurityHeadersMiddleware
 from api.web.texts import APP_TITLE
 from core.db import get_engine, migrate
+from core.logs import install_redaction, register_settings
 from core.settings import Settings, get_settings
+
+MULTIPART_FIELDS_BYTES = 64 * 1024  # the text fields and part headers beside an uploaded file
 
 log = logging.getLogger(__name__)
 
@@ -40,9 +47,38 @@ def index_demo_guidance(ctx: AppContext) -> None:
         ctx.kb.ensure_demo_guidance()
 
 
+def body_rules(settings: Settings) -> list[BodyRule]:
+    """The body limit of each route (everything else: FORM_MAX_BYTES)."""
+    from api.web import UPLOAD_ROUTES
+
+    uploads = "|".join(re.escape(path) for path in UPLOAD_ROUTES)
+    return [
+        rule(r"/webhooks/.*", settings.webhook_max_bytes, json=True),
+        rule(r"/chat/messages", settings.form_max_bytes, json=True),
+        rule(uploads, settings.upload_max_bytes + MULTIPART_FIELDS_BYTES),
+    ]
+
+
+def install_edge(app: FastAPI, settings: Settings) -> None:
+    """What every request passes before a route: the limits, the error answers, the headers."""
+    install_error_handlers(app)
+    app.add_middleware(
+        RequestGuard,
+        rules=body_rules(settings),
+        default_limit=settings.form_max_bytes,
+        max_depth=settings.json_max_depth,
+    )
+    app.add_middleware(ErrorShield)
+    # Added last = outermost: headers land on every response, errors included.
+    app.add_middleware(SecurityHeadersMiddleware)
+    bound_int_params(app)
+
+
 def create_app(settings: Settings | None = None, *, start_workers: bool | None = None) -> FastAPI:
     settings = settings or get_settings()
     run_workers = settings.run_workers if start_workers is None else start_workers
+    install_redaction()  # before anything logs: every record of the process is masked
+    register_settings(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -59,7 +95,7 @@ def create_app(settings: Settings | None = None, *, start_workers: bool | None =
             await asyncio.to_thread(index_demo_guidance, ctx)
         from api.web.accounts import ensure_first_admin
 
-        ensure_first_admin(engine)
+        ensure_first_admin(engine, data_dir=settings.data_dir)
         from bot.runtime import start_channels, stop_channels
 
         ctx.channels = await start_channels(settings, engine)
@@ -82,7 +118,7 @@ def create_app(settings: Settings | None = None, *, start_workers: bool | None =
         lifespan=lifespan,
         docs_url=None,  # Swagger UI loads assets from a CDN; closed networks have none
         redoc_url=None,
-        openapi_url="/api/openapi.json",
+        openapi_url=None,  # served to logged-in admins only (api/web, OPENAPI_FOR_ADMINS)
     )
     app.state.settings = settings
     app.include_router(health.router)
@@ -92,5 +128,6 @@ def create_app(settings: Settings | None = None, *, start_workers: bool | None =
 
     app.include_router(webhooks.router)
     app.include_router(webchat.router)
-    install_web(app)  # pages, session + security-header middleware, /static
+    install_web(app, unguarded_prefixes=JSON_PREFIXES)  # pages, session and upload guard, /static
+    install_edge(app, settings)
     return app

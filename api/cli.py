@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import logging
-import sys
 from collections.abc import Sequence
 
 from api.commands import blockers as blocker_commands
@@ -40,21 +39,23 @@ class _QuietLibraries(logging.Filter):
         return record.levelno >= logging.WARNING or not record.name.startswith(CHATTY)
 
 
-def configure_logging(*, verbose: bool, service: bool) -> None:
-    """The service logs the product's INFO lines (its journal); other subcommands only warnings,
-    and with --verbose everything down to DEBUG."""
-    level = logging.DEBUG if verbose else logging.INFO if service else logging.WARNING
-    logging.basicConfig(
-        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
-    )
-    if not verbose:
-        for handler in logging.getLogger().handlers:
-            handler.addFilter(_QuietLibraries())
+def log_level(*, verbose: bool, service: bool, configured: str) -> str:
+    """The service logs at LOG_LEVEL (its journal); other subcommands only warnings, and with
+    --verbose everything down to DEBUG."""
+    return "DEBUG" if verbose else configured if service else "WARNING"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    from core.logs import configure_logging
+    from core.settings import get_settings
+
     args = build_parser().parse_args(argv)
-    configure_logging(verbose=args.verbose, service=args.command == "serve")
+    settings = get_settings()
+    level = log_level(verbose=args.verbose, service=args.command == "serve", configured=settings.log_level)
+    configure_logging(settings, level=level)
+    if level.upper() != "DEBUG":  # LOG_LEVEL=DEBUG or --verbose: the libraries' detail too
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(_QuietLibraries())
     result = args.func(args)
     return int(result or 0)
 

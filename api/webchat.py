@@ -63,6 +63,7 @@ async def post_message(message: WebMessage, request: Request) -> JSONResponse:
     if not (message.text.strip() or message.payload):
         return JSONResponse({"detail": texts.CHAT_EMPTY}, status_code=422)
     ctx = request.app.state.ctx
+    source = request.client.host if request.client else ""
 
     def store() -> bool:
         with session_scope(ctx.engine) as session:
@@ -72,6 +73,7 @@ async def post_message(message: WebMessage, request: Request) -> JSONResponse:
                 client_id=message.client_id,
                 text=message.text.strip(),
                 payload=message.payload,
+                source=source,
             )
 
     try:

@@ -61,7 +61,9 @@ def start_workers(ctx: AppContext, *, dispatch: Dispatch | None = None) -> list[
                 channels=ctx.channels,
                 dispatch=dispatch,
                 settings=ctx.settings,
-                options=InboundOptions(stale_after=lease),
+                options=InboundOptions(
+                    stale_after=lease, poison_attempts=ctx.settings.inbound_poison_attempts
+                ),
             ),
             name="inbound",
         )

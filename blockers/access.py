@@ -6,7 +6,10 @@ it (phối hợp) or has nothing to do with it; leaders and admins see the whole
 tests/blockers/test_blocker_access.py checks every cell. A supporting department sees the
 blocker, keeps notes and answers its part; only the lead department (or an admin) changes its
 course: status, information requests, transfer, support, assignment (heads), closing,
-publishing. Leaders read everything and send published answers to the communes.
+publishing. Leaders read everything, may step in where a blocker is stuck (close, transfer,
+assign, publish: issue 11.2 "only the lead, or leader/admin") and send published answers to
+the communes; the day-to-day work (notes, replies, information requests) stays with the
+departments.
 
 Officials in the chat: the one who reported a blocker owns it; one who followed it (after the
 bot offered it as similar) receives its answers; anyone else is told nothing about it.
@@ -67,7 +70,9 @@ PERMISSIONS: dict[tuple[Role, Relation], frozenset[Action]] = {
     (Role.head, Relation.lead): _LEAD | {Action.assign},
     (Role.head, Relation.support): _SUPPORT,
     (Role.head, Relation.none): _NOTHING,
-    (Role.leader, Relation.province): frozenset({Action.see, Action.broadcast}),
+    (Role.leader, Relation.province): frozenset(
+        {Action.see, Action.close, Action.transfer, Action.assign, Action.publish, Action.broadcast}
+    ),
     (Role.admin, Relation.province): frozenset(Action),
 }
 

@@ -6,8 +6,9 @@ Adapters (telegram.py, zalo.py, zalo_oa.py, webchat.py) translate wire payloads 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Protocol, runtime_checkable
@@ -56,6 +57,7 @@ class Incoming:
     contact_phone: str = ""  # a shared phone contact (Telegram)
     display_name: str = ""
     sent_at: datetime | None = None
+    source_address: str = ""  # the sender's network address, where the channel sees it (web chat)
 
 
 @dataclass
@@ -122,3 +124,45 @@ class Acknowledging(Protocol):
     """Platforms that want each update acknowledged (Telegram: answer a button's callback)."""
 
     async def acknowledge(self, payload: Mapping[str, Any]) -> None: ...
+
+
+# Code points no store or platform accepts, or that only carry mischief: lone surrogates
+# (UTF-8 cannot encode them), NUL and the other C0 controls but tab and line breaks (PostgreSQL
+# text refuses NUL), and the noncharacters.
+_INVALID = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(f"{chr(plane * 0x10000 + 0xFFFE)}{chr(plane * 0x10000 + 0xFFFF)}" for plane in range(17))
+    + "]"
+)
+REPLACEMENT = "\ufffd"
+
+
+def clean_text(value: str) -> str:
+    """`value` with every invalid code point replaced by U+FFFD: what the official typed is
+    kept, and nothing downstream (database, platform API, logs) fails on it."""
+    return _INVALID.sub(REPLACEMENT, value)
+
+
+def clean_incoming(incoming: Incoming) -> Incoming:
+    """Every adapter's `parse` ends here, so handlers only ever see clean text."""
+    attachments = tuple(
+        replace(
+            a,
+            file_ref=clean_text(a.file_ref),
+            filename=clean_text(a.filename),
+            content_type=clean_text(a.content_type),
+        )
+        for a in incoming.attachments
+    )
+    return replace(
+        incoming,
+        chat_id=clean_text(incoming.chat_id),
+        user_id=clean_text(incoming.user_id),
+        message_id=clean_text(incoming.message_id),
+        text=clean_text(incoming.text),
+        payload=clean_text(incoming.payload),
+        attachments=attachments,
+        contact_phone=clean_text(incoming.contact_phone),
+        display_name=clean_text(incoming.display_name),
+        source_address=clean_text(incoming.source_address),
+    )

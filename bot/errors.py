@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-import re
+from core.logs import redact
 
-_TOKEN_PATTERNS = (
-    re.compile(r"bot\d+:[A-Za-z0-9_-]+"),  # Telegram and Zalo Bot tokens inside URLs
-    re.compile(
-        r"(access_token|refresh_token|secret_key|secret_token)([\"']?\s*[:=]\s*[\"']?)[^\s\"'&,}]+", re.I
-    ),
-)
-
-
-def redact(text: str) -> str:
-    text = _TOKEN_PATTERNS[0].sub("bot<token>", text)
-    return _TOKEN_PATTERNS[1].sub(r"\1\2<redacted>", text)
+__all__ = ["redact", "safe_error"]
 
 
 def safe_error(exc: BaseException, limit: int = 500) -> str:

@@ -5,6 +5,12 @@ updates, parses them with their channel, downloads attachments, runs the dispatc
 and, in ONE transaction with the dispatcher's own writes, queues the replies in the outbox and
 marks the update done. That transaction only commits while this worker still holds the claim,
 so an update taken over after a stall is never answered twice.
+
+A failure is retried with a growing pause: an outage (database, network) up to `max_attempts`
+times, any other error (a bug, data the code cannot handle) `poison_attempts` times, since
+repeating it only delays the answer. Then the update is given up: in one transaction it is
+marked failed, the official gets a short apology through the outbox (exactly once) and the
+admin a record in the audit log (and /metrics counts failed updates). Never silence.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from bot.attachments import fetch_attachments
 from bot.channel import Acknowledging, Channel, Incoming, Reply
 from bot.claims import claim_inbound, worker_name
 from bot.errors import safe_error
+from bot.failures import allowed_attempts, record_failure
 from core.clock import utcnow
 from core.db import is_postgres
 from core.models import ChatAccount, InboundStatus, InboundUpdate
@@ -88,7 +95,8 @@ def store_update(
 class InboundOptions:
     batch: int = 50
     stale_after: timedelta = timedelta(minutes=2)  # a claim older than this is taken over
-    max_attempts: int = 5
+    max_attempts: int = 5  # an outage: the database or the network may come back
+    poison_attempts: int = 2  # any other error: the same update will most likely fail again
     concurrency: int = 8  # chats processed at once by one worker
     max_pause: float = 60.0  # longest wait before retrying a failed update
 
@@ -155,24 +163,25 @@ def _finish(
 
 
 def _record_failure(
-    engine: Engine, row: InboundUpdate, worker: str, error: str, options: InboundOptions
+    engine: Engine,
+    row: InboundUpdate,
+    worker: str,
+    error: str,
+    options: InboundOptions,
+    *,
+    incoming: Incoming | None = None,
+    attempts: int | None = None,
 ) -> None:
-    now = utcnow()
-    with Session(engine) as session:
-        values: dict[str, Any] = {"error": error}
-        if row.attempts >= options.max_attempts:
-            values |= {"status": InboundStatus.failed, "processed_at": now}
-        else:
-            # Retry after a growing pause: the claim looks stale once the pause has passed.
-            pause = timedelta(seconds=min(2.0**row.attempts, options.max_pause))
-            values |= {"claimed_by": f"retry:{worker}", "claimed_at": now - options.stale_after + pause}
-        session.execute(
-            update(InboundUpdate)
-            .where(col(InboundUpdate.id) == row.id, col(InboundUpdate.claimed_by) == worker)
-            .values(**values)
-            .execution_options(synchronize_session=False)
-        )
-        session.commit()
+    record_failure(
+        engine,
+        row=row,
+        worker=worker,
+        error=error,
+        allowed=options.max_attempts if attempts is None else attempts,
+        pause=timedelta(seconds=min(2.0**row.attempts, options.max_pause)),
+        stale_after=options.stale_after,
+        incoming=incoming,
+    )
 
 
 async def _process_one(
@@ -202,7 +211,10 @@ async def _process_one(
     except Exception as exc:
         error = safe_error(exc)
         log.warning("inbound update %s (%s) failed, attempt %s: %s", row.id, row.channel, row.attempts, error)
-        await asyncio.to_thread(_record_failure, engine, row, worker, error, options)
+        allowed = allowed_attempts(exc, outage=options.max_attempts, poison=options.poison_attempts)
+        await asyncio.to_thread(
+            _record_failure, engine, row, worker, error, options, incoming=incoming, attempts=allowed
+        )
         return False
 
 
@@ -233,9 +245,11 @@ async def process_pending(
     for row in rows:
         try:
             incoming, chat = _chat_of(channels.get(row.channel), row)
-        except Exception as exc:  # a malformed stored payload: ignore it, keep the loop going
-            log.warning("inbound update %s unparsable: %s", row.id, safe_error(exc))
-            incoming, chat = None, f"?{row.id}"
+        except Exception as exc:  # the adapter cannot read it: a record for the admin, no retry
+            await asyncio.to_thread(
+                _record_failure, engine, row, worker, safe_error(exc), options, attempts=0
+            )
+            continue
         by_chat.setdefault(f"{row.channel}:{chat}", []).append((row, incoming))
     gate = asyncio.Semaphore(options.concurrency)
 

@@ -65,6 +65,8 @@ def build_channels(settings: Settings, engine: Engine, *, poll_timeout: int = 25
             refresh_token=settings.zalo_oa_refresh_token.get_secret_value(),
             api_base_url=settings.zalo_oa_api_base_url,
             oauth_base_url=settings.zalo_oa_oauth_base_url,
+            max_event_age=timedelta(seconds=settings.zalo_oa_event_max_age_seconds),
+            max_skew=timedelta(seconds=settings.zalo_oa_event_max_skew_seconds),
         )
     return channels
 

@@ -24,7 +24,16 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TelegramError
 from telegram.request import HTTPXRequest
 
 from bot.attachments import AttachmentTooLarge
-from bot.channel import Attachment, Button, ChannelLimits, ChannelName, Incoming, Reply, SendResult
+from bot.channel import (
+    Attachment,
+    Button,
+    ChannelLimits,
+    ChannelName,
+    Incoming,
+    Reply,
+    SendResult,
+    clean_incoming,
+)
 from bot.errors import safe_error
 from bot.render import CHOICES_HEADER
 
@@ -101,13 +110,15 @@ def parse_update(payload: Mapping[str, Any]) -> Incoming | None:
         chat = ((query.get("message") or {}).get("chat") or {}).get("id", user.get("id"))
         if chat is None or not query.get("data"):
             return None
-        return Incoming(
-            channel=ChannelName.telegram,
-            chat_id=str(chat),
-            user_id=str(user.get("id", chat)),
-            message_id=f"cb{query.get('id', '')}",
-            payload=str(query["data"]),
-            display_name=_display_name(user),
+        return clean_incoming(
+            Incoming(
+                channel=ChannelName.telegram,
+                chat_id=str(chat),
+                user_id=str(user.get("id", chat)),
+                message_id=f"cb{query.get('id', '')}",
+                payload=str(query["data"]),
+                display_name=_display_name(user),
+            )
         )
     message = payload.get("message")
     chat_id = (message.get("chat") or {}).get("id") if isinstance(message, Mapping) else None
@@ -124,15 +135,17 @@ def parse_update(payload: Mapping[str, Any]) -> Incoming | None:
     attachments = _attachments(message)
     if not (text or attachments or phone):
         return None  # stickers, someone else's contact, service messages
-    return Incoming(
-        channel=ChannelName.telegram,
-        chat_id=str(chat_id),
-        user_id=str(user.get("id", "")),
-        message_id=str(message.get("message_id", "")),
-        text=text,
-        attachments=attachments,
-        contact_phone=phone,
-        display_name=_display_name(user),
+    return clean_incoming(
+        Incoming(
+            channel=ChannelName.telegram,
+            chat_id=str(chat_id),
+            user_id=str(user.get("id", "")),
+            message_id=str(message.get("message_id", "")),
+            text=text,
+            attachments=attachments,
+            contact_phone=phone,
+            display_name=_display_name(user),
+        )
     )
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from bot.channel import Attachment, ChannelLimits, ChannelName, Incoming, Reply, SendResult
+from bot.channel import Attachment, ChannelLimits, ChannelName, Incoming, Reply, SendResult, clean_incoming
 from bot.inbound import store_update
 from core.models import DeliveryStatus, OutboxMessage
 
@@ -39,13 +39,16 @@ class WebChannel:
         chat_id = str(payload.get("chat_id") or "")
         if not chat_id:
             return None
-        return Incoming(
-            channel=ChannelName.web,
-            chat_id=chat_id,
-            user_id=chat_id,
-            message_id=str(payload.get("client_id") or ""),
-            text=str(payload.get("text") or "")[:MAX_TEXT],
-            payload=str(payload.get("payload") or "")[:200],
+        return clean_incoming(
+            Incoming(
+                channel=ChannelName.web,
+                chat_id=chat_id,
+                user_id=chat_id,
+                message_id=str(payload.get("client_id") or ""),
+                text=str(payload.get("text") or "")[:MAX_TEXT],
+                payload=str(payload.get("payload") or "")[:200],
+                source_address=str(payload.get("source") or "")[:100],
+            )
         )
 
     async def send(self, chat_id: str, reply: Reply) -> SendResult:
@@ -56,10 +59,11 @@ class WebChannel:
 
 
 def store_web_message(
-    session: Session, *, chat_id: str, client_id: str, text: str, payload: str = ""
+    session: Session, *, chat_id: str, client_id: str, text: str, payload: str = "", source: str = ""
 ) -> bool:
-    """Store what the page posted; False for a repeated client id (double click, retry)."""
-    body = {"chat_id": chat_id, "client_id": client_id, "text": text, "payload": payload}
+    """Store what the page posted; False for a repeated client id (double click, retry).
+    `source` (the visitor's address) lets limits count per address, not per cookie."""
+    body = {"chat_id": chat_id, "client_id": client_id, "text": text, "payload": payload, "source": source}
     key = f"{chat_id}:{client_id}"
     return store_update(session, channel=ChannelName.web, key=key, payload=body, chat_key=chat_id)
 

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 
 from bot.attachments import AttachmentTooLarge
-from bot.channel import Attachment, ChannelLimits, ChannelName, Incoming, Reply, SendResult
+from bot.channel import Attachment, ChannelLimits, ChannelName, Incoming, Reply, SendResult, clean_incoming
 from bot.errors import safe_error
 from bot.telegram import header
 
@@ -121,14 +121,16 @@ def parse_event(payload: Mapping[str, Any]) -> Incoming | None:
                 ),
             )
         text = text or str(message.get("caption") or "")
-    return Incoming(
-        channel=ChannelName.zalo,
-        chat_id=chat_id,
-        user_id=str(sender.get("id") or chat_id),
-        message_id=str(message.get("message_id", "")),
-        text=text,
-        attachments=attachments,
-        display_name=str(sender.get("display_name") or sender.get("name") or "")[:200],
+    return clean_incoming(
+        Incoming(
+            channel=ChannelName.zalo,
+            chat_id=chat_id,
+            user_id=str(sender.get("id") or chat_id),
+            message_id=str(message.get("message_id", "")),
+            text=text,
+            attachments=attachments,
+            display_name=str(sender.get("display_name") or sender.get("name") or "")[:200],
+        )
     )
 
 

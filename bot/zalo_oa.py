@@ -14,7 +14,7 @@ import hmac
 import json
 import logging
 from collections.abc import Mapping
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
@@ -22,10 +22,11 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.attachments import AttachmentTooLarge
-from bot.channel import Attachment, ChannelLimits, ChannelName, Incoming, Reply, SendResult
+from bot.channel import Attachment, ChannelLimits, ChannelName, Incoming, Reply, SendResult, clean_incoming
 from bot.errors import safe_error
 from bot.telegram import header
 from core.clock import utcnow
+from core.logs import register_secret
 from core.models import KeyValue
 
 log = logging.getLogger(__name__)
@@ -70,8 +71,14 @@ class OaTokens:
         self.app_id, self.app_secret = app_id, app_secret
         self.access, self.refresh_token = access_token, refresh_token
         self.expires_at: datetime | None = None
+        self._register()
         self._lock = asyncio.Lock()
         self._loaded = False
+
+    def _register(self) -> None:
+        """The tokens in use are secrets too (the database holds refreshed ones): never logged."""
+        for value in (self.access, self.refresh_token, self.app_secret):
+            register_secret(value)
 
     def _load(self) -> None:
         with Session(self.engine) as session:
@@ -80,6 +87,7 @@ class OaTokens:
             data = json.loads(row.value)
             self.access, self.refresh_token = data["access_token"], data["refresh_token"]
             self.expires_at = datetime.fromisoformat(data["expires_at"]) if data.get("expires_at") else None
+            self._register()
 
     def _save(self) -> None:
         value = json.dumps(
@@ -119,6 +127,7 @@ class OaTokens:
             code = body.get("error", response.status_code) if isinstance(body, dict) else response.status_code
             raise OaError(int(code), "access token refresh refused")
         self.access, self.refresh_token = str(body["access_token"]), str(body["refresh_token"])
+        self._register()
         self.expires_at = utcnow() + timedelta(seconds=int(body.get("expires_in") or 90000))
         await asyncio.to_thread(self._save)
         log.info("Zalo OA access token refreshed, valid until %s", self.expires_at)
@@ -145,13 +154,15 @@ def parse_event(payload: Mapping[str, Any]) -> Incoming | None:
     user = str(sender.get("id") or "")
     if not user or not isinstance(message, Mapping):
         return None
-    return Incoming(
-        channel=ChannelName.zalo_oa,
-        chat_id=user,
-        user_id=user,
-        message_id=str(message.get("msg_id", "")),
-        text=str(message.get("text") or ""),
-        attachments=_attachments(message),
+    return clean_incoming(
+        Incoming(
+            channel=ChannelName.zalo_oa,
+            chat_id=user,
+            user_id=user,
+            message_id=str(message.get("msg_id", "")),
+            text=str(message.get("text") or ""),
+            attachments=_attachments(message),
+        )
     )
 
 
@@ -170,8 +181,11 @@ class ZaloOaChannel:
         refresh_token: str,
         api_base_url: str,
         oauth_base_url: str,
+        max_event_age: timedelta = timedelta(minutes=15),
+        max_skew: timedelta = timedelta(minutes=1),
     ) -> None:
         self.http = httpx.AsyncClient(timeout=20.0, limits=httpx.Limits(max_connections=16))
+        self.max_age, self.max_skew = max_event_age, max_skew
         self.app_id, self.secret_key = app_id, secret_key
         self.send_url = api_base_url.rstrip("/") + "/v3.0/oa/message/cs"
         self.tokens = OaTokens(
@@ -196,12 +210,23 @@ class ZaloOaChannel:
             return False
         try:
             payload = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):
             return False
         if not isinstance(payload, dict) or str(payload.get("app_id", self.app_id)) != self.app_id:
             return False
-        expected = signature(self.app_id, body, str(payload.get("timestamp", "")), self.secret_key)
-        return hmac.compare_digest(given.lower(), expected)
+        timestamp = str(payload.get("timestamp", ""))
+        expected = signature(self.app_id, body, timestamp, self.secret_key)
+        # The signature covers the timestamp, so a replayed event cannot be given a fresh one.
+        return hmac.compare_digest(given.lower(), expected) and self.is_recent(timestamp)
+
+    def is_recent(self, timestamp: str) -> bool:
+        """Within the replay window (ZALO_OA_EVENT_MAX_AGE_SECONDS, plus a little clock skew)."""
+        try:
+            sent = datetime.fromtimestamp(int(timestamp) / 1000, UTC).replace(tzinfo=None)
+        except (ValueError, OverflowError, OSError):
+            return False
+        age = utcnow() - sent
+        return -self.max_skew <= age <= self.max_age
 
     def update_key(self, payload: Mapping[str, Any]) -> str | None:
         message = payload.get("message")

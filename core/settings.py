@@ -36,14 +36,28 @@ class Settings(BaseSettings):
     public_base_url: str = ""  # empty = polling for chat platforms, links relative to the host
     secret_key: SecretStr = SecretStr("")  # empty = generated once and kept in data_dir
     session_cookie_secure: bool = False  # set true behind HTTPS
-    login_attempts_per_minute: int = 5
+    # A session ends after this long unused (covers the lunch break and a long meeting; a PC
+    # left on overnight is signed out) and, however busy, this long after login (a working day).
+    session_idle_minutes: int = 240
+    session_max_hours: int = 12
+    login_attempts_per_minute: int = 5  # per account
+    login_attempts_per_minute_per_address: int = 20  # per source address (a Sở behind one NAT)
+    openapi_for_admins: bool = True  # /api/openapi.json for logged-in admins; false = not served
+
+    # --- request limits (enforced while the body streams in, before anything parses it) -------
+    webhook_max_bytes: int = 256 * 1024  # platform updates are a few kilobytes
+    form_max_bytes: int = 64 * 1024  # web forms and the web chat's JSON
+    json_max_depth: int = 32  # nesting of any JSON body (real updates nest about 6 deep)
 
     # --- conversations -------------------------------------------------------------------------
     allow_unregistered_questions: bool = True
     conversation_idle_minutes: int = 30
     chat_messages_per_minute: int = 20
-    upload_max_bytes: int = 20 * 1024 * 1024
     upload_orphan_hours: int = 24  # a received file no report, draft or blocker uses is removed after
+    upload_max_bytes: int = 20 * 1024 * 1024  # one uploaded file (guidance, roster), web form included
+    invite_code_ttl_days: int = 14  # a registration code is refused this long after it was issued
+    invite_guesses_per_hour_per_source: int = 10  # wrong codes per web-chat address / platform user
+    invite_guesses_per_hour: int = 200  # wrong codes in all, every channel: caps a distributed guess
     run_workers: bool = True  # outbox sender, pollers and reminders inside `troly serve`
 
     # --- Telegram ------------------------------------------------------------------------------
@@ -65,6 +79,9 @@ class Settings(BaseSettings):
     zalo_oa_refresh_token: SecretStr = SecretStr("")
     zalo_oa_api_base_url: str = "https://openapi.zalo.me"
     zalo_oa_oauth_base_url: str = "https://oauth.zaloapp.com"
+    # Signed events older than this (or this far in the future) are refused as replays.
+    zalo_oa_event_max_age_seconds: int = 900
+    zalo_oa_event_max_skew_seconds: int = 60
 
     # --- blockers ------------------------------------------------------------------------------
     departments_file: Path | None = None  # empty = the catalogue shipped in blockers/
@@ -79,6 +96,9 @@ class Settings(BaseSettings):
     # An update or outbox message claimed by a process that died is taken over after this.
     # Must exceed the longest handling of one update or delivery of one message.
     claim_lease_seconds: int = 90
+    # A handler error that is not a database or network outage is retried this often, then the
+    # official gets an apology and the admin a record (audit log, /metrics), never silence.
+    inbound_poison_attempts: int = 2
 
     @property
     def sqlite_path(self) -> Path:

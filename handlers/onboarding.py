@@ -13,7 +13,7 @@ import logging
 from bot.channel import Button, ChannelName, Reply
 from handlers import menu, texts
 from handlers.flow import Turn
-from handlers.registration import link_by_phone, redeem_invite
+from handlers.registration import InviteExpired, TooManyGuesses, link_by_phone, redeem_invite
 from handlers.state import StaleChoice
 
 FLOW = "reg"
@@ -54,7 +54,20 @@ def start_code_entry(turn: Turn) -> list[Reply]:
 def redeem_code(turn: Turn, code: str) -> list[Reply]:
     if turn.person is not None:
         return [menu.menu_reply(texts.already_registered(turn.person.name))]
-    person = redeem_invite(turn.session, code=code, account=turn.account)
+    try:
+        person = redeem_invite(
+            turn.session,
+            code=code,
+            account=turn.account,
+            settings=turn.settings,
+            address=turn.incoming.source_address,
+        )
+    except TooManyGuesses:
+        turn.close()  # no more tries now: the next message is not read as a code
+        return [Reply(text=texts.TOO_MANY_CODE_GUESSES)]
+    except InviteExpired:
+        turn.open(FLOW, STEP_CODE)  # a newer code may follow
+        return [Reply(text=texts.CODE_EXPIRED.format(days=turn.settings.invite_code_ttl_days))]
     if person is None:
         turn.open(FLOW, STEP_CODE)  # stay here so the next message is another try
         return [Reply(text=texts.WRONG_CODE)]

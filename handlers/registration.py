@@ -3,6 +3,12 @@
 Two ways in: a one-time invite code issued by an administrator (any channel), or, on
 Telegram, the official's own phone contact matching the roster. Phones are stored as
 digits with a leading 0 ("0912345678"), whatever form the CSV or the platform used.
+
+A code expires INVITE_CODE_TTL_DAYS after it was issued. Code guesses are limited per hour
+per source (the web chat's network address, else the platform account: a fresh web-chat
+cookie is no fresh start) and in all (INVITE_GUESSES_PER_HOUR, which caps guessing spread
+over many addresses); an attempt is counted atomically before the code is looked at and given
+back when the code was right.
 """
 
 from __future__ import annotations
@@ -12,18 +18,36 @@ import re
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 
 from sqlmodel import Session, col, select
 
 from core.clock import utcnow
+from core.limits import return_attempt, take_attempts
 from core.models import ChatAccount, InviteCode, Person
+from core.settings import Settings
 from handlers import texts
 from handlers.commands import squash
 
 # No 0/O, 1/I/L: codes are read aloud and copied from paper.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 8
+GUESS_WINDOW = timedelta(hours=1)
+ALL_GUESSES_KEY = "invite:all"
+
+
+class InviteRefused(Exception):
+    """A code that is not even looked up, or no longer valid; the dialog says which."""
+
+
+class TooManyGuesses(InviteRefused):
+    pass
+
+
+class InviteExpired(InviteRefused):
+    pass
+
 
 # Folded header spelling → field. Vietnamese or English, any case, with or without marks.
 _HEADERS = {
@@ -151,15 +175,36 @@ def issue_invite(session: Session, *, person_id: int) -> InviteCode:
     return invite
 
 
-def redeem_invite(session: Session, *, code: str, account: ChatAccount) -> Person | None:
-    """Link the account to the code's official; None when the code is unknown or used."""
+def guess_limits(account: ChatAccount, *, address: str, settings: Settings) -> list[tuple[str, int]]:
+    source = f"ip:{address}" if address else f"{account.channel}:{account.user_id}"
+    return [
+        (f"invite:{source}", settings.invite_guesses_per_hour_per_source),
+        (ALL_GUESSES_KEY, settings.invite_guesses_per_hour),
+    ]
+
+
+def redeem_invite(
+    session: Session, *, code: str, account: ChatAccount, settings: Settings, address: str = ""
+) -> Person | None:
+    """Link the account to the code's official; None when the code is unknown or used.
+
+    Raises TooManyGuesses when this source (or everyone) guessed too often this hour, and
+    InviteExpired for a real code past its lifetime (which still counts as a guess)."""
+    now = utcnow()
+    limits = guess_limits(account, address=address, settings=settings)
+    if take_attempts(session, limits=limits, window=GUESS_WINDOW, now=now) is not None:
+        raise TooManyGuesses()
     invite = session.get(InviteCode, normalize_code(code))
     if invite is None or invite.used_at is not None:
         return None
+    if now - invite.created_at > timedelta(days=settings.invite_code_ttl_days):
+        raise InviteExpired()
     person = session.get(Person, invite.person_id)
     if person is None or not person.active:
         return None
-    invite.used_at, invite.used_by_account_id = utcnow(), account.id
+    for key, _ in limits:  # a right code is not a guess
+        return_attempt(session, key=key, window=GUESS_WINDOW, now=now)
+    invite.used_at, invite.used_by_account_id = now, account.id
     account.person_id = person.id
     session.flush()
     return person

@@ -63,6 +63,14 @@ WRONG_CODE = (
     "Mã đăng ký không đúng hoặc đã được dùng. Anh/chị kiểm tra lại và gõ lại mã, "
     "hoặc liên hệ quản trị viên để được cấp mã mới. Gõ /huy để thôi."
 )
+CODE_EXPIRED = (
+    "Mã đăng ký này đã hết hạn (mã chỉ dùng được trong {days} ngày kể từ khi cấp). "
+    "Anh/chị liên hệ quản trị viên để được cấp mã mới, rồi gõ mã mới vào đây. Gõ /huy để thôi."
+)
+TOO_MANY_CODE_GUESSES = (
+    "Mã đăng ký đã bị nhập sai quá nhiều lần. Vì an toàn, anh/chị vui lòng thử lại sau một giờ "
+    "hoặc liên hệ quản trị viên để được hỗ trợ."
+)
 PHONE_NOT_FOUND = (
     "Số điện thoại {phone} chưa có trong danh sách cán bộ. "
     "Anh/chị liên hệ quản trị viên để được bổ sung hoặc cấp mã đăng ký."

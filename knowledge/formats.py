@@ -1,12 +1,86 @@
 """Readers for the structured formats: DOCX (paragraphs and tables in document order), HTML
 (visible text only) and Markdown (markup removed). Each returns raw text for the loader to
 tidy, normalise and read metadata from; damaged files raise the parser's own exception.
+
+A DOCX is capped before and while it is parsed (DocxLimits): the XML's size and its number of
+paragraphs and table cells are checked by a streaming pass before python-docx builds its
+tree (a few kilobytes of ZIP can hold millions of empty paragraphs), then the characters and
+the time spent while reading. Over a cap, the loader's LoadError says so in Vietnamese.
 """
 
 from __future__ import annotations
 
 import re
+import time
+import zipfile
+from dataclasses import dataclass
 from pathlib import Path
+
+TOO_LARGE = "Tệp {name} quá lớn để nạp: {what}. Hãy tách thành nhiều tệp nhỏ hơn."
+OVER_BYTES = "nội dung vượt {mb} MB"
+OVER_ELEMENTS = "hơn {count} đoạn văn và ô bảng"
+OVER_CHARS = "hơn {count} ký tự"
+OVER_SECONDS = "đọc mất quá {seconds} giây"
+DOCX_BODY = "word/document.xml"
+_WORD = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_COUNTED = {f"{_WORD}p", f"{_WORD}tc"}  # paragraphs and table cells
+
+
+@dataclass(frozen=True)
+class DocxLimits:
+    """Far above real guidance (the largest code of law has some 20,000 paragraphs)."""
+
+    max_xml_bytes: int = 100 * 1024 * 1024
+    max_elements: int = 200_000
+    max_chars: int = 5_000_000
+    max_seconds: float = 60.0
+
+
+class _Counted:
+    """A file object that refuses to give more than `limit` bytes."""
+
+    def __init__(self, raw: object, limit: int) -> None:
+        self.raw, self.limit, self.read_bytes = raw, limit, 0
+
+    def read(self, size: int = -1) -> bytes:
+        chunk: bytes = self.raw.read(size)  # type: ignore[attr-defined]
+        self.read_bytes += len(chunk)
+        if self.read_bytes > self.limit:
+            raise OverflowError("xml")
+        return chunk
+
+
+def _too_large(path: Path, what: str) -> Exception:
+    # Imported here: knowledge.loaders imports this module; its LoadError carries the message.
+    from knowledge.loaders import LoadError
+
+    return LoadError(TOO_LARGE.format(name=path.name, what=what))
+
+
+def _vn(number: int) -> str:
+    return f"{number:,}".replace(",", ".")  # 200.000, as Vietnamese writes it
+
+
+def check_docx_size(path: Path, limits: DocxLimits) -> None:
+    """Stream the body XML once, counting paragraphs and cells, before anything builds a tree."""
+    from lxml import etree
+
+    with zipfile.ZipFile(path) as archive:
+        if archive.getinfo(DOCX_BODY).file_size > limits.max_xml_bytes:
+            raise _too_large(path, OVER_BYTES.format(mb=limits.max_xml_bytes // (1024 * 1024)))
+        with archive.open(DOCX_BODY) as raw:
+            stream = _Counted(raw, limits.max_xml_bytes)
+            elements = 0
+            try:
+                for _, element in etree.iterparse(
+                    stream, events=("end",), tag=list(_COUNTED), huge_tree=False
+                ):
+                    elements += 1
+                    if elements > limits.max_elements:
+                        raise _too_large(path, OVER_ELEMENTS.format(count=_vn(limits.max_elements)))
+                    element.clear(keep_tail=False)
+            except OverflowError:
+                raise _too_large(path, OVER_BYTES.format(mb=limits.max_xml_bytes // (1024 * 1024))) from None
 
 
 def _docx_table(table: object) -> list[str]:
@@ -26,19 +100,30 @@ def _docx_table(table: object) -> list[str]:
     return lines
 
 
-def load_docx(path: Path) -> str:
+def load_docx(path: Path, *, limits: DocxLimits = DocxLimits()) -> str:
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
+    check_docx_size(path, limits)
+    started = time.monotonic()
     document = docx.Document(str(path))
     lines: list[str] = []
+    chars = 0
     for child in document.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            lines.append(Paragraph(child, document).text)
+            new = [Paragraph(child, document).text]
         elif tag == "tbl":
-            lines.extend(_docx_table(Table(child, document)))
+            new = _docx_table(Table(child, document))
+        else:
+            continue
+        lines.extend(new)
+        chars += sum(len(line) for line in new)
+        if chars > limits.max_chars:
+            raise _too_large(path, OVER_CHARS.format(count=_vn(limits.max_chars)))
+        if time.monotonic() - started > limits.max_seconds:
+            raise _too_large(path, OVER_SECONDS.format(seconds=f"{limits.max_seconds:.0f}"))
     return "\n".join(lines)
 
 

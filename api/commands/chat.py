@@ -70,6 +70,10 @@ def run_invite(args: argparse.Namespace) -> int:
             invite = issue_invite(session, person_id=person.id)
             print(f"{format_code(invite.code)}  {describe(person)}")
         session.commit()
+    from core.settings import get_settings
+
+    # On stderr: stdout stays one code per line, for mail merge.
+    print(f"Mã có hiệu lực {get_settings().invite_code_ttl_days} ngày kể từ hôm nay.", file=sys.stderr)
     return 0
 
 

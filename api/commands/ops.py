@@ -33,6 +33,12 @@ def register(subparsers: Any) -> None:
 def run_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from core.logs import uvicorn_log_config
+    from core.settings import get_settings
+
+    level = get_settings().log_level
+    # Every worker process configures its logging from this (the root logger included).
+    log_config, log_level = uvicorn_log_config(level), level.lower()
     if args.workers > 1:
         uvicorn.run(
             "api.asgi:app",
@@ -40,12 +46,20 @@ def run_serve(args: argparse.Namespace) -> int:
             port=args.port,
             workers=args.workers,
             proxy_headers=True,
-            log_level="info",
+            log_config=log_config,
+            log_level=log_level,
         )
     else:
         from api.app import create_app
 
-        uvicorn.run(create_app(), host=args.host, port=args.port, proxy_headers=True, log_level="info")
+        uvicorn.run(
+            create_app(),
+            host=args.host,
+            port=args.port,
+            proxy_headers=True,
+            log_config=log_config,
+            log_level=log_level,
+        )
     return 0
 
 

@@ -1,4 +1,4 @@
-"""Login, logout and changing one's own password."""
+"""Login, logout, changing one's own password and signing out everywhere."""
 
 from __future__ import annotations
 
@@ -6,40 +6,51 @@ from datetime import timedelta
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import delete, func
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from api.web import texts
-from api.web.accounts import password_problem, set_password, verify_password
-from api.web.deps import any_user, get_db, get_settings_dep, session_fingerprint
+from api.web.accounts import (
+    dummy_password_hash,
+    forget_first_admin_password,
+    password_problem,
+    set_password,
+    verify_password,
+)
+from api.web.deps import any_user, get_db, get_settings_dep
 from api.web.render import flash, render
 from api.web.security import require_csrf
+from api.web.sessions import COOKIE_KEY, end_session, end_user_sessions, start_session
+from api.web.texts import LOGIN_TOO_MANY, LOGIN_WRONG, PASSWORD_CHANGED, SIGNED_OUT_EVERYWHERE
 from core.clock import utcnow
-from core.models import LoginAttempt, Role, User
+from core.limits import forget_old_counters, return_attempt, take_attempts
+from core.models import Role, SessionEnd, User
 from core.settings import Settings
 
 router = APIRouter()
 
-TOO_MANY = texts.TOO_MANY_LOGINS
-WRONG = texts.WRONG_LOGIN
+LOGIN_WINDOW = timedelta(minutes=1)
+MAX_USERNAME = 100  # the column's length: longer input cannot name an account
 
 
 def home_for(user: User) -> str:
     return "/dashboard" if user.role == Role.leader else "/inbox"
 
 
-def _client_key(request: Request) -> str:
-    return f"ip:{request.client.host if request.client else 'unknown'}"
+def login_limits(request: Request, username: str, settings: Settings) -> list[tuple[str, int]]:
+    """Per account and per source address (behind nginx: the forwarded client address)."""
+    address = request.client.host if request.client else "unknown"
+    return [
+        (f"login:user:{username.lower()}", settings.login_attempts_per_minute),
+        (f"login:ip:{address}", settings.login_attempts_per_minute_per_address),
+    ]
 
 
-def recent_failures(db: Session, *, key: str) -> int:
-    since = utcnow() - timedelta(minutes=1)
-    query = select(func.count()).where(
-        LoginAttempt.key == key,
-        col(LoginAttempt.succeeded).is_(False),
-        LoginAttempt.created_at >= since,
-    )
-    return int(db.exec(query).one())
+def begin_session(request: Request, db: Session, *, user: User, settings: Settings) -> None:
+    """A fresh cookie and session row: nothing chosen before (CSRF token included) carries over."""
+    token = start_session(db, user=user, request=request, settings=settings)
+    db.commit()
+    request.session.clear()
+    request.session[COOKIE_KEY] = token
 
 
 @router.get("/login")
@@ -55,30 +66,49 @@ def login(
     db: Session = Depends(get_db),
     settings: Settings = Depends(get_settings_dep),
 ) -> Response:
-    username = username.strip()
-    keys = [f"user:{username.lower()}", _client_key(request)]
-    limit = settings.login_attempts_per_minute
-    if any(recent_failures(db, key=key) >= limit for key in keys):
-        return render(request, "login.html", {"username": username, "error": TOO_MANY}, status_code=429)
-    user = db.exec(select(User).where(User.username == username)).first()
-    ok = user is not None and user.active and verify_password(user.password_hash, password)
-    for key in keys:
-        db.add(LoginAttempt(key=key, succeeded=ok))
-    # Only the last minute matters; older attempts are dropped so the table stays small.
-    db.exec(delete(LoginAttempt).where(col(LoginAttempt.created_at) < utcnow() - timedelta(days=1)))  # type: ignore[call-overload]
+    username = username.strip()[:MAX_USERNAME]
+    now = utcnow()
+    limits = login_limits(request, username, settings)
+    # Counted and committed before the password is looked at: parallel requests cannot pass
+    # more than the limit, whatever the number of processes (core/limits.py).
+    full = take_attempts(db, limits=limits, window=LOGIN_WINDOW, now=now)
     db.commit()
-    if not ok or user is None:
-        return render(request, "login.html", {"username": username, "error": WRONG}, status_code=401)
-    # A fresh session (and CSRF token) at login: nothing chosen before login carries over.
-    request.session.clear()
-    request.session.update({"uid": user.id, "fp": session_fingerprint(user)})
+    if full is not None:
+        return render(request, "login.html", {"username": username, "error": LOGIN_TOO_MANY}, status_code=429)
+    user = db.exec(select(User).where(User.username == username)).first()
+    usable = user is not None and user.active
+    # An unknown or locked account costs the same hash as a wrong password.
+    matches = verify_password(
+        user.password_hash if user is not None and usable else dummy_password_hash(), password
+    )
+    if not (usable and matches) or user is None:
+        return render(request, "login.html", {"username": username, "error": LOGIN_WRONG}, status_code=401)
+    for key, _ in limits:  # a right password is not a failed attempt
+        return_attempt(db, key=key, window=LOGIN_WINDOW, now=now)
+    forget_old_counters(db, before=now - timedelta(days=1))
+    begin_session(request, db, user=user, settings=settings)
     target = "/account/password" if user.must_change_password else home_for(user)
     return RedirectResponse(target, status_code=303)
 
 
 @router.post("/logout", dependencies=[Depends(require_csrf)])
-def logout(request: Request) -> Response:
+def logout(request: Request, db: Session = Depends(get_db)) -> Response:
+    end_session(db, token=request.session.get(COOKIE_KEY), reason=SessionEnd.logout)
+    db.commit()
     request.session.clear()
+    return RedirectResponse("/login", status_code=303)
+
+
+@router.post("/account/sessions/end", dependencies=[Depends(require_csrf)])
+def sign_out_everywhere(
+    request: Request, user: User = Depends(any_user), db: Session = Depends(get_db)
+) -> Response:
+    """ "Đăng xuất mọi nơi": every session of this account, this one included."""
+    assert user.id is not None
+    end_user_sessions(db, user_id=user.id, reason=SessionEnd.everywhere)
+    db.commit()
+    request.session.clear()
+    flash(request, SIGNED_OUT_EVERYWHERE)
     return RedirectResponse("/login", status_code=303)
 
 
@@ -95,6 +125,7 @@ def change_password(
     confirm: str = Form(""),
     user: User = Depends(any_user),
     db: Session = Depends(get_db),
+    settings: Settings = Depends(get_settings_dep),
 ) -> Response:
     error = ""
     if not verify_password(user.password_hash, current):
@@ -105,8 +136,9 @@ def change_password(
         error = password_problem(new)
     if error:
         return render(request, "password.html", {"user": user, "error": error}, status_code=400)
-    set_password(db, user=user, password=new)
-    db.commit()
-    request.session["fp"] = session_fingerprint(user)
-    flash(request, texts.PASSWORD_CHANGED)
+    set_password(db, user=user, password=new)  # ends every session of the account, this one too
+    begin_session(request, db, user=user, settings=settings)
+    if user.role == Role.admin:
+        forget_first_admin_password(settings.data_dir, username=user.username)
+    flash(request, PASSWORD_CHANGED)
     return RedirectResponse(home_for(user), status_code=303)

@@ -9,6 +9,8 @@ from fastapi import Depends, Request
 from sqlmodel import Session
 
 from api.context import AppContext
+from api.web.sessions import COOKIE_KEY as SESSION_TOKEN
+from api.web.sessions import current_session
 from core.models import Role, User
 from core.settings import Settings
 
@@ -45,17 +47,12 @@ def get_db(request: Request) -> Iterator[Session]:
         yield session
 
 
-def session_fingerprint(user: User) -> str:
-    """Tied to the password hash, so changing a password ends every other session."""
-    return user.password_hash[-16:]
-
-
 def _load_user(request: Request, db: Session) -> User:
-    user_id = request.session.get("uid")
-    if not isinstance(user_id, int):
-        raise LoginRequired()
-    user = db.get(User, user_id)
-    if user is None or not user.active or request.session.get("fp") != session_fingerprint(user):
+    # The session row decides (api/web/sessions.py); a cookie of the old scheme has no token.
+    settings = request.app.state.ctx.settings
+    record = current_session(db, token=request.session.get(SESSION_TOKEN), settings=settings)
+    user = db.get(User, record.user_id) if record is not None else None
+    if user is None or not user.active:
         request.session.clear()
         raise LoginRequired()
     request.state.user = user

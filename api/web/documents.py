@@ -10,7 +10,7 @@ import secrets
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, Form, Query, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy import func, or_, update
 from sqlmodel import Session, col, select
@@ -39,10 +39,12 @@ def safe_filename(name: str) -> str:
 
 @router.get("/admin/documents")
 def documents_page(
-    request: Request, _: User = Depends(admin_only), db: Session = Depends(get_db)
+    request: Request,
+    page: int = Query(1, ge=1),  # bounded like every int parameter (api/limits.py)
+    _: User = Depends(admin_only),
+    db: Session = Depends(get_db),
 ) -> Response:
     q = request.query_params.get("q", "").strip()
-    page = int(p) if (p := request.query_params.get("page", "1")).isdigit() and int(p) > 0 else 1
     where = or_(col(Document.title).contains(q), col(Document.number).contains(q)) if q else None
     count = select(func.count()).select_from(Document)
     query = select(Document).order_by(col(Document.updated_at).desc()).offset((page - 1) * PAGE_SIZE)

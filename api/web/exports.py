@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import quote
@@ -28,10 +29,25 @@ FORMATS = {"csv", "xlsx"}
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# A formula character right after a separator (",=", ";=", a tab or a line break, spaces
+# between): a spreadsheet that splits cells on another separator than ours, or a user who
+# pastes the text, would start a new cell there.
+_FORMULA_AFTER_SEPARATOR = re.compile(r"([,;\t\r\n|][ \"']*)([=+\-@])")
+
+
 def _cell(value: Any) -> Any:
-    # A leading =, +, - or @ would run as a formula in Excel (CSV injection).
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
+    """A value safe in any spreadsheet (CSV or formula injection): text that could start a
+    formula gets a leading apostrophe, which Excel and LibreOffice show as plain text."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
+    return value
+
+
+def _csv_cell(value: Any) -> Any:
+    value = _cell(value)
+    if isinstance(value, str):
+        return _FORMULA_AFTER_SEPARATOR.sub(r"\1'\2", value)
     return value
 
 
@@ -42,9 +58,9 @@ def table_response(name: str, fmt: str, headers: Sequence[str], rows: Iterable[S
     disposition = f"attachment; filename*=UTF-8''{quote(filename)}"
     if fmt == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)  # every cell quoted, numbers too
         writer.writerow(headers)
-        writer.writerows([_cell(v) for v in row] for row in rows)
+        writer.writerows([_csv_cell(v) for v in row] for row in rows)
         # The BOM makes Excel read the Vietnamese text as UTF-8.
         body = ("\ufeff" + buffer.getvalue()).encode("utf-8")
         return Response(

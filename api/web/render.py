@@ -41,9 +41,19 @@ templates.env.globals.update(
 __all__ = ["MESSAGE_LABELS", "flash", "render", "status_label", "templates"]
 
 
+MAX_FLASHES = 8
+MAX_FLASH_CHARS = 300
+
+
 def flash(request: Request, text: str, kind: str = "ok") -> None:
-    """A one-time notice shown on the next page (after a POST-redirect-GET)."""
-    messages = list(request.session.get("flash", []))
+    """A one-time notice shown on the next page (after a POST-redirect-GET).
+
+    It travels in the session cookie, which is signed but readable: never a password or a
+    code (show those once on the page itself), and bounded so the cookie stays small (browsers
+    drop cookies over 4 KB)."""
+    messages = list(request.session.get("flash", []))[: MAX_FLASHES - 1]
+    if len(text) > MAX_FLASH_CHARS:
+        text = text[: MAX_FLASH_CHARS - 1] + "…"
     messages.append({"kind": kind, "text": text})
     request.session["flash"] = messages
 
@@ -53,6 +63,7 @@ def render(
 ) -> HTMLResponse:
     values: dict[str, Any] = dict(context or {})
     values.setdefault("user", getattr(request.state, "user", None))
-    values["csrf_token"] = csrf_token(request)
-    values["flashes"] = request.session.pop("flash", []) if "flash" in request.session else []
+    has_session = "session" in request.scope  # not on answers made before the session exists
+    values["csrf_token"] = csrf_token(request) if has_session else ""
+    values["flashes"] = request.session.pop("flash", []) if has_session and "flash" in request.session else []
     return templates.TemplateResponse(request, name, values, status_code=status_code)

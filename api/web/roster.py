@@ -14,8 +14,9 @@ from sqlmodel import Session, col, select
 from api.web import texts
 from api.web.accounts import audit
 from api.web.deps import NotVisible, actor, admin_only, get_db
-from api.web.render import flash, render
+from api.web.render import MAX_FLASHES, flash, render
 from api.web.security import require_csrf
+from api.web.texts import INVITE_ISSUED, ROSTER_MORE_ERRORS
 from core.models import ChatAccount, Person, User
 from handlers.registration import format_code, import_roster, issue_invite
 
@@ -41,15 +42,23 @@ def rows_from_upload(filename: str, data: bytes) -> list[dict[str, Any]]:
     return [dict(row) for row in csv.DictReader(text.splitlines(), dialect=dialect)]
 
 
-@router.get("/admin/roster")
-def roster_page(request: Request, _: User = Depends(admin_only), db: Session = Depends(get_db)) -> Response:
+def _page(request: Request, db: Session, *, secret: str = "") -> Response:
     commune = request.query_params.get("commune", "").strip()
     query = select(Person).order_by(Person.commune, Person.name).limit(300)
     if commune:
         query = query.where(Person.commune == commune)
     people = db.exec(query).all()
     linked = set(db.exec(select(ChatAccount.person_id).where(col(ChatAccount.person_id).is_not(None))).all())
-    return render(request, "admin_roster.html", {"people": people, "linked": linked, "commune": commune})
+    context = {"people": people, "linked": linked, "commune": commune, "secret": secret}
+    response = render(request, "admin_roster.html", context)
+    if secret:
+        response.headers["Cache-Control"] = "no-store"  # the page carries an invite code
+    return response
+
+
+@router.get("/admin/roster")
+def roster_page(request: Request, _: User = Depends(admin_only), db: Session = Depends(get_db)) -> Response:
+    return _page(request, db)
 
 
 @router.post("/admin/roster", dependencies=[Depends(require_csrf)])
@@ -72,8 +81,11 @@ async def import_roster_file(
     )  # fmt: skip
     db.commit()
     flash(request, texts.ROSTER_IMPORTED.format(created=report.created, updated=report.updated))
-    for line, message in report.errors[:20]:
+    shown = MAX_FLASHES - 2  # the summary above and the "and N more" line below
+    for line, message in report.errors[:shown]:
         flash(request, texts.ROSTER_LINE_ERROR.format(line=line, message=message), "error")
+    if len(report.errors) > shown:
+        flash(request, ROSTER_MORE_ERRORS.format(count=len(report.errors) - shown), "error")
     return RedirectResponse("/admin/roster", status_code=303)
 
 
@@ -87,8 +99,8 @@ def invite(
     code = issue_invite(db, person_id=person_id)
     audit(db, actor=actor(admin), action="invite.issue", target=f"person:{person_id}")
     db.commit()
-    flash(
-        request,
-        texts.INVITE_CODE.format(name=person.name, commune=person.commune, code=format_code(code.code)),
+    days = request.app.state.ctx.settings.invite_code_ttl_days
+    text = INVITE_ISSUED.format(
+        name=person.name, commune=person.commune, code=format_code(code.code), days=days
     )
-    return RedirectResponse("/admin/roster", status_code=303)
+    return _page(request, db, secret=text)  # shown once: a flash would keep it in the cookie

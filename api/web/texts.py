@@ -65,8 +65,6 @@ CSRF_FAILED = (
 )
 
 # --- sign-in and accounts ------------------------------------------------------------------------
-TOO_MANY_LOGINS = "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau một phút."
-WRONG_LOGIN = "Tên đăng nhập hoặc mật khẩu không đúng."
 WRONG_CURRENT_PASSWORD = "Mật khẩu hiện tại không đúng."
 PASSWORDS_DIFFER = "Hai lần nhập mật khẩu mới không khớp."
 PASSWORD_CHANGED = "Đã đổi mật khẩu."
@@ -75,18 +73,14 @@ NEEDS_DEPARTMENT = "Cán bộ và lãnh đạo phòng phải thuộc một Sở.
 NO_SUCH_DEPARTMENT = "Sở không tồn tại."
 USERNAME_REQUIRED = "Vui lòng nhập tên đăng nhập."
 USERNAME_TAKEN = "Tên đăng nhập đã có."
-USER_CREATED = "Đã tạo tài khoản {username}. Mật khẩu tạm: {password}"
 CANNOT_DEMOTE_SELF = "Không thể tự bỏ quyền quản trị hoặc khóa tài khoản của chính mình."
 USER_UPDATED = "Đã cập nhật tài khoản {username}."
-NEW_TEMPORARY_PASSWORD = "Mật khẩu tạm mới của {username}: {password}"
-FIRST_ADMIN = "Tài khoản quản trị đầu tiên: {username} / {password}"
 
 # --- roster, departments, canned replies, documents ----------------------------------------------
 ROSTER_TOO_LARGE = "Tệp quá lớn (tối đa 5 MB)."
 ROSTER_UNREADABLE = "Không đọc được tệp. Hãy dùng CSV (UTF-8) hoặc XLSX có dòng tiêu đề."
 ROSTER_IMPORTED = "Đã nhập danh sách: {created} người mới, {updated} cập nhật."
 ROSTER_LINE_ERROR = "Dòng {line}: {message}"
-INVITE_CODE = "Mã mời của {name} ({commune}): {code}"
 DEPARTMENT_UPDATED = "Đã cập nhật {name}."
 CANNED_MISSING = "Vui lòng nhập tiêu đề và nội dung."
 CANNED_ADDED = "Đã thêm câu trả lời mẫu."
@@ -161,3 +155,57 @@ CHAT_REOPEN = "Hãy mở lại trang /chat để bắt đầu."
 CHAT_BAD_CLIENT = "client_id không hợp lệ"
 CHAT_EMPTY = "Tin nhắn trống"
 CHAT_BUSY = "Hệ thống đang bận, vui lòng gửi lại."
+
+
+# --- accounts and sessions ---------------------------------------------------------------
+FIRST_ADMIN_USER_LINE = "Tên đăng nhập: "
+FIRST_ADMIN_TEXT = (
+    "Tài khoản quản trị đầu tiên của Trợ lý thủ tục và vướng mắc\n"
+    + FIRST_ADMIN_USER_LINE
+    + "{username}\nMật khẩu tạm: {password}\n"
+    "Đăng nhập tại /login rồi đặt mật khẩu mới; tệp này tự xóa khi đổi mật khẩu.\n"
+)
+FIRST_ADMIN_NOTICE = (
+    "Tài khoản quản trị đầu tiên: {username}. Mật khẩu tạm nằm trong tệp {path} "
+    "(chỉ tài khoản chạy dịch vụ đọc được): cat {path}"
+)
+LOGIN_TOO_MANY = "Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau một phút."
+LOGIN_WRONG = "Tên đăng nhập hoặc mật khẩu không đúng."
+SIGNED_OUT_EVERYWHERE = "Đã đăng xuất tài khoản khỏi mọi thiết bị. Vui lòng đăng nhập lại."
+USER_CREATED = (
+    "Đã tạo tài khoản {username}. Mật khẩu tạm (chỉ hiện một lần, hãy chuyển cho người dùng): {password}"
+)
+PASSWORD_RESET = "Mật khẩu tạm mới của {username} (chỉ hiện một lần, hãy chuyển cho người dùng): {password}"
+SESSIONS_ENDED = "Đã đăng xuất {username} khỏi mọi nơi ({count} phiên đang mở)."
+
+# --- error answers (api/errors.py) --------------------------------------------------------
+ERROR_BAD_REQUEST_TITLE = "Dữ liệu không hợp lệ"
+ERROR_BAD_REQUEST = "Dữ liệu gửi lên không hợp lệ hoặc có số quá lớn. Vui lòng kiểm tra lại và thử lại."
+ERROR_BAD_FIELDS = "Giá trị không hợp lệ hoặc vượt giới hạn ở: {fields}. Vui lòng kiểm tra lại và thử lại."
+ERROR_LOGIN_TITLE = "Cần đăng nhập"
+ERROR_LOGIN = "Vui lòng đăng nhập rồi thử lại."
+ERROR_FORBIDDEN_TITLE = "Không có quyền"
+ERROR_FORBIDDEN = "Yêu cầu này không được phép."
+ERROR_NOT_FOUND_TITLE = "Không tìm thấy"
+ERROR_NOT_FOUND = "Không tìm thấy trang hoặc vướng mắc này."
+ERROR_METHOD_TITLE = "Không hỗ trợ"
+ERROR_METHOD = "Địa chỉ này không nhận kiểu yêu cầu vừa gửi."
+ERROR_TOO_LARGE_TITLE = "Dữ liệu quá lớn"
+ERROR_TOO_LARGE = "Dữ liệu gửi lên vượt quá giới hạn cho phép."
+ERROR_TOO_LARGE_LIMIT = "Dữ liệu gửi lên vượt quá giới hạn cho phép ({size})."
+ERROR_BAD_TEXT = "Dữ liệu gửi lên chứa ký tự không hợp lệ (ký tự NUL). Vui lòng kiểm tra lại."
+ERROR_TOO_DEEP = "Dữ liệu JSON lồng nhau quá sâu hoặc không cân đối ngoặc, không xử lý được."
+ERROR_BUSY_TITLE = "Hệ thống đang bận"
+ERROR_BUSY = "Hệ thống tạm thời không truy cập được cơ sở dữ liệu. Vui lòng thử lại sau ít phút."
+ERROR_SERVER_TITLE = "Lỗi hệ thống"
+ERROR_SERVER = (
+    "Hệ thống gặp lỗi khi xử lý yêu cầu. Lỗi đã được ghi lại cho quản trị viên; vui lòng thử lại sau."
+)
+ERROR_UPLOAD_LOGIN = "Vui lòng đăng nhập trước khi tải tệp lên."
+ERROR_UPLOAD_CSRF = (
+    "Biểu mẫu tải tệp đã hết hạn hoặc không hợp lệ (thiếu mã bảo vệ CSRF). Vui lòng tải lại trang và thử lại."
+)
+INVITE_ISSUED = (
+    "Mã mời của {name} ({commune}): {code} (dùng được {days} ngày; chỉ hiện một lần, hãy chuyển cho cán bộ)"
+)
+ROSTER_MORE_ERRORS = "… và {count} dòng lỗi khác."

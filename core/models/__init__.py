@@ -4,7 +4,7 @@ Datetime fields are annotated `NaiveDatetime` (naive UTC, see core/clock.py): fo
 `datetime` the installed sqlmodel picks a column type that rejects naive values on insert.
 """
 
-from core.models.accounts import AuditLog, KeyValue, LoginAttempt, Role, User
+from core.models.accounts import AuditLog, KeyValue, Role, User
 from core.models.blockers import (
     Blocker,
     BlockerAttachment,
@@ -35,6 +35,7 @@ from core.models.chat import (
     QuestionLog,
 )
 from core.models.knowledge import Chunk, Document, DocumentOrigin, DocumentStatus
+from core.models.security import RateCounter, SessionEnd, WebSession
 
 __all__ = [
     "AuditLog",
@@ -64,11 +65,13 @@ __all__ = [
     "InboundUpdate",
     "InviteCode",
     "KeyValue",
-    "LoginAttempt",
     "MessageKind",
     "OutboxMessage",
     "Person",
     "QuestionLog",
+    "RateCounter",
     "Role",
+    "SessionEnd",
     "User",
+    "WebSession",
 ]

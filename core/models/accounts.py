@@ -30,13 +30,6 @@ class User(SQLModel, table=True):
     created_at: NaiveDatetime = Field(default_factory=utcnow)
 
 
-class LoginAttempt(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
-    key: str = Field(max_length=200, index=True)  # username or client address
-    succeeded: bool = False
-    created_at: NaiveDatetime = Field(default_factory=utcnow, index=True)
-
-
 class AuditLog(SQLModel, table=True):
     """Administrative actions (users, documents, settings): who did what, when."""
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 
 from sqlmodel import Session, select
 
@@ -50,9 +51,14 @@ def test_authentication_and_bad_bodies_refused_and_service_keeps_working(make_ha
     assert h.http.post("/webhooks/telegram", content=b"x" * (1024 * 1024 + 1), headers=ok).status_code == 413
     unknown = h.http.post("/webhooks/telegram", json={"poll": {"id": "1"}}, headers=ok)
     assert unknown.status_code == 200 and unknown.json()["detail"] == "ignored"
-    follow = json.dumps({"app_id": OA_APP_ID, "event_name": "follow", "timestamp": "1"}).encode()
-    signed = {"X-ZEvent-Signature": oa_signature(follow, "1"), "Content-Type": "application/json"}
+    now = str(int(time.time() * 1000))
+    follow = json.dumps({"app_id": OA_APP_ID, "event_name": "follow", "timestamp": now}).encode()
+    signed = {"X-ZEvent-Signature": oa_signature(follow, now), "Content-Type": "application/json"}
     assert h.http.post("/webhooks/zalo-oa", content=follow, headers=signed).status_code == 200
+    # Correctly signed but from 1970: a replay, refused (ZALO_OA_EVENT_MAX_AGE_SECONDS).
+    stale = json.dumps({"app_id": OA_APP_ID, "event_name": "follow", "timestamp": "1"}).encode()
+    signed = {"X-ZEvent-Signature": oa_signature(stale, "1"), "Content-Type": "application/json"}
+    assert h.http.post("/webhooks/zalo-oa", content=stale, headers=signed).status_code == 403
 
     with Session(h.engine) as session:
         assert session.exec(select(InboundUpdate)).all() == []

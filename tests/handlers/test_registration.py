@@ -96,26 +96,29 @@ def person(session: Session, phone: str = "0912345678", active: bool = True) -> 
     return row
 
 
-def test_invite_codes_are_short_unambiguous_and_one_time(session: Session):
+def test_invite_codes_are_short_unambiguous_and_one_time(session: Session, settings):
     official = person(session)
     assert official.id is not None
     old = issue_invite(session, person_id=official.id).code
     code = issue_invite(session, person_id=official.id).code
     assert len(code) == 8 and set(code) <= set(CODE_ALPHABET)
     assert not set("01OIL") & set(CODE_ALPHABET)
-    assert redeem_invite(session, code=old, account=account(session, "1")) is None  # replaced
+    assert (
+        redeem_invite(session, code=old, account=account(session, "1"), settings=settings) is None
+    )  # replaced
     first = account(session, "2")
-    assert redeem_invite(session, code=f" {code[:4].lower()}-{code[4:]} ", account=first) == official
+    typed = f" {code[:4].lower()}-{code[4:]} "
+    assert redeem_invite(session, code=typed, account=first, settings=settings) == official
     assert first.person_id == official.id
     assert session.get(InviteCode, code).used_by_account_id == first.id
-    assert redeem_invite(session, code=code, account=account(session, "3")) is None
+    assert redeem_invite(session, code=code, account=account(session, "3"), settings=settings) is None
 
 
-def test_invite_for_inactive_official_does_not_link(session: Session):
+def test_invite_for_inactive_official_does_not_link(session: Session, settings):
     official = person(session, active=False)
     assert official.id is not None
     code = issue_invite(session, person_id=official.id).code
-    assert redeem_invite(session, code=code, account=account(session)) is None
+    assert redeem_invite(session, code=code, account=account(session), settings=settings) is None
 
 
 def test_link_by_phone(session: Session):

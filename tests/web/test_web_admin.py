@@ -49,10 +49,10 @@ def test_admin_creates_updates_and_resets_users(login, world: World) -> None:  #
             "password": "",
         },
     )
-    assert made.status_code == 303
-    notice = admin.get("/admin/users").text
-    temporary = re.search(r"Mật khẩu tạm: (\S+)</p>", notice)
+    assert made.status_code == 200 and made.headers["cache-control"] == "no-store"
+    temporary = re.search(r"Mật khẩu tạm \(chỉ hiện một lần[^)]*\): (\S+)</p>", made.text)
     assert temporary
+    assert temporary.group(1) not in admin.get("/admin/users").text  # shown once
     with Session(world.engine) as session:
         user = session.exec(select(User).where(User.username == "moi")).one()
         assert user.department_code == "XD" and user.must_change_password
@@ -116,11 +116,11 @@ def test_roster_import_csv_and_xlsx_and_invites(login, world: World) -> None:  #
     assert "Lê Văn Bình" in page and "Phạm Thị Cúc" in page and "thiếu họ và tên" in page
     with Session(world.engine) as session:
         person = session.exec(select(Person).where(Person.name == "Lê Văn Bình")).one()
-    admin.post(f"/admin/roster/{person.id}/invite")
-    notice = admin.get("/admin/roster").text
+    notice = admin.post(f"/admin/roster/{person.id}/invite").text
     with Session(world.engine) as session:
         invite = session.exec(select(InviteCode).where(InviteCode.person_id == person.id)).one()
-    assert invite.code[:4] in notice
+    assert invite.code[:4] in notice and "14 ngày" in notice
+    assert invite.code[:4] not in admin.get("/admin/roster").text  # shown once, never in the cookie
     assert audit_actions(world) == ["roster.import", "roster.import", "invite.issue"]
 
 

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from web_support import PASSWORD, Browser, World
 
 from api.web.accounts import ensure_first_admin, verify_password
-from core.models import AuditLog, LoginAttempt, Role, User
+from core.models import AuditLog, RateCounter, Role, User
 
 
 def test_login_sets_a_secure_session_cookie_and_lands_in_the_inbox(web_app: FastAPI, world: World) -> None:
@@ -58,7 +58,9 @@ def test_failed_logins_are_rate_limited(web_app: FastAPI, world: World, engine: 
     assert response.status_code == 429
     assert "quá nhiều lần" in response.text
     with Session(engine) as session:
-        assert len(session.exec(select(LoginAttempt)).all()) == 2 * world.settings.login_attempts_per_minute
+        counters = {c.key: c.count for c in session.exec(select(RateCounter)).all()}
+    limit = world.settings.login_attempts_per_minute
+    assert counters == {"login:user:cv_tc": limit, "login:ip:testclient": limit}
 
 
 def test_logout_ends_the_session(login, world: World) -> None:  # type: ignore[no-untyped-def]
@@ -88,11 +90,17 @@ def test_password_change_checks_current_and_confirmation(login, world: World) ->
     assert short.status_code == 400 and "ít nhất 8 ký tự" in short.text
 
 
-def test_first_admin_is_created_once_and_printed(engine: Engine, capsys: pytest.CaptureFixture[str]) -> None:
-    password = ensure_first_admin(engine)
+def test_first_admin_password_goes_to_a_private_file_not_stdout(
+    engine: Engine, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    password = ensure_first_admin(engine, data_dir=data_dir)
     out = capsys.readouterr().out
-    assert password and f"Tài khoản quản trị đầu tiên: admin / {password}" in out
-    assert ensure_first_admin(engine) is None
+    secret_file = data_dir / "first-admin.txt"
+    assert password and password not in out  # stdout ends in the journal under systemd
+    assert "admin" in out and str(secret_file.resolve()) in out  # where to find it
+    assert password in secret_file.read_text(encoding="utf-8")
+    assert secret_file.stat().st_mode & 0o777 == 0o600  # the service's account only
+    assert ensure_first_admin(engine, data_dir=data_dir) is None
     assert capsys.readouterr().out == ""
     with Session(engine) as session:
         admin = session.exec(select(User).where(User.role == Role.admin)).one()
@@ -100,9 +108,10 @@ def test_first_admin_is_created_once_and_printed(engine: Engine, capsys: pytest.
 
 
 def test_first_admin_must_change_the_password_before_anything_else(
-    web_app: FastAPI, engine: Engine, capsys: pytest.CaptureFixture[str]
+    web_app: FastAPI, engine: Engine, data_dir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    password = ensure_first_admin(engine)
+    password = ensure_first_admin(engine, data_dir=data_dir)
+    assert password is not None
     browser = Browser(TestClient(web_app))
     browser.get("/login")
     response = browser.post("/login", {"username": "admin", "password": password})
@@ -114,6 +123,7 @@ def test_first_admin_must_change_the_password_before_anything_else(
     )
     assert done.status_code == 303
     assert browser.get("/admin/users").status_code == 200
+    assert not (data_dir / "first-admin.txt").exists()  # the temporary password is not kept
 
 
 def test_cli_user_add_and_passwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:  # type: ignore[no-untyped-def]

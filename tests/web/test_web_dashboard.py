@@ -152,8 +152,8 @@ def test_dashboard_page_and_exports(login, world: World) -> None:  # type: ignor
     assert "Sở Tài chính" in page and "/dashboard/weekly-summary" in page
     assert "TỔNG HỢP VƯỚNG MẮC TUẦN" in leader.get("/dashboard/weekly-summary").text
     csv_text = leader.get("/dashboard/export/so.csv").content.decode("utf-8-sig")
-    assert csv_text.splitlines()[0] == "Sở,Tổng,Đang mở,Quá hạn"
-    assert "Sở Tài chính,4," in csv_text
+    assert csv_text.splitlines()[0] == '"Sở","Tổng","Đang mở","Quá hạn"'  # every cell quoted
+    assert '"Sở Tài chính","4",' in csv_text
     for table in (
         "trang-thai",
         "so",
@@ -170,7 +170,7 @@ def test_dashboard_page_and_exports(login, world: World) -> None:  # type: ignor
         assert sheet is not None and sheet.max_row >= 1
     assert leader.get("/dashboard/export/khong-co.csv").status_code == 404
     everything = leader.get("/export/blockers.csv").content.decode("utf-8-sig")
-    assert all(code in everything for code in ("A,", "B,", "C,", "D,", "E,"))
+    assert all(f'"{code}",' in everything for code in ("A", "B", "C", "D", "E"))
 
 
 def test_head_sees_own_department_only(login, world: World) -> None:  # type: ignore[no-untyped-def]

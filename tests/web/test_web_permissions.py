@@ -112,3 +112,18 @@ def test_a_supporters_answer_covers_its_part_and_leaves_the_blocker_with_the_lea
     with Session(world.engine) as session:
         row = session.get(Blocker, blocker.id)
         assert row is not None and row.status == BlockerStatus.in_progress and row.department_code == "TC"
+
+
+def test_the_table_says_what_issue_11_2_asks() -> None:
+    """Pinned independently of the routes: a supporter sees, notes and answers its part and
+    never changes the blocker's course; the lead department, leaders and admins do."""
+    course = {Action.close, Action.transfer, Action.assign, Action.publish}
+    for role in (Role.staff, Role.head):
+        support = PERMISSIONS[(role, Relation.support)]
+        assert {Action.see, Action.note, Action.reply} <= support
+        assert not course & support
+    assert course <= PERMISSIONS[(Role.head, Relation.lead)]
+    assert course - {Action.assign} <= PERMISSIONS[(Role.staff, Relation.lead)]
+    assert course <= PERMISSIONS[(Role.leader, Relation.province)]
+    assert Action.note not in PERMISSIONS[(Role.leader, Relation.province)]
+    assert course <= PERMISSIONS[(Role.admin, Relation.province)]
