@@ -39,23 +39,24 @@ class _QuietLibraries(logging.Filter):
         return record.levelno >= logging.WARNING or not record.name.startswith(CHATTY)
 
 
-def log_level(*, verbose: bool, service: bool, configured: str) -> str:
+def configure_logging(*, verbose: bool, service: bool) -> None:
     """The service logs at LOG_LEVEL (its journal); other subcommands only warnings, and with
-    --verbose everything down to DEBUG."""
-    return "DEBUG" if verbose else configured if service else "WARNING"
+    --verbose (or LOG_LEVEL=DEBUG for the service) everything, the libraries' detail included.
+    Redaction of secrets is installed either way (core.logs)."""
+    from core.logs import configure_logging as configure_root
+    from core.settings import get_settings
+
+    settings = get_settings()
+    level = "DEBUG" if verbose else settings.log_level.upper() if service else "WARNING"
+    configure_root(settings, level=level)
+    if level != "DEBUG":
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(_QuietLibraries())
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    from core.logs import configure_logging
-    from core.settings import get_settings
-
     args = build_parser().parse_args(argv)
-    settings = get_settings()
-    level = log_level(verbose=args.verbose, service=args.command == "serve", configured=settings.log_level)
-    configure_logging(settings, level=level)
-    if level.upper() != "DEBUG":  # LOG_LEVEL=DEBUG or --verbose: the libraries' detail too
-        for handler in logging.getLogger().handlers:
-            handler.addFilter(_QuietLibraries())
+    configure_logging(verbose=args.verbose, service=args.command == "serve")
     result = args.func(args)
     return int(result or 0)
 

@@ -201,9 +201,9 @@ def configure_logging(
     for value in extra_secrets:
         register_secret(value)
     root = logging.getLogger()
-    if not root.handlers:
-        logging.basicConfig(format=LOG_FORMAT, stream=sys.stderr)
-    root.setLevel((level or settings.log_level).upper())
+    wanted = (level or settings.log_level).upper()
+    logging.basicConfig(format=LOG_FORMAT, stream=sys.stderr, level=wanted)  # no-op if configured
+    root.setLevel(wanted)
     sys.excepthook = _log_uncaught
     threading.excepthook = _log_thread_crash
     if short:
