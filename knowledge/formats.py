@@ -16,11 +16,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-TOO_LARGE = "Tệp {name} quá lớn để nạp: {what}. Hãy tách thành nhiều tệp nhỏ hơn."
-OVER_BYTES = "nội dung vượt {mb} MB"
-OVER_ELEMENTS = "hơn {count} đoạn văn và ô bảng"
-OVER_CHARS = "hơn {count} ký tự"
-OVER_SECONDS = "đọc mất quá {seconds} giây"
+from knowledge import texts
+
 DOCX_BODY = "word/document.xml"
 _WORD = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _COUNTED = {f"{_WORD}p", f"{_WORD}tc"}  # paragraphs and table cells
@@ -54,7 +51,7 @@ def _too_large(path: Path, what: str) -> Exception:
     # Imported here: knowledge.loaders imports this module; its LoadError carries the message.
     from knowledge.loaders import LoadError
 
-    return LoadError(TOO_LARGE.format(name=path.name, what=what))
+    return LoadError(texts.DOCX_TOO_LARGE.format(name=path.name, what=what))
 
 
 def _vn(number: int) -> str:
@@ -67,7 +64,7 @@ def check_docx_size(path: Path, limits: DocxLimits) -> None:
 
     with zipfile.ZipFile(path) as archive:
         if archive.getinfo(DOCX_BODY).file_size > limits.max_xml_bytes:
-            raise _too_large(path, OVER_BYTES.format(mb=limits.max_xml_bytes // (1024 * 1024)))
+            raise _too_large(path, texts.DOCX_OVER_BYTES.format(mb=limits.max_xml_bytes // (1024 * 1024)))
         with archive.open(DOCX_BODY) as raw:
             stream = _Counted(raw, limits.max_xml_bytes)
             elements = 0
@@ -77,10 +74,14 @@ def check_docx_size(path: Path, limits: DocxLimits) -> None:
                 ):
                     elements += 1
                     if elements > limits.max_elements:
-                        raise _too_large(path, OVER_ELEMENTS.format(count=_vn(limits.max_elements)))
+                        raise _too_large(
+                            path, texts.DOCX_OVER_ELEMENTS.format(count=_vn(limits.max_elements))
+                        )
                     element.clear(keep_tail=False)
             except OverflowError:
-                raise _too_large(path, OVER_BYTES.format(mb=limits.max_xml_bytes // (1024 * 1024))) from None
+                raise _too_large(
+                    path, texts.DOCX_OVER_BYTES.format(mb=limits.max_xml_bytes // (1024 * 1024))
+                ) from None
 
 
 def _docx_table(table: object) -> list[str]:
@@ -121,9 +122,9 @@ def load_docx(path: Path, *, limits: DocxLimits = DocxLimits()) -> str:
         lines.extend(new)
         chars += sum(len(line) for line in new)
         if chars > limits.max_chars:
-            raise _too_large(path, OVER_CHARS.format(count=_vn(limits.max_chars)))
+            raise _too_large(path, texts.DOCX_OVER_CHARS.format(count=_vn(limits.max_chars)))
         if time.monotonic() - started > limits.max_seconds:
-            raise _too_large(path, OVER_SECONDS.format(seconds=f"{limits.max_seconds:.0f}"))
+            raise _too_large(path, texts.DOCX_OVER_SECONDS.format(seconds=f"{limits.max_seconds:.0f}"))
     return "\n".join(lines)
 
 

@@ -45,3 +45,11 @@ BAD_ISSUED_DATE = "Ngày ban hành “{value}” không hợp lệ (dùng dd/mm/
 SIDECAR_UNREADABLE = "Tệp siêu dữ liệu {name} không đọc được: {error}"
 SIDECAR_NOT_OBJECT = "Tệp siêu dữ liệu {name} phải là một đối tượng JSON."
 SIDECAR_UNKNOWN_FIELDS = "Tệp siêu dữ liệu {name} có trường không hỗ trợ: {unknown} (được dùng: {known})."
+
+
+# --- DOCX parsing caps (knowledge/formats.py) ------------------------------------------------
+DOCX_TOO_LARGE = "Tệp {name} quá lớn để nạp: {what}. Hãy tách thành nhiều tệp nhỏ hơn."
+DOCX_OVER_BYTES = "nội dung vượt {mb} MB"
+DOCX_OVER_ELEMENTS = "hơn {count} đoạn văn và ô bảng"
+DOCX_OVER_CHARS = "hơn {count} ký tự"
+DOCX_OVER_SECONDS = "đọc mất quá {seconds} giây"

@@ -73,7 +73,7 @@ def run_invite(args: argparse.Namespace) -> int:
     from core.settings import get_settings
 
     # On stderr: stdout stays one code per line, for mail merge.
-    print(f"Mã có hiệu lực {get_settings().invite_code_ttl_days} ngày kể từ hôm nay.", file=sys.stderr)
+    print(t.INVITE_VALID_DAYS.format(days=get_settings().invite_code_ttl_days), file=sys.stderr)
     return 0
 
 
