@@ -188,7 +188,20 @@ def _is_int(annotation: Any) -> bool:
 
 
 def _bounded(metadata: list[Any]) -> bool:
-    return any(isinstance(item, annotated_types.Le) and item.le == INT_MAX for item in metadata)
+    lows = [m.ge for m in metadata if isinstance(m, annotated_types.Ge)]
+    highs = [m.le for m in metadata if isinstance(m, annotated_types.Le)]
+    return bool(lows and highs) and min(lows) >= INT_MIN and max(highs) <= INT_MAX
+
+
+def _with_bounds(metadata: list[Any]) -> list[Any]:
+    """The route's own bounds kept and narrowed to the column's: pydantic applies the last Ge
+    and Le it finds, so appending INTEGER's would widen a route's `ge=1` back to INT_MIN."""
+    lows = [m.ge for m in metadata if isinstance(m, annotated_types.Ge)]
+    highs = [m.le for m in metadata if isinstance(m, annotated_types.Le)]
+    kept = [m for m in metadata if not isinstance(m, annotated_types.Ge | annotated_types.Le)]
+    low = max([*lows, INT_MIN])
+    high = min([*highs, INT_MAX])
+    return [*kept, annotated_types.Ge(low), annotated_types.Le(high)]
 
 
 def _dependants(app: FastAPI) -> Iterator[Any]:
@@ -224,7 +237,7 @@ def bound_int_params(app: FastAPI) -> int:
             info = field.field_info
             if not _is_int(info.annotation) or _bounded(info.metadata):
                 continue
-            info.metadata = [*info.metadata, annotated_types.Ge(INT_MIN), annotated_types.Le(INT_MAX)]
+            info.metadata = _with_bounds(list(info.metadata))
             field.__post_init__()  # rebuilds the validator with the bounds
             bounded += 1
     return bounded

@@ -228,3 +228,30 @@ def test_no_route_answers_5xx_to_bad_values(app: FastAPI, login: Any, world: Wor
             assert response.status_code < 500, f"{where}: {response.status_code} {response.text[:300]}"
             if 400 <= response.status_code < 500 and not shape.path.startswith("/webhooks/"):
                 assert _vietnamese(response), f"{where}: {response.status_code} {response.text[:200]}"
+
+
+def test_a_routes_own_bounds_survive_the_column_bounds() -> None:
+    """bound_int_params narrows, never widens: pydantic applies the last Ge/Le it finds, and
+    appending INTEGER's bounds once let /inbox?page=-5 through to a negative OFFSET."""
+    from fastapi import Query
+
+    from api.limits import bound_int_params
+
+    app = FastAPI()
+
+    @app.get("/x")
+    def x(page: int = Query(default=1, ge=1, le=100), n: int = 0) -> dict[str, int]:
+        return {"page": page, "n": n}
+
+    bound_int_params(app)
+    client = TestClient(app)
+    assert [client.get(f"/x?page={p}").status_code for p in ("-5", "0", "101", "5")] == [422, 422, 422, 200]
+    assert client.get(f"/x?n={2**40}").status_code == 422 and client.get("/x?n=-3").status_code == 200
+
+
+def test_inbox_and_chat_pages_out_of_range_are_a_4xx(app: FastAPI, login: Any, world: World) -> None:
+    admin = login("quantri")
+    for page in ("-5", "0", "100001"):
+        assert 400 <= admin.get(f"/inbox?page={page}").status_code < 500, page
+    anonymous = TestClient(app, cookies={CHAT_COOKIE: new_chat_id()})
+    assert anonymous.get("/chat/messages?after=-1").status_code == 422
