@@ -187,17 +187,21 @@ def _is_int(annotation: Any) -> bool:
     return get_origin(annotation) in (Union, UnionType) and int in get_args(annotation)
 
 
+def _limits(metadata: list[Any]) -> tuple[list[int], list[int]]:
+    lows = [int(m.ge) for m in metadata if isinstance(m, annotated_types.Ge)]  # type: ignore[call-overload]
+    highs = [int(m.le) for m in metadata if isinstance(m, annotated_types.Le)]  # type: ignore[call-overload]
+    return lows, highs
+
+
 def _bounded(metadata: list[Any]) -> bool:
-    lows = [m.ge for m in metadata if isinstance(m, annotated_types.Ge)]
-    highs = [m.le for m in metadata if isinstance(m, annotated_types.Le)]
+    lows, highs = _limits(metadata)
     return bool(lows and highs) and min(lows) >= INT_MIN and max(highs) <= INT_MAX
 
 
 def _with_bounds(metadata: list[Any]) -> list[Any]:
     """The route's own bounds kept and narrowed to the column's: pydantic applies the last Ge
     and Le it finds, so appending INTEGER's would widen a route's `ge=1` back to INT_MIN."""
-    lows = [m.ge for m in metadata if isinstance(m, annotated_types.Ge)]
-    highs = [m.le for m in metadata if isinstance(m, annotated_types.Le)]
+    lows, highs = _limits(metadata)
     kept = [m for m in metadata if not isinstance(m, annotated_types.Ge | annotated_types.Le)]
     low = max([*lows, INT_MIN])
     high = min([*highs, INT_MAX])
