@@ -26,13 +26,21 @@ class Button:
     payload: str  # short id-carrying data (≤ 64 bytes for Telegram), e.g. "fb:12:helpful"
 
 
+class AttachmentKind(StrEnum):
+    photo = "photo"
+    document = "document"
+    voice = "voice"  # a voice note recorded in the chat (Telegram voice, Zalo voice message)
+    audio = "audio"  # an audio file sent as such (Telegram audio)
+
+
 @dataclass(frozen=True)
 class Attachment:
-    kind: str  # "photo" | "document"
+    kind: str  # an AttachmentKind, or "rejected" (bot/attachments.py)
     file_ref: str  # platform file id or URL (inbound), path under DATA_DIR/uploads (outbound)
     filename: str = ""
     content_type: str = ""
     size: int = 0
+    duration: int = 0  # seconds of a voice note or audio, when the platform says (else 0)
 
 
 @dataclass(frozen=True)
