@@ -96,7 +96,9 @@ class UnavailableTranscriber:
 
 
 class WorkerFailed(Exception):
-    pass
+    def __init__(self, reason: str, *, died: bool = False) -> None:
+        super().__init__(reason)
+        self.died = died  # the process ended (crashed, killed) rather than stayed silent
 
 
 class SpeechWorker:
@@ -149,15 +151,31 @@ class SpeechWorker:
 
     def _receive(self, timeout: float, what: str) -> dict[str, Any]:
         process = self._process
-        line = _read_line(process.stdout.fileno(), timeout) if process and process.stdout else b""
+        line, closed = (
+            _read_line(process.stdout.fileno(), timeout) if process and process.stdout else (b"", True)
+        )
         try:
             reply = json.loads(line) if line else None
         except ValueError:
             reply = None
         if isinstance(reply, dict):
             return reply
+        died = closed or process is None or process.poll() is not None
         self.stop()  # stuck, dead or talking nonsense: restarted at the next note
-        raise WorkerFailed(f"{what}: no answer within {timeout:.0f} s or the worker died")
+        if died:
+            raise WorkerFailed(f"{what}: the worker died", died=True)
+        raise WorkerFailed(f"{what}: no answer within {timeout:.0f} s", died=False)
+
+    def request_once_more_if_dead(self, data: bytes, max_seconds: float) -> dict[str, Any]:
+        """A worker found dead (killed, crashed on an earlier note) is replaced and asked again,
+        once; a note that kills a fresh worker too, or one that hangs it, fails."""
+        try:
+            return self.request(data, max_seconds)
+        except WorkerFailed as exc:
+            if not exc.died:
+                raise
+            log.warning("speech worker died (%s): starting a new one", exc)
+            return self.request(data, max_seconds)
 
     def stop(self) -> None:
         with self._lock:
@@ -175,19 +193,19 @@ class SpeechWorker:
                 stream.close()
 
 
-def _read_line(fd: int, timeout: float) -> bytes:
-    """One reply line, or b"" when none arrived in time or the pipe closed."""
+def _read_line(fd: int, timeout: float) -> tuple[bytes, bool]:
+    """(one reply line, False), or (b"", closed) when none arrived in time or the pipe closed."""
     deadline = time.monotonic() + timeout
     data = bytearray()
     while not data.endswith(b"\n"):
         left = deadline - time.monotonic()
         if left <= 0 or not select.select([fd], [], [], left)[0]:
-            return b""
+            return b"", False
         chunk = os.read(fd, 65536)
         if not chunk:
-            return b""
+            return b"", True
         data += chunk
-    return bytes(data)
+    return bytes(data), False
 
 
 class VietAsrTranscriber:
@@ -212,7 +230,9 @@ class VietAsrTranscriber:
     async def transcribe(self, data: bytes) -> Transcript:
         started = time.monotonic()
         try:
-            reply = await self._lane.run(lambda: self.worker.request(data, self.max_seconds))
+            reply = await self._lane.run(
+                lambda: self.worker.request_once_more_if_dead(data, self.max_seconds)
+            )
             result = _transcript(reply)
         except LaneBusy:
             result = Transcript(TranscriptStatus.busy, reason=f"{MAX_PENDING} notes already waiting")
