@@ -17,6 +17,7 @@ from core.models.blockers import (
     CannedReply,
     Department,
     EventKind,
+    ExtractionStatus,
     MessageKind,
 )
 from core.models.chat import (
@@ -53,6 +54,7 @@ __all__ = [
     "DocumentOrigin",
     "DocumentStatus",
     "EventKind",
+    "ExtractionStatus",
     "Feedback",
     "InboundStatus",
     "InboundUpdate",
