@@ -45,11 +45,8 @@ def test_zalo_bot_voice_message_points_at_its_aac_file() -> None:
     incoming = zalo.parse_event(load("zalo/voice.json"))
     assert incoming is not None and incoming.message_id == "4b869dc6f333288f5b47"
     (voice,) = incoming.attachments
-    assert (voice.kind, voice.file_ref, voice.content_type) == (
-        AttachmentKind.voice,
-        "https://example.invalid/voice/3a758cb5.aac",
-        "audio/aac",
-    )
+    assert voice.kind == AttachmentKind.voice and voice.content_type == "audio/aac"
+    assert voice.file_ref == "https://example.invalid/voice/3a758cb5.aac"  # downloaded from there
 
 
 def test_zalo_bot_voice_event_without_a_url_is_ignored() -> None:
