@@ -65,13 +65,18 @@ def _status_kib(pid: int, field: str) -> int:
 def asr(engine: VietAsrTranscriber, repeat: int) -> dict[str, Any]:
     clips = speech_clips()
     asyncio.run(engine.warm())
-    factors, rates = [], {}
+    factors, cpu_factors, rates = [], [], {}
     for clip in clips:
         for _ in range(repeat):
+            cpu = _worker_cpu(engine)
             heard = asyncio.run(engine.transcribe(clip.wav))
             factors.append(heard.took_seconds / heard.audio_seconds)
+            cpu_factors.append((_worker_cpu(engine) - cpu) / heard.audio_seconds)
         rates[clip.name.rsplit("/", 1)[-1]] = round(word_error_rate(clip.transcript, heard.text), 3)
     return {
+        # CPU seconds of the worker per second of audio: what one free core would take, whatever
+        # else the shared machine runs meanwhile (the wall-clock factor below depends on that).
+        "cpu_real_time_factor_median": round(statistics.median(cpu_factors), 3),
         "clips": len(clips),
         "audio_seconds": round(sum(pcm_of(c).size for c in clips) / SAMPLE_RATE, 1),
         "real_time_factor_median": round(statistics.median(factors), 3),
@@ -79,6 +84,10 @@ def asr(engine: VietAsrTranscriber, repeat: int) -> dict[str, Any]:
         "word_error_rate_mean": round(statistics.fmean(sorted(rates.values())), 3),
         "word_error_rate_by_clip": rates,
     }
+
+
+def _worker_cpu(engine: VietAsrTranscriber) -> float:
+    return proc_usage(engine.worker.pid)[0] if engine.worker.pid else 0.0
 
 
 def memory(engine: VietAsrTranscriber) -> dict[str, Any]:
@@ -117,12 +126,16 @@ async def _note_and_questions(
 
 def note_under_load(engine: VietAsrTranscriber, repeat: int, workdir: Path) -> dict[str, Any]:
     note, seconds = twenty_second_note()
-    idle = [asyncio.run(engine.transcribe(note)).took_seconds for _ in range(repeat)]
+    idle, note_cpu = [], []
+    for _ in range(repeat):
+        cpu = _worker_cpu(engine)
+        idle.append(asyncio.run(engine.transcribe(note)).took_seconds)
+        note_cpu.append(_worker_cpu(engine) - cpu)
     fake = FakePlatforms().start()
     port = free_port()
     (workdir / "serve").mkdir(parents=True, exist_ok=True)
     process = start_server(workdir / "serve", port, fake, workers=True, demo=True)
-    loaded, questions_done, peak = [], [], 0
+    loaded, questions_done, questions_cpu, peak = [], [], [], 0
     try:
         wait_ready(port, process, timeout=300)
         base = 2 * 10**9 + (int(time.time()) % 10**6) * 1000
@@ -137,12 +150,13 @@ def note_under_load(engine: VietAsrTranscriber, repeat: int, workdir: Path) -> d
                 fake.telegram_update(int(c), QUESTIONS[i % len(QUESTIONS)]) for i, c in enumerate(chats)
             ]
             since, started = len(fake.calls), time.monotonic()
-
+            serve_cpu = proc_usage(process.pid)[0]
             loaded.append(asyncio.run(_note_and_questions(engine, note, port, updates)))
             while not _answered(fake, chats, since) and time.monotonic() - started < 300:
                 peak = max(peak, proc_usage(process.pid)[1])
                 time.sleep(0.1)
             questions_done.append(time.monotonic() - started)
+            questions_cpu.append(proc_usage(process.pid)[0] - serve_cpu)
             peak = max(peak, proc_usage(process.pid)[1])
     finally:
         stop_server(process)
@@ -150,11 +164,13 @@ def note_under_load(engine: VietAsrTranscriber, repeat: int, workdir: Path) -> d
     worker_rss = _status_kib(engine.worker.pid or 0, "VmRSS") if engine.worker.pid else 0
     return {
         "note_seconds": round(seconds, 1),
+        "worker_cpu_seconds_per_note_median": round(statistics.median(note_cpu), 2),
         "idle_seconds_median": round(statistics.median(idle), 2),
         "with_20_questions_seconds_median": round(statistics.median(loaded), 2),
         "with_20_questions_seconds_max": round(max(loaded), 2),
         "target_seconds": 8.0,
         "twenty_questions_answered_seconds_median": round(statistics.median(questions_done), 2),
+        "twenty_questions_serve_cpu_seconds_median": round(statistics.median(questions_cpu), 2),
         "serve_peak_rss_mib": round(peak / 1024),
         "serve_plus_worker_rss_mib": round((peak + worker_rss) / 1024),
         "memory_target_mib": 1843,

@@ -18,17 +18,6 @@ from typing import Any, BinaryIO
 _LOG_LEVEL_SILENT = 5
 
 
-def _one_core() -> None:
-    """The engine runs on one core (it is single-threaded; this keeps any helper threads there
-    too), so the other core stays free for typed questions."""
-    try:
-        cores = sorted(os.sched_getaffinity(0))
-        if len(cores) > 1:
-            os.sched_setaffinity(0, {cores[-1]})
-    except (AttributeError, OSError):  # not Linux: the scheduler decides
-        pass
-
-
 def load_pipeline() -> Any:
     import vietasr
     from vietasr.ffi import native
@@ -83,7 +72,6 @@ def write_reply(stream: BinaryIO, reply: dict[str, Any]) -> None:
 
 def serve(requests: BinaryIO, replies: BinaryIO) -> None:
     """Answer requests until the parent closes the pipe. The first reply says ready."""
-    _one_core()
     try:
         pipeline = load_pipeline()
     except Exception as exc:  # the engine itself is broken: say so once and stop

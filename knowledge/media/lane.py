@@ -35,16 +35,30 @@ class Lane:
         with self._lock:
             return self._pending
 
-    async def run(self, job: Callable[[], T]) -> T:
+    def _enter(self) -> None:
         with self._lock:
             if self._pending >= self.max_pending:
                 raise LaneBusy(self.name)
             self._pending += 1
+
+    def _leave(self) -> None:
+        with self._lock:
+            self._pending -= 1
+
+    async def run(self, job: Callable[[], T]) -> T:
+        self._enter()
         try:
             return await asyncio.get_running_loop().run_in_executor(self._executor, job)
         finally:
-            with self._lock:
-                self._pending -= 1
+            self._leave()
+
+    def run_blocking(self, job: Callable[[], T]) -> T:
+        """For callers on a thread of their own: waits there for the job's turn and result."""
+        self._enter()
+        try:
+            return self._executor.submit(job).result()
+        finally:
+            self._leave()
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)

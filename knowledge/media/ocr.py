@@ -20,6 +20,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -211,14 +212,33 @@ class PaperReader:
     async def read(self, data: bytes, *, content_type: str = "", filename: str = "") -> OcrResult:
         started = time.monotonic()
         if not self.available:
+            return self._finish(None, started)
+        try:
+            result = await self._lane.run(
+                partial(read_paper, data, content_type=content_type, filename=filename)
+            )
+        except LaneBusy:
+            return self._finish(None, started, busy=True)
+        return self._finish(result, started)
+
+    def read_blocking(self, data: bytes, *, content_type: str = "", filename: str = "") -> OcrResult:
+        """The same from a worker thread (a background job's): blocks that thread, not a loop."""
+        started = time.monotonic()
+        if not self.available:
+            return self._finish(None, started)
+        try:
+            result = self._lane.run_blocking(
+                partial(read_paper, data, content_type=content_type, filename=filename)
+            )
+        except LaneBusy:
+            return self._finish(None, started, busy=True)
+        return self._finish(result, started)
+
+    def _finish(self, result: OcrResult | None, started: float, *, busy: bool = False) -> OcrResult:
+        if busy:
+            result = OcrResult(OcrStatus.busy, reason=f"{self._lane.max_pending} papers already waiting")
+        elif result is None:
             result = OcrResult(OcrStatus.unavailable, reason="tesseract with vie is not installed")
-        else:
-            try:
-                result = await self._lane.run(
-                    lambda: read_paper(data, content_type=content_type, filename=filename)
-                )
-            except LaneBusy:
-                result = OcrResult(OcrStatus.busy, reason=f"{MAX_PENDING} papers already waiting")
         took = time.monotonic() - started
         stats.record(ENGINE, result.status, seconds=took, media=float(result.pages))
         if result.status == OcrStatus.failed:

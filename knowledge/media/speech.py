@@ -5,9 +5,12 @@ of a voice note in any format the platforms send (OGG/Opus, M4A/AAC, MP3, WAV) r
 `Transcript` whose status says what to tell the official. It never raises for bad input.
 
 The engine runs in one worker process (knowledge/media/asr_child.py), started at the first
-note and kept: the model (about 250 MB resident) is loaded once, outside the server process,
-on one core. A process rather than a thread because viet-asr is alpha native code: a note
-that hangs it is killed at a time limit and a crash costs one restart, never the server.
+note and kept: the model (about 280 MB resident) is loaded once, outside the server process.
+The engine is single-threaded (measured: one thread, the GIL released during inference), so a
+note takes at most one core and the other stays with typed questions; it is not pinned to a
+core, which on a busy machine would only make it wait for that one. A process rather than a
+thread because viet-asr is alpha native code: a note that hangs it is killed at a time limit
+and a crash costs one restart, never the server; the price is one interpreter (~40 MB).
 Requests pass through a one-at-a-time lane (knowledge/media/lane.py) so notes never take both
 cores and never block the event loop; past a short queue the answer is `busy` at once.
 """
@@ -25,6 +28,7 @@ import threading
 import time
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -74,6 +78,8 @@ class Transcriber(Protocol):
 
     async def transcribe(self, data: bytes) -> Transcript: ...
 
+    def transcribe_blocking(self, data: bytes) -> Transcript: ...
+
     def close(self) -> None: ...
 
 
@@ -89,6 +95,9 @@ class UnavailableTranscriber:
         self.reason = reason
 
     async def transcribe(self, data: bytes) -> Transcript:
+        return self.transcribe_blocking(data)
+
+    def transcribe_blocking(self, data: bytes) -> Transcript:
         return Transcript(TranscriptStatus.unavailable, reason=self.reason)
 
     def close(self) -> None:
@@ -231,13 +240,32 @@ class VietAsrTranscriber:
         started = time.monotonic()
         try:
             reply = await self._lane.run(
-                lambda: self.worker.request_once_more_if_dead(data, self.max_seconds)
+                partial(self.worker.request_once_more_if_dead, data, self.max_seconds)
             )
+        except (LaneBusy, WorkerFailed) as exc:
+            return self._finish(exc, started)
+        return self._finish(reply, started)
+
+    def transcribe_blocking(self, data: bytes) -> Transcript:
+        """The same from a worker thread (the dispatcher's): blocks that thread, not a loop."""
+        started = time.monotonic()
+        try:
+            reply = self._lane.run_blocking(
+                partial(self.worker.request_once_more_if_dead, data, self.max_seconds)
+            )
+        except (LaneBusy, WorkerFailed) as exc:
+            return self._finish(exc, started)
+        return self._finish(reply, started)
+
+    def _finish(self, reply: dict[str, Any] | Exception, started: float) -> Transcript:
+        if isinstance(reply, LaneBusy):
+            result = Transcript(
+                TranscriptStatus.busy, reason=f"{self._lane.max_pending} notes already waiting"
+            )
+        elif isinstance(reply, Exception):
+            result = Transcript(TranscriptStatus.failed, reason=str(reply))
+        else:
             result = _transcript(reply)
-        except LaneBusy:
-            result = Transcript(TranscriptStatus.busy, reason=f"{MAX_PENDING} notes already waiting")
-        except WorkerFailed as exc:
-            result = Transcript(TranscriptStatus.failed, reason=str(exc))
         took = time.monotonic() - started
         stats.record(ENGINE, result.status, seconds=took, media=result.audio_seconds)
         if result.status == TranscriptStatus.failed:

@@ -153,3 +153,12 @@ def test_tesseract_tsv_keeps_lines_and_paragraphs() -> None:
     parsed = tesseract.parse_tsv("\n".join(rows))
     assert parsed.text == "QUYẾT ĐỊNH\nSố:\n\nĐiều"
     assert parsed.words == 4 and 80 < parsed.confidence < 90
+
+
+def test_a_background_job_thread_can_wait_for_a_reading(page) -> None:
+    reader = PaperReader()
+    try:
+        result = reader.read_blocking(png_bytes(page), content_type="image/png")
+    finally:
+        reader.close()
+    assert result.ok and char_accuracy(EXPECTED, result.text) >= 0.95

@@ -185,3 +185,10 @@ def test_the_setting_and_the_extra_decide_which_transcriber(monkeypatch) -> None
     monkeypatch.setattr(speech, "speech_installed", lambda: False)
     absent = make_transcriber(Settings(_env_file=None))  # type: ignore[call-arg]
     assert isinstance(absent, UnavailableTranscriber) and "extra" in absent.reason
+
+
+def test_a_dispatcher_thread_can_wait_for_a_note_without_an_event_loop(transcriber) -> None:
+    clip = speech_clips()[4]
+    heard = transcriber.transcribe_blocking(clip.wav)
+    assert heard.ok and word_error_rate(clip.transcript, heard.text) <= 0.1
+    assert UnavailableTranscriber("off").transcribe_blocking(clip.wav).status == TranscriptStatus.unavailable
