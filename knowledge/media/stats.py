@@ -1,9 +1,9 @@
 """Timings of voice transcription and OCR for /metrics, kept in this process.
 
 Counters and a histogram of the seconds each job took (queue wait included: that is what the
-official waits for), by engine and outcome. They are per process: with several `troly serve`
-processes behind the proxy each answers its own since its start, which a Prometheus rate()
-over the sum reads correctly.
+official waits for), by engine and outcome. They are per process, since its start: with several
+`troly serve` processes, scrape each on its own port (troly@8001, troly@8002…) rather than
+through the proxy, and sum them.
 """
 
 from __future__ import annotations
