@@ -128,7 +128,9 @@ def test_the_reader_runs_off_the_event_loop_and_records_its_time(page) -> None:
         result, worst_gap = asyncio.run(read_while_ticking())
     finally:
         reader.close()
-    assert result.ok and result.took_seconds > 0 and worst_gap < 0.25
+    # Blocking the loop would stall the ticker for the whole reading; a busy machine's scheduler
+    # alone pauses it far less.
+    assert result.ok and worst_gap < result.took_seconds / 4
     [sample] = [s for s in stats.snapshot() if s.engine == "ocr"]
     assert (sample.status, sample.count, sample.media_sum) == ("ok", 1, 1.0)
 

@@ -164,7 +164,9 @@ def test_transcription_does_not_block_the_event_loop(transcriber) -> None:
 
     heard, worst_gap = asyncio.run(measure())
     assert heard.ok and heard.took_seconds > 0.3
-    assert worst_gap < 0.25  # other chats' coroutines kept running throughout
+    # Other chats' coroutines kept running throughout: blocking the loop would stall the ticker
+    # for the whole transcription; a busy machine's scheduler alone pauses it far less.
+    assert worst_gap < heard.took_seconds / 4
 
 
 def test_timings_are_recorded_for_metrics(transcriber) -> None:
