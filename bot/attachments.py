@@ -72,6 +72,7 @@ async def fetch_attachments(
                 filename=filename,
                 content_type=item.content_type,
                 size=len(data),
+                duration=item.duration,
             )
         )
     return tuple(result)

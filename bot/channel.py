@@ -18,6 +18,7 @@ from core.outbox import Button
 __all__ = [
     "Acknowledging",
     "Attachment",
+    "AttachmentKind",
     "Button",
     "Channel",
     "ChannelLimits",
@@ -36,13 +37,21 @@ class ChannelName(StrEnum):
     web = "web"  # the built-in web chat
 
 
+class AttachmentKind(StrEnum):
+    photo = "photo"
+    document = "document"
+    voice = "voice"  # a voice note recorded in the chat (Telegram voice, Zalo voice message)
+    audio = "audio"  # an audio file sent as such (Telegram audio)
+
+
 @dataclass(frozen=True)
 class Attachment:
-    kind: str  # "photo" | "document"
+    kind: str  # an AttachmentKind, or "rejected" (bot/attachments.py)
     file_ref: str  # platform file id or URL (inbound), path under DATA_DIR/uploads (outbound)
     filename: str = ""
     content_type: str = ""
     size: int = 0
+    duration: int = 0  # seconds of a voice note or audio, when the platform says (else 0)
 
 
 @dataclass(frozen=True)

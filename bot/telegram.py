@@ -26,6 +26,7 @@ from telegram.request import HTTPXRequest
 from bot.attachments import AttachmentTooLarge
 from bot.channel import (
     Attachment,
+    AttachmentKind,
     Button,
     ChannelLimits,
     ChannelName,
@@ -82,6 +83,7 @@ def _attachments(message: Mapping[str, Any]) -> tuple[Attachment, ...]:
                 size=int(best.get("file_size") or 0),
             )
         )
+    found.extend(_sounds(message))
     document = message.get("document")
     if document:
         found.append(
@@ -94,6 +96,29 @@ def _attachments(message: Mapping[str, Any]) -> tuple[Attachment, ...]:
             )
         )
     return tuple(found)
+
+
+def _sounds(message: Mapping[str, Any]) -> list[Attachment]:
+    """A voice note (OGG/Opus) or an audio file: bytes fetched like any file, read by the dialog."""
+    found = []
+    for kind, default_name, default_type in (
+        (AttachmentKind.voice, "ghi-am-{}.ogg", "audio/ogg"),
+        (AttachmentKind.audio, "am-thanh-{}.mp3", "audio/mpeg"),
+    ):
+        item = message.get(kind)
+        if not isinstance(item, Mapping) or not item.get("file_id"):
+            continue
+        found.append(
+            Attachment(
+                kind=kind,
+                file_ref=str(item["file_id"]),
+                filename=str(item.get("file_name") or default_name.format(item.get("file_unique_id", "x"))),
+                content_type=str(item.get("mime_type") or default_type),
+                size=int(item.get("file_size") or 0),
+                duration=int(item.get("duration") or 0),
+            )
+        )
+    return found
 
 
 def _private(chat: Any) -> bool:

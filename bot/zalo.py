@@ -16,7 +16,16 @@ from typing import Any
 import httpx
 
 from bot.attachments import AttachmentTooLarge
-from bot.channel import Attachment, ChannelLimits, ChannelName, Incoming, Reply, SendResult, clean_incoming
+from bot.channel import (
+    Attachment,
+    AttachmentKind,
+    ChannelLimits,
+    ChannelName,
+    Incoming,
+    Reply,
+    SendResult,
+    clean_incoming,
+)
 from bot.errors import safe_error
 from bot.telegram import header
 
@@ -24,6 +33,7 @@ log = logging.getLogger(__name__)
 
 TEXT_EVENT = "message.text.received"
 IMAGE_EVENT = "message.image.received"
+VOICE_EVENT = "message.voice.received"  # a voice message: `voice_url` to an AAC file
 DOWNLOAD_LIMIT = 20 * 1024 * 1024
 
 
@@ -108,7 +118,7 @@ def parse_event(payload: Mapping[str, Any]) -> Incoming | None:
     sender = message.get("from") or {}
     chat = message.get("chat") or {}
     chat_id = str(chat.get("id") or sender.get("id") or "")
-    if not chat_id or name not in (TEXT_EVENT, IMAGE_EVENT):
+    if not chat_id or name not in (TEXT_EVENT, IMAGE_EVENT, VOICE_EVENT):
         return None  # stickers, unsupported kinds
     attachments: tuple[Attachment, ...] = ()
     text = str(message.get("text") or "")
@@ -121,6 +131,18 @@ def parse_event(payload: Mapping[str, Any]) -> Incoming | None:
                 ),
             )
         text = text or str(message.get("caption") or "")
+    if name == VOICE_EVENT:
+        url = message.get("voice_url") or message.get("url")
+        if not url:
+            return None
+        attachments = (
+            Attachment(
+                kind=AttachmentKind.voice,
+                file_ref=str(url),
+                filename="ghi-am-zalo.aac",
+                content_type="audio/aac",
+            ),
+        )
     return clean_incoming(
         Incoming(
             channel=ChannelName.zalo,

@@ -22,7 +22,16 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from bot.attachments import AttachmentTooLarge
-from bot.channel import Attachment, ChannelLimits, ChannelName, Incoming, Reply, SendResult, clean_incoming
+from bot.channel import (
+    Attachment,
+    AttachmentKind,
+    ChannelLimits,
+    ChannelName,
+    Incoming,
+    Reply,
+    SendResult,
+    clean_incoming,
+)
 from bot.errors import safe_error
 from bot.telegram import header
 from core.clock import utcnow
@@ -32,7 +41,10 @@ from core.models import KeyValue
 log = logging.getLogger(__name__)
 
 TOKENS_KEY = "zalo_oa.tokens"
-EVENTS = {"user_send_text", "user_send_image", "user_send_file"}
+EVENTS = {"user_send_text", "user_send_image", "user_send_file", "user_send_audio"}
+# Attachment types in OA events; "audio" is a voice message recorded in Zalo (AAC).
+_KINDS = {"image": AttachmentKind.photo, "audio": AttachmentKind.voice}
+_DEFAULT_NAMES = {AttachmentKind.photo: "anh-zalo.jpg", AttachmentKind.voice: "ghi-am-zalo.aac"}
 INVALID_TOKEN = -216
 # The user has not interacted with the OA within the allowed window (or does not follow it):
 # customer-service messages are refused until they write again.
@@ -139,8 +151,8 @@ def _attachments(message: Mapping[str, Any]) -> tuple[Attachment, ...]:
         data = item.get("payload") or {}
         if not data.get("url"):
             continue
-        kind = "photo" if item.get("type") == "image" else "document"
-        name = str(data.get("name") or ("anh-zalo.jpg" if kind == "photo" else "tep-zalo"))
+        kind = _KINDS.get(str(item.get("type")), AttachmentKind.document)
+        name = str(data.get("name") or _DEFAULT_NAMES.get(kind, "tep-zalo"))
         found.append(
             Attachment(kind=kind, file_ref=str(data["url"]), filename=name, size=int(data.get("size") or 0))
         )

@@ -6,11 +6,17 @@ looks at `os.environ`. Each field is listed with a safe default in `.env.example
 
 from __future__ import annotations
 
+from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class VoiceTranscription(StrEnum):
+    auto = "auto"  # on when the [voice] extra is installed
+    off = "off"
 
 
 class Settings(BaseSettings):
@@ -31,6 +37,8 @@ class Settings(BaseSettings):
     demo_guidance: bool = True  # index the shipped demo guidance at first start
     answer_max_chars: int = 2000
     min_confidence: float = -1.0  # < 0 = use the calibrated threshold shipped with the code
+    # Voice notes to text with the optional [voice] extra (viet-asr): see the README's licence note.
+    voice_transcription: VoiceTranscription = VoiceTranscription.auto
 
     # --- web -----------------------------------------------------------------------------------
     public_base_url: str = ""  # empty = polling for chat platforms, links relative to the host

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
-import shutil
 import subprocess
-import tempfile
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
 from knowledge.formats import load_docx, load_html, markdown_text
+from knowledge.media.tesseract import ocr_available
+from knowledge.media.tesseract import ocr_pdf as _ocr_pdf
 from knowledge.metadata import extract_meta, guess_title
 from knowledge.normalize import normalize_text
 from knowledge.records import article_record, is_article, is_procedure, procedure_record
@@ -27,7 +26,6 @@ from knowledge.types import DocumentMeta, LoadedDocument
 
 log = logging.getLogger(__name__)
 
-OCR_TIMEOUT_SECONDS = 300
 _LEGAL_ARTICLE = re.compile(r"^\s*Điều\s+\d+", re.MULTILINE)
 _BLANK_LINES = re.compile(r"\n\s*\n(\s*\n)+")
 
@@ -62,44 +60,6 @@ def _pdf_text(path: Path) -> str:
     if reader.is_encrypted and not reader.decrypt(""):
         raise LoadError(f"Tệp {path.name} được đặt mật khẩu, không đọc được nội dung.")
     return "\n".join(page.extract_text() or "" for page in reader.pages)
-
-
-def ocr_available() -> bool:
-    if not (shutil.which("tesseract") and shutil.which("pdftoppm")):
-        return False
-    try:
-        langs = subprocess.run(
-            ["tesseract", "--list-langs"], capture_output=True, text=True, timeout=30, check=False
-        )
-    except (OSError, subprocess.SubprocessError):
-        return False
-    return "vie" in (langs.stdout + langs.stderr).split()
-
-
-def _ocr_pdf(path: Path) -> str:
-    """Page images (pdftoppm) read by tesseract with the Vietnamese language data."""
-    # One OpenMP thread: ingestion shares a small server with the app, and tesseract's own
-    # threads only oversubscribe the cores there (slower, not faster).
-    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-    with tempfile.TemporaryDirectory(prefix="troly-ocr-") as tmp:
-        subprocess.run(
-            ["pdftoppm", "-r", "300", "-png", str(path), f"{tmp}/page"],
-            check=True,
-            capture_output=True,
-            timeout=OCR_TIMEOUT_SECONDS,
-        )
-        pages = []
-        for image in sorted(Path(tmp).glob("page*.png")):  # page-01.png…: zero-padded, in order
-            result = subprocess.run(
-                ["tesseract", str(image), "stdout", "-l", "vie"],
-                check=True,
-                capture_output=True,
-                timeout=OCR_TIMEOUT_SECONDS,
-                env=env,
-            )
-            # tesseract writes UTF-8 whatever the locale; a non-UTF-8 locale would garble Vietnamese.
-            pages.append(result.stdout.decode("utf-8", errors="replace"))
-    return "\n".join(pages)
 
 
 def load_pdf(path: Path) -> str:

@@ -19,6 +19,7 @@ from core.models.blockers import (
     DeliveryReason,
     Department,
     EventKind,
+    ExtractionStatus,
     GuidanceDelivery,
     MessageKind,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "DocumentOrigin",
     "DocumentStatus",
     "EventKind",
+    "ExtractionStatus",
     "Feedback",
     "GuidanceDelivery",
     "InboundStatus",

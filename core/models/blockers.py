@@ -108,6 +108,17 @@ class BlockerMessage(SQLModel, table=True):
     created_at: NaiveDatetime = Field(default_factory=utcnow)
 
 
+class ExtractionStatus(StrEnum):
+    """Text read from an attachment: OCR of a photo or scan, the transcript of a voice note."""
+
+    none = ""  # not asked for (files attached before revision 0004, Word and Excel files)
+    pending = "pending"  # waiting for the background reader
+    done = "done"
+    empty = "empty"  # read, nothing legible in it
+    failed = "failed"  # unreadable, too large, or the reader failed (see the log)
+    unavailable = "unavailable"  # the reader is not installed on this server
+
+
 class BlockerAttachment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     blocker_id: int = Field(foreign_key="blocker.id", index=True)
@@ -117,6 +128,10 @@ class BlockerAttachment(SQLModel, table=True):
     size: int = 0
     path: str = Field(max_length=500)  # relative to DATA_DIR/uploads
     created_at: NaiveDatetime = Field(default_factory=utcnow)
+    # Filled by knowledge/media (OCR, voice transcription) after the blocker is stored.
+    extraction: str = Field(default=ExtractionStatus.none, max_length=20, index=True)
+    extracted_text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    extracted_at: NaiveDatetime | None = None
 
 
 class EventKind(StrEnum):

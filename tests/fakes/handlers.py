@@ -86,6 +86,13 @@ def routes(fake: FakePlatforms) -> list[Route]:
         data = fake.files.get(file_id)
         return Response(data) if data is not None else Response(status_code=404)
 
+    async def media(request: Request) -> Response:
+        """Files behind the URLs Zalo and Zalo OA events carry (`{url}/media/<name>`)."""
+        name = request.path_params["name"]
+        fake.record("media", "get", {"name": name})
+        data = fake.files.get(name)
+        return Response(data) if data is not None else Response(status_code=404)
+
     async def zalo(request: Request) -> Response:
         method = request.path_params["method"]
         params = await read_params(request)
@@ -152,6 +159,7 @@ def routes(fake: FakePlatforms) -> list[Route]:
     return [
         Route("/bot{token}/{method}", telegram, methods=["GET", "POST"]),
         Route("/file/bot{token}/{path:path}", telegram_file, methods=["GET"]),
+        Route("/media/{name}", media, methods=["GET"]),
         Route("/zalo/bot{token}/{method}", zalo, methods=["GET", "POST"]),
         Route("/oa/v3.0/oa/message/cs", oa_send, methods=["POST"]),
         Route("/oauth/v4/oa/access_token", oa_token, methods=["POST"]),

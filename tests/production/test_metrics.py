@@ -24,8 +24,10 @@ from core.models import (
     OutboxMessage,
 )
 from core.settings import Settings
+from knowledge.media import stats
 
 SAMPLE = re.compile(r'^([a-z_][a-z0-9_]*)(\{[a-z_]+="[^"]*"(,[a-z_]+="[^"]*")*\})? (-?[0-9.e+]+)$')
+HISTOGRAM_PARTS = ("_bucket", "_sum", "_count")
 
 
 def parse(text: str) -> dict[str, float]:
@@ -37,8 +39,10 @@ def parse(text: str) -> dict[str, float]:
             continue
         if line.startswith("# TYPE "):
             _, _, name, kind = line.split(" ")
-            assert kind in {"gauge", "counter"}
-            typed.add(name)
+            assert kind in {"gauge", "counter", "histogram"}
+            typed.update(
+                [name, *(name + part for part in HISTOGRAM_PARTS)] if kind == "histogram" else [name]
+            )
             continue
         match = SAMPLE.match(line)
         assert match, f"not a sample line: {line!r}"
@@ -146,3 +150,22 @@ def test_the_app_serves_metrics(settings: Settings, engine: Engine) -> None:
     client = TestClient(create_app(settings))  # no lifespan: not started yet
     response = client.get("/metrics")
     assert response.status_code == 503 and response.text.startswith("# starting")
+
+
+def test_metrics_time_voice_transcription_and_ocr(settings: Settings, engine: Engine) -> None:
+    stats.reset()
+    stats.record("speech", "ok", seconds=3.0, media=20.0)
+    stats.record("speech", "ok", seconds=9.0, media=40.0)
+    stats.record("speech", "too_long", seconds=0.2, media=130.0)
+    stats.record("ocr", "ok", seconds=1.5, media=2.0)
+    values = parse(_client(settings, engine).get("/metrics").text)
+    ok = 'engine="speech",status="ok"'
+    assert values[f"troly_media_job_seconds_count{{{ok}}}"] == 2
+    assert values[f"troly_media_job_seconds_sum{{{ok}}}"] == 12.0
+    assert values[f'troly_media_job_seconds_bucket{{{ok},le="4.0"}}'] == 1
+    assert values[f'troly_media_job_seconds_bucket{{{ok},le="15.0"}}'] == 2
+    assert values[f'troly_media_job_seconds_bucket{{{ok},le="+Inf"}}'] == 2
+    assert values['troly_voice_audio_seconds_total{status="ok"}'] == 60.0
+    assert values['troly_voice_audio_seconds_total{status="too_long"}'] == 130.0
+    assert values['troly_ocr_pages_total{status="ok"}'] == 2.0
+    stats.reset()
