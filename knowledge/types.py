@@ -17,6 +17,36 @@ class DocumentMeta:
     status: str = "in_force"  # core.models.DocumentStatus value
     field: str = ""
     department_code: str = ""
+    # Validity over time (issue 10): a text past `effective_to` is never cited as current; one
+    # not yet in force is cited with a warning naming `effective_from`; `replaced_by` names the
+    # text that takes over (from `effective_to`).
+    effective_from: date | None = None
+    effective_to: date | None = None
+    replaced_by: str = ""
+    source_url: str = ""  # where an official can read the original (vbpl.vn, dichvucong.gov.vn)
+
+
+@dataclass
+class ArticleDraft:
+    """One article of a document as a loader found it, when the loader knows the structure.
+
+    A compilation (a Pháp điển đề mục) gathers articles of several source texts: `origin_*`
+    name the text an official can look up ("Điều 9 Nghị định số 123/2015/NĐ-CP"), and the
+    citation uses them instead of the compilation's own number.
+    """
+
+    number: str  # "9" (Điều 9), or "15.3.LQ.9" for a compilation's own article numbering
+    title: str  # the heading after "Điều 9."
+    text: str  # the body: clauses and points, split by the chunker as any law's
+    record_id: str = ""  # the corpus id of a `{id, title, text}` line (eval maps chunks back)
+    breadcrumb: str = ""  # "Chương II › Mục 1"
+    origin_number: str = ""  # 123/2015/NĐ-CP
+    origin_type: str = ""  # Nghị định
+    origin_title: str = ""  # Nghị định quy định chi tiết một số điều … Luật Hộ tịch
+    origin_article: str = ""  # "9"
+    origin_effective_from: date | None = None
+    origin_url: str = ""
+    references: list[str] = field(default_factory=list)  # cross-references (Pháp điển pChiDan)
 
 
 @dataclass
@@ -30,6 +60,7 @@ class LoadedDocument:
     parts: list[tuple[str, str]] = field(default_factory=list)  # procedure: (part name, text)
     record_id: str = ""  # the JSONL record id (maps chunks back to corpus ids in eval)
     extra: dict[str, Any] = field(default_factory=dict)  # stored in Document.extra (law, level…)
+    articles: list[ArticleDraft] = field(default_factory=list)  # when the loader knows them
 
 
 @dataclass
