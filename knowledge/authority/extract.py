@@ -33,7 +33,8 @@ _MINISTRY = re.compile(r"^theo de nghi cua bo truong (bo [a-z ,]+?)\s*;")
 # The clause that hands a task over: "… do <holder> thực hiện", "… chuyển giao cho <holder> thực hiện".
 # A lookahead, so that every "do" is tried ("phá dỡ" folds to "pha do" too).
 _HANDED = re.compile(
-    r"(?=(?<!chuyen)\s(?:do|chuyen giao cho|phan cap cho|phan quyen cho|giao cho|uy quyen cho)\s+(.{3,260}?)\s+thuc hien(?![a-z]))"
+    r"(?=(?<!chuyen)\s(?:do|chuyen giao cho|phan cap cho|phan quyen cho|giao cho|uy quyen cho)"
+    r"\s+(.{3,260}?)\s+thuc hien(?![a-z]))"
 )
 # The holder first: "Ủy ban nhân dân cấp xã [có trách nhiệm] thực hiện …".
 _HOLDER_FIRST = re.compile(
@@ -100,8 +101,7 @@ class _Lead:
 
 
 def _fold(text: str) -> str:
-    folded = fold(text).lower()
-    return folded if len(folded) == len(text) else folded  # NFC input keeps the lengths equal
+    return fold(text).lower()  # NFC input keeps the lengths equal: spans index the original
 
 
 def _date(match: re.Match[str] | None) -> date | None:

@@ -26,7 +26,8 @@ _TOKEN = re.compile(
     r"|(?P<article>dieu\s+\d+[a-z]?)(?![a-z0-9/])"
     r"|(?P<numbered>(?:nghi dinh|nghi quyet|quyet dinh|thong tu|thong tu lien tich)(?:\s+so)?\s+"
     r"\d+/\d{4}/[a-z0-9\-]+)"
-    r"|(?P<law>(?:bo luat|luat)\s+[a-z][a-z ]*?)(?=\s+nam\s+\d{4}|\s*[,;.:(]|\s+va\s|\s+quy dinh|\s+(?:cua|duoc|da|do|tai|ma|de|cho|doi voi|thuoc|trong|theo|chuyen|nhu|hoac|thi|neu|sau|ve viec)\s|\s*$)"
+    r"|(?P<law>(?:bo luat|luat)\s+[a-z][a-z ]*?)(?=\s+nam\s+\d{4}|\s*[,;.:(]|\s+va\s|\s+quy dinh"
+    r"|\s+(?:cua|duoc|da|do|tai|ma|de|cho|doi voi|thuoc|trong|theo|chuyen|nhu|hoac|thi|neu|sau)\s|\s*$)"
     r"|(?P<this>(?:dieu|nghi dinh) nay)"
 )
 _NUMBER = re.compile(r"\d+/\d{4}/[\w\-]+")

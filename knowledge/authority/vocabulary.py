@@ -26,7 +26,12 @@ class HolderLevel(StrEnum):
 
 COMMUNE_LEVELS = frozenset({HolderLevel.commune, HolderLevel.commune_chair, HolderLevel.commune_council})
 PROVINCE_LEVELS = frozenset(
-    {HolderLevel.province, HolderLevel.province_chair, HolderLevel.province_council, HolderLevel.province_body}
+    {
+        HolderLevel.province,
+        HolderLevel.province_chair,
+        HolderLevel.province_council,
+        HolderLevel.province_body,
+    }
 )
 
 # Order matters: the first pattern that matches the start of the (folded) holder decides.
@@ -34,14 +39,30 @@ _LEVELS: list[tuple[HolderLevel, re.Pattern[str]]] = [
     (HolderLevel.commune_chair, re.compile(r"^chu tich uy ban nhan dan (?:cap )?xa")),
     (HolderLevel.commune, re.compile(r"^uy ban nhan dan (?:cap )?xa")),
     (HolderLevel.commune_council, re.compile(r"^hoi dong nhan dan (?:cap )?xa")),
-    (HolderLevel.commune, re.compile(r"^(?:co quan|cong chuc|to chuc|ban)\b.*(?:cap xa|uy ban nhan dan (?:cap )?xa)")),
+    (
+        HolderLevel.commune,
+        re.compile(r"^(?:co quan|cong chuc|to chuc|ban)\b.*(?:cap xa|uy ban nhan dan (?:cap )?xa)"),
+    ),
     (HolderLevel.province_chair, re.compile(r"^chu tich uy ban nhan dan (?:cap )?tinh")),
     (HolderLevel.province, re.compile(r"^uy ban nhan dan (?:cap )?tinh")),
     (HolderLevel.province_council, re.compile(r"^hoi dong nhan dan (?:cap )?tinh")),
     (HolderLevel.province_body, re.compile(r"^so [a-z]")),
-    (HolderLevel.province_body, re.compile(r"^(?:co quan|van phong|to chuc|ban quan ly)\b.*(?:cap tinh|tinh\b)")),
-    (HolderLevel.central, re.compile(r"^(?:chinh phu|thu tuong|bo truong|bo [a-z]|nguoi dung dau co quan trung uong|thu truong)")),
-    (HolderLevel.other, re.compile(r"^(?:uy ban nhan dan cac cap|dai dien chu so huu|co quan|nguoi|ban|hoi dong|cong an|chu dau tu)")),
+    (
+        HolderLevel.province_body,
+        re.compile(r"^(?:co quan|van phong|to chuc|ban quan ly)\b.*(?:cap tinh|tinh\b)"),
+    ),
+    (
+        HolderLevel.central,
+        re.compile(
+            r"^(?:chinh phu|thu tuong|bo truong|bo [a-z]|nguoi dung dau co quan trung uong|thu truong)"
+        ),
+    ),
+    (
+        HolderLevel.other,
+        re.compile(
+            r"^(?:uy ban nhan dan cac cap|dai dien chu so huu|co quan|nguoi|ban|hoi dong|cong an|chu dau tu)"
+        ),
+    ),
 ]
 
 
@@ -113,7 +134,60 @@ ASKING_WHO = re.compile(
 )
 # Words of such questions that say nothing about the task (folded syllables).
 QUESTION_WORDS = frozenset(
-    "ai co quan nao cap don vi noi o dau thuoc tham quyen nay do giao cho xa phuong duoc hay tinh "
-    "bay gio hien sau sap nhap tu ngay thang nam 2025 khong phai la ve len chuyen vay a oi the"
-    " thi ma nhi nhe so chiu trach nhiem thuc hien viec".split()
+    [
+        "ai",
+        "co",
+        "quan",
+        "nao",
+        "cap",
+        "don",
+        "vi",
+        "noi",
+        "o",
+        "dau",
+        "thuoc",
+        "tham",
+        "quyen",
+        "nay",
+        "do",
+        "giao",
+        "cho",
+        "xa",
+        "phuong",
+        "duoc",
+        "hay",
+        "tinh",
+        "bay",
+        "gio",
+        "hien",
+        "sau",
+        "sap",
+        "nhap",
+        "tu",
+        "ngay",
+        "thang",
+        "nam",
+        "2025",
+        "khong",
+        "phai",
+        "la",
+        "ve",
+        "len",
+        "chuyen",
+        "vay",
+        "a",
+        "oi",
+        "the",
+        "thi",
+        "ma",
+        "nhi",
+        "nhe",
+        "so",
+        "chiu",
+        "trach",
+        "nhiem",
+        "thuc",
+        "hien",
+        "viec",
+    ]
 )
