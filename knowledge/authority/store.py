@@ -4,6 +4,7 @@ routing. A decree's rows are replaced whenever it is (re-)ingested and go when i
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,10 +14,40 @@ from sqlmodel import Session, col, delete, select
 from core.models import AuthorityReference, AuthorityTransfer
 from knowledge.authority.extract import decree_facts, extract_transfers, is_authority_decree
 from knowledge.authority.provisions import document_key
-from knowledge.authority.vocabulary import LAY_TERMS, QUESTION_WORDS, department_of
+from knowledge.authority.vocabulary import (
+    LAY_TERMS,
+    PROVINCE_LEVELS,
+    QUESTION_WORDS,
+    HolderLevel,
+    department_of,
+)
 from knowledge.normalize import bigrams, fold, fold_key, syllables
 
 _LAY = {fold_key(k): fold_key(v) for k, v in LAY_TERMS.items()}
+# "Nhiệm vụ, quyền hạn của Bộ Công Thương về cấp … Giấy phép phân phối rượu": the words before
+# the task itself say whose it was, not what it is; the search key starts at the task.
+_TASK_LEAD = re.compile(
+    r"^(?:tham quyen|nhiem vu, quyen han|nhiem vu|trach nhiem|viec)"
+    r"(?:\s+cua\s+.{3,120}?\s+(?:ve viec|ve|trong viec|trong|doi voi)(?=\s))?\s+"
+)
+_FORMER_LEAD = re.compile(
+    r"^cua\s+(?:(?:chu tich\s+)?(?:uy ban nhan dan|hoi dong nhan dan)(?:\s+cap)?\s+(?:huyen|tinh|xa)"
+    r"|co quan [a-z ,]{3,80}? cap (?:huyen|tinh)|thu tuong chinh phu|chinh phu)\s+"
+)
+# "cấp, cấp sửa đổi, bổ sung, cấp lại, thu hồi Giấy phép …": a licence's whole life, one task.
+_LICENCE_VERBS = re.compile(
+    r"^(?:(?:cap|cap lai|cap sua doi|sua doi|bo sung|thu hoi|dieu chinh|cap dieu chinh)[, ]+)+(?=giay )"
+)
+# A blocker is long prose: it names a province's task when it holds most of that task's words.
+ROUTING_ASKED_WEIGHT = 0.2
+ROUTING_MIN = 0.6
+
+
+def task_key(task: str) -> str:
+    """The folded task without who held it before and without a licence's list of verbs."""
+    key = fold_key(task)
+    short = _FORMER_LEAD.sub("", _TASK_LEAD.sub("", key, count=1), count=1)
+    return _LICENCE_VERBS.sub("cap ", short, count=1) or key
 
 
 def clear_document_authority(session: Session, *, document_id: int) -> None:
@@ -49,7 +80,7 @@ def sync_document_authority(session: Session, *, document_id: int, text: str, nu
             former_holder=draft.former_holder,
             department=department_of(draft.holder, facts.ministry)[:200],
             text=draft.text,
-            search_key=fold_key(draft.task),
+            search_key=task_key(draft.task),
             effective_from=facts.effective_from,
             effective_to=facts.effective_to,
             ordinal=ordinal,
@@ -120,7 +151,14 @@ def task_terms(question: str) -> set[str]:
     return _terms(f"{key} {extra}")
 
 
-def holder_for(session: Session, *, words: str, limit: int = 3) -> list[Match]:
+def holder_for(
+    session: Session,
+    *,
+    words: str,
+    limit: int = 3,
+    asked_weight: float = ASKED_WEIGHT,
+    min_asked: float = MIN_ASKED,
+) -> list[Match]:
     """The rows whose task is nearest to `words`, best first (rare shared words weigh most)."""
     wanted = task_terms(words)
     if not wanted:
@@ -143,11 +181,21 @@ def holder_for(session: Session, *, words: str, limit: int = 3) -> list[Match]:
     for row, row_terms in zip(rows, terms, strict=True):
         shared = wanted & row_terms
         asked = share(shared, wanted)
-        if asked >= MIN_ASKED:
-            score = ASKED_WEIGHT * asked + (1 - ASKED_WEIGHT) * share(shared, row_terms)
+        if asked >= min_asked and shared:
+            score = asked_weight * asked + (1 - asked_weight) * share(shared, row_terms)
             scored.append(Match(row, score))
     scored.sort(key=lambda m: (-m.score, m.transfer.ordinal, m.transfer.id or 0))
     return scored[:limit]
+
+
+def provincial_department_for(session: Session, *, text: str) -> str:
+    """The provincial department ("Sở Xây dựng") answering for the task a blocker is about, when
+    the map gives that task to the province or a provincial body; "" otherwise."""
+    matches = holder_for(session, words=text, limit=1, asked_weight=ROUTING_ASKED_WEIGHT, min_asked=0.0)
+    if not matches or matches[0].score < ROUTING_MIN:
+        return ""
+    best = matches[0].transfer
+    return best.department if HolderLevel(best.level) in PROVINCE_LEVELS else ""
 
 
 def search_transfers(
