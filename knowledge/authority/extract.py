@@ -51,7 +51,7 @@ _FORMER = re.compile(
     r"|hoi dong nhan dan cap (?:huyen|tinh)|bo truong bo [a-z ]+?|bo [a-z ]+?|thu tuong chinh phu|chinh phu)"
     r"(?=\s|,|$)"
 )
-_LEAD_END = re.compile(r"(?:,?\s*(?:bao gom|cu the nhu sau|nhu sau)\s*)?:\s*$")
+_LEAD_END = re.compile(r"(?:,?\s*(?:bao gom|cu the nhu sau|nhu sau)\s*)?:\s*$|,?\s*bao gom\s*$")
 _NOT_DONE = re.compile(r"^khong thuc hien\b")
 _TRAILING = " .;:,"
 
@@ -159,15 +159,24 @@ def _split_task(text: str, end: int) -> tuple[str, str] | None:
     return text[: found.start()].strip(_TRAILING), text[found.end() : end].strip(_TRAILING)
 
 
+_REFERENCE_START = re.compile(r"^(?:cac\s+)?(?:diem|khoan|dieu)\s")
+
+
 def _segments(text: str) -> list[str]:
-    """A point naming several tasks ("A quy định tại …; B quy định tại …") as one text per task;
-    a piece without a provision phrase of its own ("…; Điều 45") stays with the one before."""
+    """A point naming several tasks ("A quy định tại …; B quy định tại …") as one text per task.
+    A piece that goes on listing provisions ("…; Điều 45 Nghị định …") stays with the one before;
+    tasks without a provision of their own ("A; B; C quy định tại …") go with the next one's."""
     pieces: list[str] = []
+    waiting = ""
     for piece in text.split("; "):
-        if pieces and not _PROVISION.search(_fold(piece)):
+        folded = _fold(piece)
+        if pieces and not waiting and _REFERENCE_START.match(folded):
             pieces[-1] += "; " + piece
+        elif _PROVISION.search(folded):
+            pieces.append(f"{waiting}; {piece}" if waiting else piece)
+            waiting = ""
         else:
-            pieces.append(piece)
+            waiting = f"{waiting}; {piece}" if waiting else piece
     return pieces
 
 
@@ -184,7 +193,11 @@ def _handed(unit: _Unit) -> tuple[str, str, str, int] | None:
         if holder_level(holder) is HolderLevel.none or _PROVISION.search(_fold(holder)):
             continue
         tail = unit.text[match.end(1) + len(" thuc hien") :]
-        condition = "" if _LEAD_END.fullmatch(_fold(tail)) else tail.strip(_TRAILING)
+        # The condition is the rest of the sentence; a next sentence is not part of it.
+        sentence = re.split(r"\.\s+(?=[^\W\d_])", tail, maxsplit=1)[0]
+        lead_end = _LEAD_END.search(_fold(sentence))  # ", bao gồm:" opens the points, it is no condition
+        condition = sentence[: lead_end.start()] if lead_end else sentence
+        condition = condition.strip(_TRAILING)
         return holder.strip(_TRAILING), condition, tail, match.start()
     return None
 

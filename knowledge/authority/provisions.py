@@ -106,9 +106,10 @@ def parse_provisions(text: str) -> list[Provision]:
             if kind == "numbered":
                 number = _NUMBER.search(span)
                 key = number.group(0).upper() if number else span
+                written = number.group(0) if number else span  # "26/2016/QĐ-TTg" as the text has it
                 kind_of = _NUMBERED_TYPE.match(span)
                 doc_type = kind_of.group(1) if kind_of else span
-                name = texts.NUMBERED.format(name=doc_type[0].upper() + doc_type[1:], number=key)
+                name = texts.NUMBERED.format(name=doc_type[0].upper() + doc_type[1:], number=written)
             else:
                 name = span.strip()
                 name, key = name[0].upper() + name[1:], fold_key(name)

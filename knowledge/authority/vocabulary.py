@@ -39,6 +39,7 @@ _LEVELS: list[tuple[HolderLevel, re.Pattern[str]]] = [
     (HolderLevel.commune_chair, re.compile(r"^chu tich uy ban nhan dan (?:cap )?xa")),
     (HolderLevel.commune, re.compile(r"^uy ban nhan dan (?:cap )?xa")),
     (HolderLevel.commune_council, re.compile(r"^hoi dong nhan dan (?:cap )?xa")),
+    (HolderLevel.other, re.compile(r"^uy ban mat tran")),
     (
         HolderLevel.commune,
         re.compile(r"^(?:co quan|cong chuc|to chuc|ban)\b.*(?:cap xa|uy ban nhan dan (?:cap )?xa)"),
