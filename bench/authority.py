@@ -1,6 +1,6 @@
 """Authority-map extraction benchmark (issue 14).
 
-    python bench/authority.py                 # the five decrees in ../shared/guidance-sources/phan_dinh_tham_quyen_2025
+    python bench/authority.py                 # the five decrees of ../shared/guidance-sources
     python bench/authority.py --decrees DIR   # any folder of decree texts
     python bench/authority.py --draw-sample   # print 30 rows drawn by a hash, to be checked by hand
 
@@ -130,7 +130,8 @@ def main() -> None:
         result["sample"] = check_sample(records)
         s = result["sample"]
         print(
-            f"hand-checked sample: {s['judged_correct']}/{s['rows']} correct (precision {s['precision']:.3f}); "
+            f"hand-checked sample: {s['judged_correct']}/{s['rows']} correct "
+            f"(precision {s['precision']:.3f}); "
             f"{s['still_extracted_as_checked']}/{s['rows']} still extracted as checked"
         )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
