@@ -21,7 +21,7 @@ from knowledge.types import Answer, Source
 
 # Below this share of the question's (weighted) task words, the map does not know the task:
 # the ordinary search answers instead. Set on the bench's first half (bench/authority_questions.py).
-MIN_MATCH = 0.5
+MIN_MATCH = 0.35
 RELATED_SHARE = 0.85  # other rows this close to the best are named too ("việc gần giống")
 _ASKS_IF_COMMUNE = re.compile(
     r"(?<![a-z])(?:xa|phuong|cap xa)\s+(?:co duoc|co tham quyen|co phai|duoc)(?![a-z])"

@@ -202,8 +202,14 @@ def _handed(unit: _Unit) -> tuple[str, str, str, int] | None:
     return None
 
 
-def _row(unit: _Unit, task: str, provision: str, holder: str, **extra: str) -> TransferDraft | None:
+def _row(
+    unit: _Unit, task: str, provision: str, holder: str, *, document: str = "", **extra: str
+) -> TransferDraft | None:
+    """A row, when the provision names one; `document` is the text a provision list that names
+    none belongs to ("… điểm a khoản 3 Điều 236; … khoản 4 Điều 236 Luật Đất đai")."""
     provisions = parse_provisions(provision)
+    if not provisions and document:
+        provisions = parse_provisions(f"{provision} {document}")
     if not provisions or not task:
         return None
     return TransferDraft(
@@ -250,11 +256,13 @@ def _from_unit(unit: _Unit, lead: _Lead | None) -> tuple[list[TransferDraft], _L
     if lead is None:
         return [], None
     rows = []
+    named = parse_provisions(unit.text)
+    document = named[-1].document if named else ""
     for piece in _segments(unit.text):
         if split := _split_task(piece, len(piece)):
             text = f"{lead.text}\n{unit.text}"
             extra = {"condition": lead.condition, "former_holder": lead.former, "text": text}
-            if row := _row(unit, *split, lead.holder, **extra):
+            if row := _row(unit, *split, lead.holder, document=document, **extra):
                 rows.append(row)
     return rows, None
 

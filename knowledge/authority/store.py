@@ -5,25 +5,28 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Session, col, delete, func, select
 
 from core.models import AuthorityReference, AuthorityTransfer
 from knowledge.authority.extract import decree_facts, extract_transfers, is_authority_decree
 from knowledge.authority.provisions import document_key
 from knowledge.authority.vocabulary import (
+    ASKING_WHO,
     LAY_TERMS,
     PROVINCE_LEVELS,
     QUESTION_WORDS,
     HolderLevel,
     department_of,
 )
-from knowledge.normalize import bigrams, fold, fold_key, syllables
+from knowledge.normalize import bigrams, fold_key, syllables
 
-_LAY = {fold_key(k): fold_key(v) for k, v in LAY_TERMS.items()}
+_LAY_LONGEST_FIRST = sorted(
+    ((fold_key(k), fold_key(v)) for k, v in LAY_TERMS.items()), key=lambda kv: -len(kv[0])
+)
 # "Nhiệm vụ, quyền hạn của Bộ Công Thương về cấp … Giấy phép phân phối rượu": the words before
 # the task itself say whose it was, not what it is; the search key starts at the task.
 _TASK_LEAD = re.compile(
@@ -139,16 +142,95 @@ ASKED_WEIGHT = 0.6
 MIN_ASKED = 0.3
 
 
+# Who does a task is the answer, not the task: "trình Ủy ban nhân dân cấp tỉnh quyết định" names
+# the task "quyết định"; holder names are taken out of both sides before comparing.
+_HOLDER_NAMES = re.compile(
+    r"(?<![a-z])(?:chu tich\s+)?(?:uy ban nhan dan|ubnd|hoi dong nhan dan|hdnd)"
+    r"(?:\s+cap)?(?:\s+(?:xa|tinh|huyen|phuong))?(?![a-z])"
+)
+# A row that submits, takes part or reports is a supporting role: the one who decides ranks first.
+_SUPPORTING = re.compile(r"^(?:trinh|phoi hop|tham gia|bao cao|cho y kien|gop y|giup)(?![a-z])")
+SUPPORTING_FACTOR = 0.75
+
+
+_PUNCTUATION = re.compile(r"[,.;:()?!/\-]+")
+
+
 def _terms(text: str) -> set[str]:
-    words = [w for w in syllables(fold(text)) if w not in QUESTION_WORDS]
-    return set(words) | set(bigrams(words))
+    """Folded syllables and the word pairs inside one phrase ("giao đất, cho thuê đất" has no
+    pair "đất cho"), without holder names and filler words."""
+    terms: set[str] = set()
+    for phrase in _PUNCTUATION.split(_HOLDER_NAMES.sub(" , ", fold_key(text))):
+        words = [w for w in syllables(phrase) if w not in QUESTION_WORDS]
+        terms |= set(words) | set(bigrams(words))
+    return terms
 
 
 def task_terms(question: str) -> set[str]:
     """The question's task words, folded, with the decrees' words for the lay ones it uses."""
-    key = fold_key(question)
-    extra = " ".join(v for k, v in _LAY.items() if f" {k} " in f" {key} ")
-    return _terms(f"{key} {extra}")
+    key = f" {ASKING_WHO.sub(' , ', fold_key(question))} "
+    for lay, written in _LAY_LONGEST_FIRST:
+        key = key.replace(f" {lay} ", f" {written} ")
+    return _terms(key)
+
+
+@dataclass(frozen=True)
+class _Entry:
+    id: int
+    ordinal: int
+    supporting: bool
+    terms: frozenset[str]
+    weight: float  # the sum of its terms' weights (the row's side of the score)
+
+
+@dataclass(frozen=True)
+class _MapIndex:
+    """The task words of every row and their rarity, built once per version of the map."""
+
+    entries: tuple[_Entry, ...]
+    weights: dict[str, float]
+
+
+_INDEXES: dict[str, tuple[tuple[int, int, int], _MapIndex]] = {}
+_INDEX_LOCK = threading.Lock()
+
+
+def _weights(rows: int, frequency: Counter[str]) -> dict[str, float]:
+    # A shared word pair says more than a word; a rare word more than a frequent one.
+    return {t: math.log(1 + rows / (1 + n)) * (2.0 if "_" in t else 1.0) for t, n in frequency.items()}
+
+
+def _map_index(session: Session) -> _MapIndex:
+    # Re-ingesting gives new ids, deleting changes the count; the key lengths tell apart two maps
+    # of one size (a scratch database reused by the tests).
+    lengths = func.sum(func.length(AuthorityTransfer.search_key))
+    count, top, size = session.exec(select(func.count(), func.max(AuthorityTransfer.id), lengths)).one()
+    version = (int(count or 0), int(top or 0), int(size or 0))
+    bind = session.get_bind()
+    key = str(getattr(bind, "url", id(bind)))
+    with _INDEX_LOCK:
+        cached = _INDEXES.get(key)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+    rows = session.exec(
+        select(AuthorityTransfer.id, AuthorityTransfer.ordinal, AuthorityTransfer.search_key)
+    ).all()
+    terms = [frozenset(_terms(search_key)) for _, _, search_key in rows]
+    weights = _weights(len(rows), Counter(t for row_terms in terms for t in row_terms))
+    entries = tuple(
+        _Entry(
+            int(id_ or 0),
+            ordinal,
+            bool(_SUPPORTING.match(key_)),
+            row_terms,
+            math.fsum(weights[t] for t in sorted(row_terms)),
+        )
+        for (id_, ordinal, key_), row_terms in zip(rows, terms, strict=True)
+    )
+    index = _MapIndex(entries, weights)
+    with _INDEX_LOCK:
+        _INDEXES[key] = (version, index)
+    return index
 
 
 def holder_for(
@@ -161,31 +243,32 @@ def holder_for(
 ) -> list[Match]:
     """The rows whose task is nearest to `words`, best first (rare shared words weigh most)."""
     wanted = task_terms(words)
-    if not wanted:
+    index = _map_index(session) if wanted else None
+    if index is None or not index.entries:
         return []
-    rows: Sequence[AuthorityTransfer] = session.exec(select(AuthorityTransfer)).all()
-    if not rows:
-        return []
-    terms = [_terms(row.search_key) for row in rows]
-    frequency = Counter(t for row_terms in terms for t in row_terms)
-
-    def weight(term: str) -> float:
-        rarity = math.log(1 + len(rows) / (1 + frequency[term]))
-        return rarity * (2.0 if "_" in term else 1.0)  # a shared word pair says more than a word
-
-    def share(part: set[str], whole: set[str]) -> float:
-        total = math.fsum(weight(t) for t in sorted(whole))
-        return math.fsum(weight(t) for t in sorted(part)) / total if total else 0.0
-
-    scored = []
-    for row, row_terms in zip(rows, terms, strict=True):
-        shared = wanted & row_terms
-        asked = share(shared, wanted)
-        if asked >= min_asked and shared:
-            score = asked_weight * asked + (1 - asked_weight) * share(shared, row_terms)
-            scored.append(Match(row, score))
-    scored.sort(key=lambda m: (-m.score, m.transfer.ordinal, m.transfer.id or 0))
-    return scored[:limit]
+    rarest = max(index.weights.values(), default=1.0)
+    weight = {t: index.weights.get(t, rarest) for t in wanted}  # unseen words: as rare as the rarest
+    total = math.fsum(weight[t] for t in sorted(wanted))
+    scored: list[tuple[float, int, int]] = []
+    for entry in index.entries:
+        shared = wanted & entry.terms
+        if not shared:
+            continue
+        got = math.fsum(weight[t] for t in sorted(shared))
+        asked = got / total if total else 0.0
+        if asked < min_asked:
+            continue
+        score = asked_weight * asked + (1 - asked_weight) * (got / entry.weight if entry.weight else 0.0)
+        if entry.supporting:
+            score *= SUPPORTING_FACTOR
+        scored.append((score, entry.ordinal, entry.id))
+    scored.sort(key=lambda s: (-s[0], s[1], s[2]))
+    matches = []
+    for score, _, row_id in scored[:limit]:
+        row = session.get(AuthorityTransfer, row_id)
+        if row is not None:
+            matches.append(Match(row, score))
+    return matches
 
 
 def provincial_department_for(session: Session, *, text: str) -> str:

@@ -122,45 +122,29 @@ LAY_TERMS: dict[str, str] = {
     "bán thuốc lá": "giấy phép bán lẻ sản phẩm thuốc lá",
     "thuốc lá": "sản phẩm thuốc lá",
     "giao đất": "quyết định giao đất",
+    "người dân": "cá nhân",
+    "cho dân": "cho cá nhân",
+    "hộ dân": "hộ gia đình, cá nhân",
     "thu hồi đất": "quyết định thu hồi đất",
     "tranh chấp đất": "giải quyết tranh chấp đất đai",
 }
 
 # How a question asks whose a task is (folded, matched as whole words).
 ASKING_WHO = re.compile(
-    r"(?<![a-z0-9])(?:ai|co quan nao|cap nao|don vi nao|noi nao|o dau cap|thuoc tham quyen|tham quyen cua"
+    r"(?<![a-z0-9])(?:nay\s+|bay gio\s+|gio\s+)?(?:do\s+)?"
+    r"(?:ai|co quan nao|cap nao|don vi nao|noi nao|o dau cap|thuoc tham quyen|tham quyen cua"
     r"|tham quyen|nay do|do ai|giao cho ai|xa co duoc|phuong co duoc|xa co tham quyen|xa co phai"
     r"|cap xa co|cap tinh hay cap xa|tinh hay xa|xa hay tinh|ai ky|ai cap|so nao|thuoc xa|thuoc tinh"
     r"|ve xa|len tinh|chuyen ve|chuyen len)(?![a-z0-9])"
 )
-# Words of such questions that say nothing about the task (folded syllables).
+# Words of such questions that say nothing about the task (folded syllables), once the asking
+# phrase itself (ASKING_WHO) is taken out. Not "cấp" (to issue), "cho" (cho phép), "hội" (hội đồng).
 QUESTION_WORDS = frozenset(
     [
-        "ai",
-        "co",
-        "quan",
-        "nao",
-        "cap",
-        "don",
-        "vi",
-        "noi",
-        "o",
-        "dau",
-        "thuoc",
-        "tham",
-        "quyen",
-        "nay",
-        "do",
-        "giao",
-        "cho",
-        "xa",
-        "phuong",
-        "duoc",
-        "hay",
-        "tinh",
         "bay",
         "gio",
         "hien",
+        "nay",
         "sau",
         "sap",
         "nhap",
@@ -172,9 +156,6 @@ QUESTION_WORDS = frozenset(
         "khong",
         "phai",
         "la",
-        "ve",
-        "len",
-        "chuyen",
         "vay",
         "a",
         "oi",
@@ -183,12 +164,15 @@ QUESTION_WORDS = frozenset(
         "ma",
         "nhi",
         "nhe",
-        "so",
-        "chiu",
-        "trach",
-        "nhiem",
+        "giup",
+        "em",
+        "anh",
+        "chi",
+        "xin",
+        "nao",
+        "gi",
         "thuc",
-        "hien",
         "viec",
+        "duoc",
     ]
 )
