@@ -201,3 +201,23 @@ def test_no_correction_without_a_transfer_or_without_the_district(mapped: Engine
         **{**answer.__dict__, "sources": [Source(**{**answer.sources[0].__dict__, "article": "7"})]}
     )
     assert correct_answer(mapped, moved).text == answer.text
+
+
+def test_knowledge_base_ask_answers_from_the_map_first(tmp_path: Path) -> None:
+    from support_kb import build_kb
+
+    kb = build_kb(tmp_path / "data")
+    try:
+        shutil.copy(FIXTURES / "nd140_excerpt.txt", tmp_path / "nd140.txt")
+        assert not kb.ingest([tmp_path / "nd140.txt"]).errors
+        answer = kb.ask("ai ra quyet dinh cuong che pha do nha o de thu hoi dat")
+        first = answer.text.splitlines()[0]
+        assert first == (
+            "Từ 01/7/2025, việc này do Chủ tịch Ủy ban nhân dân cấp xã thực hiện "
+            "(Điều 9 khoản 6 Nghị định số 140/2025/NĐ-CP)."
+        )
+        assert kb.full_text(answer.sources[0].chunk_id).startswith("Điều 9")
+        # An ordinary question still goes through the search.
+        assert "Nghị định số 140/2025" not in kb.ask("Nam nữ kết hôn phải đủ bao nhiêu tuổi?").text
+    finally:
+        kb.close()
