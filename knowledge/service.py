@@ -143,13 +143,12 @@ class KnowledgeBase:
         answer = extractive_answer(
             question, passages, max_chars=self.settings.answer_max_chars, threshold=self.threshold
         )
-        # issue 14 hook: an older provision naming cấp huyện gets today's holder from the map
-        answer = correct_answer(self.engine, answer, max_chars=self.settings.answer_max_chars)
         if answer.grounded and self.settings.llm_base_url:
             from knowledge.compose import compose_with_llm
 
             answer = compose_with_llm(self.settings, question, passages, answer)
-        return answer
+        # issue 14 hook: an older provision naming cấp huyện gets today's holder from the map
+        return correct_answer(self.engine, answer, max_chars=self.settings.answer_max_chars)
 
     def full_text(self, chunk_id: str) -> str:
         """The whole article (or procedure part) the chunk belongs to, with its citation."""
