@@ -77,6 +77,22 @@ PERMISSIONS: dict[tuple[Role, Relation], frozenset[Action]] = {
 }
 
 
+class Page(StrEnum):
+    """Web pages that show no blocker: who may open them depends on the role alone."""
+
+    authority_map = "authority_map"  # /admin/authority "Phân định thẩm quyền" and its export
+
+
+# Page → roles. The authority map is what the decrees say, public law: every web role reads it.
+PAGE_ROLES: dict[Page, frozenset[Role]] = {
+    Page.authority_map: frozenset({Role.staff, Role.head, Role.leader, Role.admin}),
+}
+
+
+def may_open(user: User, page: Page) -> bool:
+    return user.active and user.role in PAGE_ROLES.get(page, frozenset())
+
+
 def scope_department(user: User) -> str | None:
     """The department the user is limited to; None = the whole province."""
     if user.role in (Role.leader, Role.admin):

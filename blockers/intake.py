@@ -12,10 +12,12 @@ from sqlmodel import Session, select
 
 from blockers.deadlines import deadline_for
 from blockers.duplicates import find_similar
-from blockers.routing import route
+from blockers.routing import RouteScore, route
 from blockers.texts import status_label
 from core.models import BlockerFollower, Department
 from core.settings import Settings
+from knowledge.authority.store import provincial_department_for
+from knowledge.normalize import fold_key
 
 SUGGESTED = 3  # departments offered as buttons, besides "Không rõ"
 KEPT_SCORES = 5  # routing scores stored with the blocker (the inbox shows why it was routed so)
@@ -49,6 +51,28 @@ def open_department(session: Session, code: str) -> Department | None:
     return department if department is not None and department.active else None
 
 
+def holder_department(session: Session, *, text: str) -> str | None:
+    """The code of the department answering for the task, when the authority map gives the task
+    the blocker is about to the province or a provincial body (its name in the catalogue)."""
+    name = fold_key(provincial_department_for(session, text=text))
+    if not name:
+        return None
+    for code, department in department_names(session).items():
+        if fold_key(department) == name and open_department(session, code) is not None:
+            return code
+    return None
+
+
+def holder_first(session: Session, *, text: str, scores: list[RouteScore]) -> list[RouteScore]:
+    """The router's ranking with the holder's department moved to the front."""
+    code = holder_department(session, text=text)
+    if code is None:
+        return scores
+    own = next((s for s in scores if s.department == code), RouteScore(code, 0.0))
+    top = max((s.score for s in scores), default=0.0)
+    return [RouteScore(code, max(own.score, top)), *(s for s in scores if s.department != code)]
+
+
 def suggest_departments(
     session: Session, *, text: str, settings: Settings
 ) -> tuple[list[Suggestion], list[dict[str, float | str]]]:
@@ -58,6 +82,7 @@ def suggest_departments(
     unless the router itself ranks it first: then it leads the list.
     """
     scores = route(session, text=text, use_embeddings=settings.routing_embeddings, settings=settings)
+    scores = holder_first(session, text=text, scores=scores)  # issue 14: the authority map
     triage = settings.triage_department
     top = [s for s in scores if s.department != triage][:SUGGESTED]
     if scores and scores[0].department == triage:

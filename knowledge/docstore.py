@@ -19,6 +19,7 @@ from sqlmodel import Session, col, delete, select
 
 from core.clock import utcnow
 from core.models import Chunk, Document, DocumentOrigin, DocumentStatus
+from knowledge.authority.store import clear_document_authority, sync_document_authority
 from knowledge.chunking import CHUNKING_KEY
 from knowledge.sidecar import meta_values, sidecar_path
 from knowledge.types import ChunkDraft, DocumentMeta, LoadedDocument
@@ -184,10 +185,13 @@ class DocumentWriter:
             self.session.add_all(chunks)
             self.to_add.extend((chunk, row) for chunk in chunks)
             self.report.chunks_added += len(chunks)
+            # issue 14 hook: the authority map follows the decree (rows replaced on every write)
+            sync_document_authority(self.session, document_id=row.id, text=doc.text, number=row.number)
         self._pending = []
 
     def remove(self, document_id: int) -> None:
         self._drop_chunks(document_id)
+        clear_document_authority(self.session, document_id=document_id)  # issue 14 hook
         self.session.exec(delete(Document).where(col(Document.id) == document_id))  # type: ignore[call-overload]
         self.report.removed += 1
 

@@ -20,6 +20,7 @@ from core.models import Chunk, Document, DocumentOrigin
 from core.settings import Settings
 from knowledge import texts
 from knowledge.answer import MIN_CONFIDENCE, Passage, citation, extractive_answer
+from knowledge.authority.answers import authority_answer, correct_answer
 from knowledge.embeddings import CachedEmbeddings, make_embeddings
 from knowledge.index import SearchIndex, make_chroma_client
 from knowledge.retrieve import Retrieval, Retriever
@@ -132,6 +133,11 @@ class KnowledgeBase:
         return [Passage(h, *by_id[h.chunk_id], idf=idf) for h in hits if h.chunk_id in by_id]
 
     def ask(self, question: str) -> Answer:
+        # issue 14 hook: "whose task is it now?" is answered from the authority map first
+        if (
+            authority := authority_answer(self.engine, question, max_chars=self.settings.answer_max_chars)
+        ) is not None:
+            return authority
         retrieval = self.search(question, k=PASSAGES)
         passages = self.passages(retrieval)
         answer = extractive_answer(
@@ -141,7 +147,8 @@ class KnowledgeBase:
             from knowledge.compose import compose_with_llm
 
             answer = compose_with_llm(self.settings, question, passages, answer)
-        return answer
+        # issue 14 hook: an older provision naming cấp huyện gets today's holder from the map
+        return correct_answer(self.engine, answer, max_chars=self.settings.answer_max_chars)
 
     def full_text(self, chunk_id: str) -> str:
         """The whole article (or procedure part) the chunk belongs to, with its citation."""

@@ -53,3 +53,17 @@ DOCX_OVER_BYTES = "nội dung vượt {mb} MB"
 DOCX_OVER_ELEMENTS = "hơn {count} đoạn văn và ô bảng"
 DOCX_OVER_CHARS = "hơn {count} ký tự"
 DOCX_OVER_SECONDS = "đọc mất quá {seconds} giây"
+
+# --- the authority map (issue 14): "whose task is it now?" ------------------------------------
+AUTHORITY_SINCE = "Từ {date}, việc này do {holder} thực hiện ({citation})."
+AUTHORITY_NOW = "Hiện nay, việc này do {holder} thực hiện ({citation})."
+AUTHORITY_YES = "Có. "  # "xã có được … không?" and the commune holds it
+AUTHORITY_NO = "Không. "  # … and someone else holds it
+AUTHORITY_CLAUSE = "Theo {citation}:\n{text}"
+AUTHORITY_CONDITION = "Điều kiện: {condition}."
+AUTHORITY_UNTIL = "{decree} áp dụng đến trước ngày {date}, trừ khi được kéo dài hoặc thay thế."
+AUTHORITY_RELATED = "Việc gần giống: {items}."
+AUTHORITY_RELATED_ITEM = "{task} — {holder} ({citation})"
+AUTHORITY_CORRECTION = "Lưu ý: từ {date}, thẩm quyền này do {holder} thực hiện ({citation})."
+AUTHORITY_CORRECTION_NOW = "Lưu ý: hiện nay thẩm quyền này do {holder} thực hiện ({citation})."
+AUTHORITY_DECREE = "Nghị định số {number}"

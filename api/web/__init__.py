@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from api.web import (
     actions,
     auth,
+    authority,
     broadcasts,
     dashboard,
     departments,
@@ -49,6 +50,7 @@ for module in (
     users,
     departments,
     roster,
+    authority,
 ):
     router.include_router(module.router)
 

@@ -11,6 +11,7 @@ from sqlmodel import Session
 from api.context import AppContext
 from api.web.sessions import COOKIE_KEY as SESSION_TOKEN
 from api.web.sessions import current_session
+from blockers.access import PAGE_ROLES, Page
 from core.models import Role, User
 from core.settings import Settings
 
@@ -84,6 +85,7 @@ staff_or_above = require_roles(Role.staff, Role.head, Role.leader, Role.admin)
 dashboard_roles = require_roles(Role.head, Role.leader, Role.admin)
 admin_only = require_roles(Role.admin)
 canned_managers = require_roles(Role.head, Role.admin)
+authority_readers = require_roles(*sorted(PAGE_ROLES[Page.authority_map]))
 
 
 def actor(user: User) -> str:

@@ -150,6 +150,24 @@ TABLE_HEADERS: dict[str, tuple[str, ...]] = {
     "chua-dung": ("Câu hỏi tiêu biểu", "Số lần", "Lần gần nhất"),
 }
 
+# --- the authority map (/admin/authority, issue 14) -------------------------------------------
+AUTHORITY_HEADERS = (
+    "Nghị định", "Điều, khoản, điểm", "Nhiệm vụ, thẩm quyền", "Quy định được dẫn", "Nay do",
+    "Cấp", "Điều kiện", "Trước đây", "Sở theo dõi", "Áp dụng từ", "Áp dụng đến", "Văn bản nguồn",
+)  # fmt: skip
+AUTHORITY_LEVEL_LABELS = {
+    "commune": "Ủy ban nhân dân cấp xã",
+    "commune_chair": "Chủ tịch UBND cấp xã",
+    "commune_council": "Hội đồng nhân dân cấp xã",
+    "province": "Ủy ban nhân dân cấp tỉnh",
+    "province_chair": "Chủ tịch UBND cấp tỉnh",
+    "province_council": "Hội đồng nhân dân cấp tỉnh",
+    "province_body": "Sở, cơ quan cấp tỉnh",
+    "central": "Trung ương",
+    "other": "Khác",
+}
+AUTHORITY_EXPORT_NAME = "phan-dinh-tham-quyen"
+
 # --- web chat API ----------------------------------------------------------------------------------
 CHAT_REOPEN = "Hãy mở lại trang /chat để bắt đầu."
 CHAT_BAD_CLIENT = "client_id không hợp lệ"

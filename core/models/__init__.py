@@ -5,6 +5,7 @@ Datetime fields are annotated `NaiveDatetime` (naive UTC, see core/clock.py): fo
 """
 
 from core.models.accounts import AuditLog, KeyValue, Role, User
+from core.models.authority import AuthorityReference, AuthorityTransfer
 from core.models.blockers import (
     Blocker,
     BlockerAttachment,
@@ -40,6 +41,8 @@ from core.models.security import RateCounter, SessionEnd, WebSession
 
 __all__ = [
     "AuditLog",
+    "AuthorityReference",
+    "AuthorityTransfer",
     "Blocker",
     "BlockerAttachment",
     "BlockerEvent",

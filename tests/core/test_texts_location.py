@@ -42,7 +42,8 @@ DATA_TABLES: dict[str, set[str]] = {
     "knowledge/sidecar.py": {"STATUS_NAMES"},  # how officials write a document's status
 }
 # Modules whose every literal is vocabulary of legal documents (types, issuers, headings).
-VOCABULARY_MODULES = {"knowledge/metadata.py", "knowledge/chunking.py"}
+# knowledge/authority/vocabulary.py: holder names, officials' words for tasks (issue 14).
+VOCABULARY_MODULES = {"knowledge/metadata.py", "knowledge/chunking.py", "knowledge/authority/vocabulary.py"}
 # Rewritten by the guidance issue (10) this round; their messages move to knowledge/texts.py there.
 PENDING = {"knowledge/ingest.py", "knowledge/loaders.py", "knowledge/records.py"}
 
