@@ -49,7 +49,9 @@ def is_paper(filename: str, content_type: str = "", *, kind: str = "") -> bool:
     """A photo or a scan the paper reader takes (JPEG/PNG/WebP photos, PDFs)."""
     ctype = (content_type or "").lower()
     suffix = PurePosixPath(filename.lower()).suffix
-    return kind == "photo" or ctype in PAPER_TYPES or (not ctype and suffix in PAPER_EXTENSIONS)
+    if kind in VOICE_KINDS or ctype.startswith("audio/"):
+        return False
+    return kind == "photo" or ctype in PAPER_TYPES or suffix in PAPER_EXTENSIONS
 
 
 def guess_type(filename: str, content_type: str = "") -> str:

@@ -22,13 +22,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
-from pathlib import PurePosixPath
 from typing import Any
 
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
 
-from bot.channel import VOICE_KINDS, Attachment, AttachmentKind, Incoming
+from blockers.attachments import is_paper as paper_type
+from bot.channel import VOICE_KINDS, Attachment, Incoming
 from core.clock import utcnow
 from core.models import ChatAccount, Conversation
 from core.settings import Settings
@@ -45,8 +45,6 @@ from knowledge.media.speech import MAX_NOTE_SECONDS, Transcript, TranscriptStatu
 log = logging.getLogger(__name__)
 
 NOT_FETCHED = "not_fetched"  # `reading` of a file the worker did not download (or failed to)
-PAPER_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif", "application/pdf")
-PAPER_SUFFIXES = (".jpg", ".jpeg", ".png", ".webp", ".pdf")
 DRAFT_PAPERS = 2  # photos of a short report read for routing, at most
 DRAFT_SECONDS = 20.0  # …within this long in all: past it, the report is routed on its words
 
@@ -69,13 +67,9 @@ def is_voice(attachment: Attachment) -> bool:
 
 
 def is_paper(attachment: Attachment) -> bool:
-    """A photo or a scan the paper reader takes (JPEG/PNG photos, PDFs)."""
-    ctype = attachment.content_type.lower()
-    name = (attachment.filename or attachment.file_ref).lower()
-    return (
-        attachment.kind == AttachmentKind.photo
-        or ctype in PAPER_TYPES
-        or PurePosixPath(name).suffix in PAPER_SUFFIXES
+    """A photo or a scan the paper reader takes (the blocker domain's list)."""
+    return paper_type(
+        attachment.filename or attachment.file_ref, attachment.content_type, kind=attachment.kind
     )
 
 

@@ -358,3 +358,28 @@ def test_media_step_reads_a_short_reports_photos_when_it_is_done(
     assert [(a.file_ref, a.text) for a in done.read_files] == [("inbound/telegram/9-1-qd.jpg", DECISION)]
     typed_done = asyncio.run(dispatcher.read_media(engine, incoming(user=chat.user_id, text="xong")))
     assert len(typed_done.read_files) == 1
+
+
+def test_voice_note_added_to_a_filed_blocker_is_its_message_and_attachment(
+    open_chat, session: Session
+) -> None:
+    from blockers import payloads
+    from core.models import BlockerMessage
+
+    chat = open_chat("telegram")
+    command(chat, "baocao")
+    chat.send("Kho bạc chưa mở tài khoản cho xã mới sau sáp nhập, xã không chi được lương.")
+    chat.press("Xong")
+    send_as_proposed(chat)
+    blocker = session.exec(select(Blocker)).one()
+    chat.send(payload=payloads.add_info(blocker.id or 0))
+    said = "xã đã gửi hồ sơ mở tài khoản từ ngày mười lăm"
+    chat.send(attachments=(voice(text=said),))
+    assert f"Tôi nghe được: «{said}»" in chat.text
+    messages = session.exec(select(BlockerMessage).where(BlockerMessage.blocker_id == blocker.id)).all()
+    assert messages[-1].text == said
+    [row] = session.exec(
+        select(BlockerAttachment).where(BlockerAttachment.message_id == messages[-1].id)
+    ).all()
+    assert (row.extraction, row.extracted_text) == (ExtractionStatus.done, said)
+    assert fold_key("ho so mo tai khoan") in session.get(Blocker, blocker.id).search_text  # type: ignore[union-attr]
