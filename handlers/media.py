@@ -97,13 +97,10 @@ def dialog_context(session: Session, incoming: Incoming, *, settings: Settings, 
             return Where(Context.none)  # over the limit: it will not be handled at all
         if not is_idle(state, now=now, idle_minutes=settings.conversation_idle_minutes):
             flow, step, data = state.flow, state.step, dict(state.data)
+    describing = flow == REPORTING and step == "describe"
     if incoming.payload:  # "Xong" of a report: only the describing dialog reads for it
-        return (
-            Where(Context.describing, data)
-            if flow == REPORTING and step == "describe"
-            else Where(Context.none)
-        )
-    if flow == REPORTING and step == "describe":
+        return Where(Context.describing, data) if describing else Where(Context.none)
+    if describing:
         return Where(Context.describing, data) if person is not None else Where(Context.none)
     if is_add_dialog(flow, step):
         return Where(Context.adding, data) if person is not None else Where(Context.none)
@@ -170,7 +167,9 @@ class MediaStep:
             return replace(note, reading=NOT_FETCHED)
         if not transcriber.available:
             return replace(note, reading=TranscriptStatus.unavailable)
-        data = await asyncio.to_thread((self.settings.uploads_dir / note.file_ref).read_bytes)
+        data = await self._bytes(note.file_ref)
+        if data is None:
+            return replace(note, reading=NOT_FETCHED)
         try:
             heard: Transcript = await asyncio.wait_for(transcriber.transcribe(data), self.budget)
         except TimeoutError:
@@ -194,7 +193,7 @@ class MediaStep:
         files = [
             f
             for f in data.get("files", [])
-            if not f.get("reading") and is_paper(Attachment("", f["path"], f["filename"], f["content_type"]))
+            if not f.get("reading") and paper_type(f["filename"] or f["path"], f["content_type"])
         ]
         loop = asyncio.get_running_loop()
         ends = loop.time() + DRAFT_SECONDS
@@ -208,8 +207,17 @@ class MediaStep:
                 read.append(Attachment("", f["path"], f["filename"], text=result.text, reading=result.status))
         return tuple(read)
 
+    async def _bytes(self, path: str) -> bytes | None:
+        try:
+            return await asyncio.to_thread((self.settings.uploads_dir / path).read_bytes)
+        except OSError as exc:  # removed meanwhile (retention), or the disk failed: say so
+            log.warning("media file unreadable: %s", type(exc).__name__)
+            return None
+
     async def _read_file(self, path: str, content_type: str, filename: str, budget: float) -> OcrResult:
-        data = await asyncio.to_thread((self.settings.uploads_dir / path).read_bytes)
+        data = await self._bytes(path)
+        if data is None:
+            return OcrResult(OcrStatus.unreadable, reason="file missing")
         try:
             return await asyncio.wait_for(
                 self.engines.reader.read(data, content_type=content_type, filename=filename), budget

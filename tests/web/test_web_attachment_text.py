@@ -170,3 +170,30 @@ def test_without_tesseract_the_papers_say_so_instead_of_waiting(world: World) ->
             session.exec(select(BlockerAttachment).where(BlockerAttachment.extraction == "pending")).all()
             == []
         )
+
+
+def test_a_voice_notes_transcript_is_shown_playable_and_searchable(world: World, login: Any) -> None:
+    blocker = world.blocker(code="VM-2026-000107", description="Báo cáo bằng ghi âm")
+    said = "xã chưa nhận được kinh phí hỗ trợ lũ lụt"
+    with Session(world.engine) as session:
+        store_rows(
+            session,
+            blocker_id=blocker.id or 0,
+            message_id=None,
+            attachments=[
+                StoredAttachment(
+                    "inbound/zalo/1-ghi-am.aac",
+                    "ghi-am.aac",
+                    "audio/aac",
+                    900,
+                    extraction="done",
+                    extracted_text=said,
+                )
+            ],
+        )
+        session.commit()
+    browser = login("cv_tc")
+    assert codes(browser.get("/inbox?q=kinh phi ho tro lu lut").text) == ["VM-2026-000107"]
+    html = browser.get(f"/inbox/blockers/{blocker.id}").text
+    assert "Nội dung ghi âm" in html and said in html and "<audio controls" in html
+    assert "Nội dung trích từ ảnh" not in html
