@@ -149,9 +149,9 @@ class Dispatcher:
             return self._on_command(turn, meta, command)
         if turn.state.flow:
             return self._continue_flow(turn)
-        media = self._ask_by_media(turn)
-        if media is not None:
-            return media
+        by_media = self._ask_by_media(turn)
+        if by_media is not None:
+            return by_media
         if not turn.text:
             if incoming.attachments:
                 return [menu.menu_reply(texts.ATTACHMENT_OUTSIDE_REPORT)]
