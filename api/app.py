@@ -101,7 +101,9 @@ def create_app(settings: Settings | None = None, *, start_workers: bool | None =
         ctx.channels = await start_channels(settings, engine)
         if run_workers:
             from api.workers import start_workers as start_background
+            from knowledge.media.engines import make_engines
 
+            ctx.media = make_engines(settings)  # the speech worker starts at the first note
             ctx.tasks = start_background(ctx)
         try:
             yield
@@ -110,6 +112,8 @@ def create_app(settings: Settings | None = None, *, start_workers: bool | None =
                 task.cancel()
             await asyncio.gather(*ctx.tasks, return_exceptions=True)
             await stop_channels(ctx.channels)
+            if ctx.media is not None:
+                ctx.media.close()
             if ctx.knowledge is not None:
                 ctx.knowledge.close()
 

@@ -16,6 +16,7 @@ from bot.inbound import Dispatch
 from core.settings import Settings
 
 if TYPE_CHECKING:  # the knowledge base pulls in the index and the model: import it only to type
+    from knowledge.media.engines import MediaEngines
     from knowledge.service import KnowledgeBase
 
 
@@ -27,6 +28,7 @@ class AppContext:
     channels: dict[str, Channel] = field(default_factory=dict)  # ChannelName -> adapter
     tasks: list[asyncio.Task[Any]] = field(default_factory=list)  # background loops
     dispatch: Dispatch | None = None  # replaces handlers.dispatch in the workers (tests, bench)
+    media: MediaEngines | None = None  # voice transcriber and paper reader, with the workers
 
     @property
     def kb(self) -> KnowledgeBase:

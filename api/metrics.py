@@ -19,7 +19,16 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from core.clock import utcnow
-from core.models import Blocker, BlockerStatus, DeliveryStatus, InboundStatus, InboundUpdate, OutboxMessage
+from core.models import (
+    Blocker,
+    BlockerAttachment,
+    BlockerStatus,
+    DeliveryStatus,
+    ExtractionStatus,
+    InboundStatus,
+    InboundUpdate,
+    OutboxMessage,
+)
 from knowledge.media import stats as media_stats
 
 log = logging.getLogger(__name__)
@@ -95,6 +104,11 @@ def collect(engine: Engine) -> str:
                 col(Blocker.status).in_(OPEN_BLOCKER_STATUSES), col(Blocker.deadline) < now
             )
         ).one()
+        reading = _by_status(
+            session,
+            col(BlockerAttachment.extraction),
+            [s for s in ExtractionStatus if s != ExtractionStatus.none],
+        )
     failed_labels = {_label(status) for status in FAILED_DELIVERY_STATUSES}
     failures = [sample for sample in outbox if sample[0] in failed_labels]
     out.family("troly_database_up", "gauge", "1 when the database answered this scrape.", [("", 1)])
@@ -129,6 +143,12 @@ def collect(engine: Engine) -> str:
     )
     out.family("troly_blockers", "gauge", "Blockers by status.", blockers)
     out.family("troly_blockers_overdue", "gauge", "Open blockers whose deadline has passed.", [("", overdue)])
+    out.family(
+        "troly_attachments_read",
+        "gauge",
+        "Photos, scans and voice notes attached to blockers, by the state of their text.",
+        reading,
+    )
     _media(out)
     return out.render()
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 from api.context import AppContext
+from blockers.extraction import run_extractions
 from blockers.jobs import run_due_jobs
 from blockers.retention import remove_orphaned_uploads
 from bot.channel import Polling
@@ -22,12 +23,32 @@ from handlers.dispatch import Dispatcher
 log = logging.getLogger(__name__)
 
 JOBS_EVERY_SECONDS = 60
+EXTRACTION_EVERY_SECONDS = 3.0  # a photo attached to a report is read within seconds
 RETENTION_EVERY = timedelta(hours=1)
 
 
 def default_dispatch(ctx: AppContext) -> Dispatch:
     """The conversation core's dispatcher; wired here so bot/ never imports handlers/."""
-    return Dispatcher(settings=ctx.settings, knowledge=ctx.kb)  # callable; also screens attachments
+    # Callable; also screens attachments and reads voice notes and photos (handlers/media.py).
+    return Dispatcher(settings=ctx.settings, knowledge=ctx.kb, engines=ctx.media)
+
+
+async def run_extraction_loop(ctx: AppContext) -> None:
+    """The photos and scans attached to blockers, read in the background (blockers/extraction.py):
+    resumable from the database, so a crash or a restart loses none."""
+    if ctx.media is None:
+        return
+    reader = ctx.media.reader
+    while True:
+        try:
+            done = await asyncio.to_thread(
+                run_extractions, engine=ctx.engine, settings=ctx.settings, reader=reader
+            )
+        except Exception as exc:
+            log.error("attachment reading failed: %s", safe_error(exc))
+            done = []
+        if not done:
+            await asyncio.sleep(EXTRACTION_EVERY_SECONDS)
 
 
 async def run_jobs_loop(ctx: AppContext) -> None:
@@ -75,4 +96,6 @@ def start_workers(ctx: AppContext, *, dispatch: Dispatch | None = None) -> list[
         )
     )
     tasks.append(asyncio.create_task(run_jobs_loop(ctx), name="blocker-jobs"))
+    if ctx.media is not None:
+        tasks.append(asyncio.create_task(run_extraction_loop(ctx), name="attachment-reading"))
     return tasks

@@ -9,12 +9,19 @@ from pathlib import PurePosixPath
 
 from sqlmodel import Session
 
-from core.models import BlockerAttachment
+from blockers.search import refresh_search_text
+from core.clock import utcnow
+from core.models import BlockerAttachment, ExtractionStatus
 
-# Images, PDF, Word and Excel: what a commune office scans or exports.
+# Images, PDF, Word and Excel: what a commune office scans or exports; and voice notes.
 ALLOWED_EXTENSIONS = frozenset(
     {".jpg", ".jpeg", ".png", ".gif", ".webp", ".heic", ".pdf", ".doc", ".docx", ".xls", ".xlsx"}
+    | {".ogg", ".oga", ".opus", ".m4a", ".aac", ".mp3", ".wav"}
 )
+VOICE_KINDS = frozenset({"voice", "audio"})
+# What the background reader reads (blockers/extraction.py): photos and scans.
+PAPER_TYPES = frozenset({"image/jpeg", "image/png", "image/webp", "image/gif", "application/pdf"})
+PAPER_EXTENSIONS = frozenset({".jpg", ".jpeg", ".png", ".webp", ".gif", ".pdf"})
 ALLOWED_TYPES = frozenset(
     {
         "application/pdf",
@@ -34,6 +41,17 @@ class StoredAttachment:
     filename: str
     content_type: str = ""
     size: int = 0
+    extraction: str = ""  # an ExtractionStatus when its text is already known (a voice note)
+    extracted_text: str = ""
+
+
+def is_paper(filename: str, content_type: str = "", *, kind: str = "") -> bool:
+    """A photo or a scan the paper reader takes (JPEG/PNG/WebP photos, PDFs)."""
+    ctype = (content_type or "").lower()
+    suffix = PurePosixPath(filename.lower()).suffix
+    if kind in VOICE_KINDS or ctype.startswith("audio/"):
+        return False
+    return kind == "photo" or ctype in PAPER_TYPES or suffix in PAPER_EXTENSIONS
 
 
 def guess_type(filename: str, content_type: str = "") -> str:
@@ -42,7 +60,7 @@ def guess_type(filename: str, content_type: str = "") -> str:
 
 def is_allowed(filename: str, content_type: str = "", *, kind: str = "") -> bool:
     ctype = (content_type or "").lower()
-    if kind == "photo" or ctype.startswith("image/"):
+    if kind == "photo" or kind in VOICE_KINDS or ctype.startswith(("image/", "audio/")):
         return True
     if ctype in ALLOWED_TYPES:
         return True
@@ -52,16 +70,31 @@ def is_allowed(filename: str, content_type: str = "", *, kind: str = "") -> bool
 def store_rows(
     session: Session, *, blocker_id: int, message_id: int | None, attachments: Sequence[StoredAttachment]
 ) -> list[BlockerAttachment]:
-    rows = [
-        BlockerAttachment(
-            blocker_id=blocker_id,
-            message_id=message_id,
-            filename=a.filename or PurePosixPath(a.path).name,
-            content_type=guess_type(a.filename or a.path, a.content_type),
-            size=a.size,
-            path=a.path,
+    now = utcnow()
+    rows = []
+    for a in attachments:
+        content_type = guess_type(a.filename or a.path, a.content_type)
+        extraction = a.extraction or (
+            ExtractionStatus.pending
+            if is_paper(a.filename or a.path, content_type)
+            else ExtractionStatus.none
         )
-        for a in attachments
-    ]
+        rows.append(
+            BlockerAttachment(
+                blocker_id=blocker_id,
+                message_id=message_id,
+                filename=a.filename or PurePosixPath(a.path).name,
+                content_type=content_type,
+                size=a.size,
+                path=a.path,
+                extraction=extraction,
+                extracted_text=a.extracted_text,
+                extracted_at=now
+                if extraction not in (ExtractionStatus.none, ExtractionStatus.pending)
+                else None,
+            )
+        )
     session.add_all(rows)
+    if any(row.extracted_text for row in rows):
+        refresh_search_text(session, blocker_id)
     return rows

@@ -46,7 +46,9 @@ async def fetch_attachments(
         fallback = f"{item.kind}-{index + 1}"
         filename = item.filename or fallback
         if wanted is not None and not (index < len(wanted) and wanted[index]):
-            result.append(Attachment(item.kind, "", filename, item.content_type, item.size))
+            result.append(
+                Attachment(item.kind, "", filename, item.content_type, item.size, duration=item.duration)
+            )
             continue
         if item.size and item.size > limit:
             result.append(Attachment(kind=REJECTED, file_ref="", filename=filename, size=item.size))

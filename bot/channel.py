@@ -16,6 +16,7 @@ from typing import Any, Protocol, runtime_checkable
 from core.outbox import Button
 
 __all__ = [
+    "VOICE_KINDS",
     "Acknowledging",
     "Attachment",
     "AttachmentKind",
@@ -44,6 +45,9 @@ class AttachmentKind(StrEnum):
     audio = "audio"  # an audio file sent as such (Telegram audio)
 
 
+VOICE_KINDS = frozenset({AttachmentKind.voice, AttachmentKind.audio})
+
+
 @dataclass(frozen=True)
 class Attachment:
     kind: str  # an AttachmentKind, or "rejected" (bot/attachments.py)
@@ -52,6 +56,10 @@ class Attachment:
     content_type: str = ""
     size: int = 0
     duration: int = 0  # seconds of a voice note or audio, when the platform says (else 0)
+    # Filled by the dispatcher's media step after the download (handlers/media.py), never by
+    # an adapter: what was heard in a voice note or read from a photo, and how that went.
+    text: str = ""
+    reading: str = ""  # "" = not read; else a Transcript/OcrResult status, or "not_fetched"
 
 
 @dataclass(frozen=True)
@@ -67,6 +75,8 @@ class Incoming:
     display_name: str = ""
     sent_at: datetime | None = None
     source_address: str = ""  # the sender's network address, where the channel sees it (web chat)
+    # Files of the open report draft that the media step read for routing (file_ref, text).
+    read_files: tuple[Attachment, ...] = ()
 
 
 @dataclass

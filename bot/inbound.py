@@ -52,6 +52,15 @@ class AttachmentScreen(Protocol):
     def attachments_wanted(self, session: Session, incoming: Incoming) -> list[bool]: ...
 
 
+@runtime_checkable
+class MediaStep(Protocol):
+    """A dispatcher that reads the fetched media before the transaction (the real one
+    transcribes a voice note and reads a photo asked about, on its own bounded lanes): slow
+    work that must neither block the event loop nor hold a database transaction open."""
+
+    async def read_media(self, engine: Engine, incoming: Incoming) -> Incoming: ...
+
+
 def _wanted(engine: Engine, dispatch: Dispatch, incoming: Incoming) -> list[bool] | None:
     if not isinstance(dispatch, AttachmentScreen):
         return None
@@ -207,6 +216,8 @@ async def _process_one(
                     channel, incoming, settings=settings, update_id=row.id or 0, wanted=wanted
                 )
                 incoming = replace(incoming, attachments=fetched)
+            if isinstance(dispatch, MediaStep):
+                incoming = await dispatch.read_media(engine, incoming)
         return await asyncio.to_thread(_finish, engine, row.id or 0, worker, incoming, dispatch)
     except Exception as exc:
         error = safe_error(exc)

@@ -20,6 +20,9 @@ from knowledge.types import Answer
 MAX_PAYLOAD_BYTES = 64
 FULL_PREFIX = "ask:full:"  # + chunk id
 SOURCE_PREFIX = "ask:src:"  # + question id: the first source of a logged answer
+RETYPE = "ask:retype"  # under the answer to a voice note: type the question instead
+PHOTO_QUESTION_CHARS = 600  # of the text read from a photo, asked with the caption
+PHOTO_ECHO_CHARS = 160  # of it, said back to the official
 
 
 def feedback_payload(question_id: int, verdict: str) -> str:
@@ -54,6 +57,27 @@ def ask_question(turn: Turn, question: str) -> list[Reply]:
     return [Reply(text=answer.text, buttons=buttons)]
 
 
+def ask_heard(turn: Turn, heard: str) -> list[Reply]:
+    """A voice note's transcript answered like typed text, said back first, with a choice to
+    type the question instead (a button; on Zalo the sender numbers it with the others)."""
+    replies = ask_question(turn, heard)
+    first = replies[0]
+    first.text = f"{texts.HEARD.format(text=heard)}\n\n{first.text}"
+    first.buttons.append(Button(texts.BUTTON_RETYPE, RETYPE))
+    return replies
+
+
+def ask_about_paper(turn: Turn, read: str) -> list[Reply]:
+    """A photographed paper asked about: the caption (if any) with what was read, answered,
+    and the start of what was read said back so the official sees what the answer rests on."""
+    read = " ".join(read.split())
+    question = "\n".join(part for part in (turn.text, read[:PHOTO_QUESTION_CHARS]) if part)
+    replies = ask_question(turn, question)
+    echo = read if len(read) <= PHOTO_ECHO_CHARS else read[:PHOTO_ECHO_CHARS].rsplit(" ", 1)[0] + " …"
+    replies[0].text = f"{texts.READ_FROM_PHOTO.format(text=echo)}\n\n{replies[0].text}"
+    return replies
+
+
 def _log(turn: Turn, question: str, answer: Answer) -> QuestionLog:
     log = QuestionLog(
         account_id=turn.account.id,
@@ -79,7 +103,10 @@ def own_question(turn: Turn, raw_id: str) -> QuestionLog:
 
 
 def handle_payload(turn: Turn) -> list[Reply]:
-    """ "Xem toàn văn": the whole article the answer came from, with its citation."""
+    """ "Xem toàn văn": the whole article the answer came from, with its citation; "Sửa câu
+    hỏi" under a voice note's answer: the prompt to type it."""
+    if turn.choice == RETYPE:
+        return [Reply(text=texts.RETYPE_PROMPT)]
     if turn.choice.startswith(FULL_PREFIX):
         chunk_id = turn.choice.removeprefix(FULL_PREFIX)
     elif turn.choice.startswith(SOURCE_PREFIX):

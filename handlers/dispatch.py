@@ -12,13 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from datetime import datetime
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from blockers import payloads
 from bot.channel import Incoming, Reply
 from core.clock import utcnow
 from core.settings import Settings
-from handlers import admission, asking, drafts, feedback, follow_up, menu, onboarding, texts
+from handlers import admission, asking, drafts, feedback, follow_up, media, menu, onboarding, texts
 from handlers.accounts import get_or_create_account, registered_person
 from handlers.admission import Access
 from handlers.commands import Command, ParsedCommand, looks_like_code, parse_command, parse_number
@@ -37,6 +38,8 @@ from handlers.state import (
     take_meta,
 )
 from handlers.uploads import wanted_attachments
+from knowledge.media.engines import MediaEngines, no_engines
+from knowledge.media.ocr import OcrStatus
 from knowledge.types import Guidance
 
 REPORTING = "rp"
@@ -63,9 +66,12 @@ class Dispatcher:
         knowledge: Guidance,
         flows: Mapping[str, Flow] | None = None,
         clock: Callable[[], datetime] = utcnow,
+        engines: MediaEngines | None = None,
     ) -> None:
         self.settings = settings
         self.knowledge = knowledge
+        self.engines = engines or no_engines()
+        self.media = media.MediaStep(settings=settings, engines=self.engines, clock=clock)
         self.flows: dict[str, Flow] = dict(flows) if flows is not None else default_flows()
         self.clock = clock
 
@@ -74,7 +80,14 @@ class Dispatcher:
 
     def attachments_wanted(self, session: Session, incoming: Incoming) -> list[bool]:
         """Asked by the inbound worker before it downloads anything (handlers/uploads.py)."""
-        return wanted_attachments(session, incoming, settings=self.settings, now=self.clock())
+        return wanted_attachments(
+            session, incoming, settings=self.settings, engines=self.engines, now=self.clock()
+        )
+
+    async def read_media(self, engine: Engine, incoming: Incoming) -> Incoming:
+        """Asked by the inbound worker after the download, before the transaction: the voice
+        note heard, the photo asked about read (handlers/media.py)."""
+        return await self.media.read_media(engine, incoming)
 
     def handle(self, session: Session, incoming: Incoming) -> list[Reply]:
         now = self.clock()
@@ -136,6 +149,9 @@ class Dispatcher:
             return self._on_command(turn, meta, command)
         if turn.state.flow:
             return self._continue_flow(turn)
+        by_media = self._ask_by_media(turn)
+        if by_media is not None:
+            return by_media
         if not turn.text:
             if incoming.attachments:
                 return [menu.menu_reply(texts.ATTACHMENT_OUTSIDE_REPORT)]
@@ -259,6 +275,29 @@ class Dispatcher:
     def _ask(self, turn: Turn, question: str) -> list[Reply]:
         refused = admission.refusal(turn, admission.QUESTION)
         return refused if refused is not None else asking.ask_question(turn, question)
+
+    def _ask_by_media(self, turn: Turn) -> list[Reply] | None:
+        """A voice note or a photographed paper outside any dialog: a question (read by the
+        media step before this transaction); None when the message carries neither."""
+        voice = turn.voice
+        paper = next((a for a in turn.incoming.attachments if media.is_paper(a)), None)
+        if voice is None and paper is None:
+            return None
+        refused = admission.refusal(turn, admission.QUESTION)
+        if refused is not None:
+            return refused
+        if voice is not None:
+            if turn.incoming.text.strip():  # typed too (a caption): the typed words are asked
+                return None
+            if not turn.heard:
+                return [Reply(text=texts.not_heard(voice.reading))]
+            return asking.ask_heard(turn, turn.heard)
+        assert paper is not None
+        if paper.reading in ("", OcrStatus.unavailable):  # no reader here: photos go in a report
+            return None
+        if paper.reading != "ok" or not paper.text.strip():
+            return [Reply(text=texts.not_read(paper.reading))]
+        return asking.ask_about_paper(turn, paper.text)
 
     def _hand_over(self, turn: Turn, raw_id: str) -> list[Reply]:
         """ "Gửi vướng mắc" under an answer: the reporting flow starts with the question."""

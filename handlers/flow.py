@@ -17,7 +17,7 @@ from typing import Protocol
 
 from sqlmodel import Session
 
-from bot.channel import Incoming, Reply
+from bot.channel import VOICE_KINDS, Attachment, Incoming, Reply
 from core.clock import utcnow
 from core.models import ChatAccount, Conversation, Person
 from core.settings import Settings
@@ -38,7 +38,19 @@ class Turn:
 
     @property
     def text(self) -> str:
-        return self.incoming.text.strip()
+        """What the official wrote; for a voice note without a caption, what was heard in it
+        (transcribed before the dispatcher ran: handlers/media.py)."""
+        return self.incoming.text.strip() or self.heard
+
+    @property
+    def voice(self) -> Attachment | None:
+        return next((a for a in self.incoming.attachments if a.kind in VOICE_KINDS), None)
+
+    @property
+    def heard(self) -> str:
+        """The transcript of this message's voice note, "" when there is none or it failed."""
+        voice = self.voice
+        return voice.text.strip() if voice is not None and voice.reading == "ok" else ""
 
     def open(self, flow: str, step: str, **data: object) -> None:
         self.state.flow, self.state.step, self.state.data = flow, step, dict(data)

@@ -21,6 +21,8 @@ from handlers.reporting_steps import (
     attachment_replies,
     description_of,
     is_done_word,
+    merge_readings,
+    read_texts,
     stored_attachments,
 )
 
@@ -29,8 +31,26 @@ MIN_DESCRIPTION = 10  # characters: "đất" alone tells a department nothing
 QUESTION_PREFIX = "rp:q:"  # an unanswered question handed over to a report
 DEPARTMENT_PREFIX = "rp:dept:"
 UNSURE_CODE = "?"
+DONE_PAYLOAD = "rp:done"
+# A description shorter than this is routed together with the text read from its photos
+# ("xem giúp công văn này" says nothing of the department; the paper does).
+SHORT_DESCRIPTION = 80
 
-DONE_BUTTONS = [Button(t.DONE, "rp:done"), Button(t.CANCEL, "rp:cancel")]
+DONE_BUTTONS = [Button(t.DONE, DONE_PAYLOAD), Button(t.CANCEL, "rp:cancel")]
+
+
+def needs_reading(data: dict[str, object]) -> bool:
+    """Whether the draft's photos are worth reading before suggesting departments."""
+    return len(description_of(data)) < SHORT_DESCRIPTION and bool(data.get("files"))
+
+
+def routing_text(data: dict[str, object]) -> str:
+    """What the departments are suggested on: the description, and when it is short, the text
+    read from the photos attached to it."""
+    description = description_of(data)
+    if len(description) >= SHORT_DESCRIPTION:
+        return description
+    return "\n".join([description, *read_texts(data)])
 
 
 class ReportingFlow:
@@ -80,17 +100,20 @@ class ReportingFlow:
 
     def _describe(self, turn: Turn) -> list[Reply]:
         data = dict(turn.state.data)
-        if turn.choice == "rp:done" or (not turn.choice and is_done_word(turn.text)):
+        if turn.choice == DONE_PAYLOAD or (not turn.choice and is_done_word(turn.text)):
             return self._finish_description(turn)
         if turn.choice:
             return [Reply(text=t.PRESS_A_BUTTON, buttons=DONE_BUTTONS)]
         notes = attachment_replies(turn, data)
-        if turn.text:
-            data["parts"] = [*data.get("parts", []), turn.text]
+        said = [part for part in dict.fromkeys((turn.text, turn.heard)) if part]  # typed, heard
+        if said:
+            data["parts"] = [*data.get("parts", []), *said]
         turn.state.data = data
         return [Reply(text="\n".join([*notes, t.NOTED]), buttons=DONE_BUTTONS)]
 
     def _finish_description(self, turn: Turn) -> list[Reply]:
+        if turn.incoming.read_files:  # the photos of a short description, read for routing
+            turn.state.data = merge_readings(turn.state.data, turn.incoming.read_files)
         description = description_of(turn.state.data)
         if not description:
             return [Reply(text=t.NEED_DESCRIPTION, buttons=DONE_BUTTONS)]
@@ -100,7 +123,7 @@ class ReportingFlow:
             return self._summary(turn)
         commune = turn.person.commune if turn.person else ""
         offers = intake.similar_offers(
-            turn.session, text=description, account_id=turn.account.id, commune=commune
+            turn.session, text=routing_text(turn.state.data), account_id=turn.account.id, commune=commune
         )
         if not offers:
             return self._suggest(turn)
@@ -131,9 +154,8 @@ class ReportingFlow:
         return [Reply(text=t.PRESS_A_BUTTON)]
 
     def _suggest(self, turn: Turn, lead: str = t.CHOOSE_DEPARTMENT) -> list[Reply]:
-        description = description_of(turn.state.data)
         suggestions, scores = intake.suggest_departments(
-            turn.session, text=description, settings=turn.settings
+            turn.session, text=routing_text(turn.state.data), settings=turn.settings
         )
         turn.state.data = {**turn.state.data, "scores": scores}
         turn.state.step = "department"

@@ -264,3 +264,66 @@ MESSAGE_LINES = {
     "reply": "Trả lời: {text}",
     "info_request": "Cơ quan đề nghị bổ sung: {text}",
 }
+
+
+# --- voice notes and photographed papers ---------------------------------------------------------
+BUTTON_RETYPE = "Sửa câu hỏi (gõ lại)"
+HEARD = "Tôi nghe được: «{text}»"
+RETYPE_PROMPT = (
+    "Anh/chị gõ lại câu hỏi cho đúng (trợ lý nghe ghi âm có thể nhầm), trợ lý sẽ trả lời theo câu vừa gõ."
+)
+READ_FROM_PHOTO = "Trợ lý đọc được trong ảnh: «{text}»"
+VOICE_TOO_LONG_IN_REPORT = (
+    "Ghi âm dài quá 2 phút nên trợ lý không nhận. Anh/chị gõ nội dung, hoặc gửi các ghi âm "
+    "ngắn hơn (dưới 2 phút mỗi ghi âm)."
+)
+_NOT_HEARD = {
+    "too_long": (
+        "Ghi âm dài quá 2 phút nên trợ lý không nghe được. Anh/chị gõ câu hỏi, hoặc gửi ghi âm "
+        "ngắn hơn (dưới 2 phút)."
+    ),
+    "unavailable": "Máy chủ này chưa bật nghe ghi âm. Anh/chị vui lòng gõ câu hỏi bằng chữ.",
+    "empty": (
+        "Trợ lý không nghe rõ lời nói trong ghi âm. Anh/chị vui lòng gõ câu hỏi bằng chữ, hoặc "
+        "ghi âm lại ở nơi yên tĩnh."
+    ),
+    "busy": (
+        "Trợ lý đang bận nghe nhiều ghi âm. Anh/chị vui lòng gõ câu hỏi bằng chữ, hoặc gửi lại sau ít phút."
+    ),
+}
+_NOT_HEARD_DEFAULT = "Trợ lý không nghe được ghi âm này. Anh/chị vui lòng gõ câu hỏi bằng chữ."
+_NOT_READ = {
+    "empty": (
+        "Trợ lý không đọc được chữ nào trong ảnh. Anh/chị chụp lại rõ hơn (đủ sáng, thẳng "
+        "trang), hoặc gõ câu hỏi."
+    ),
+    "too_large": "Ảnh quá lớn để đọc. Anh/chị gửi ảnh nhỏ hơn, hoặc gõ câu hỏi.",
+    "busy": "Trợ lý đang bận đọc nhiều ảnh. Anh/chị vui lòng gõ câu hỏi, hoặc gửi lại ảnh sau ít phút.",
+}
+_NOT_READ_DEFAULT = "Trợ lý không đọc được ảnh này. Anh/chị vui lòng gõ câu hỏi bằng chữ."
+VOICE_HEARD_IN_REPORT = (
+    "Đã nhận ghi âm. Tôi nghe được: «{text}». Nội dung này được ghi cùng vướng mắc; nếu nghe "
+    "sai, anh/chị gõ thêm cho đúng."
+)
+VOICE_NOT_HEARD_IN_REPORT = (
+    "Đã đính kèm ghi âm, nhưng {reason}. Anh/chị vui lòng gõ nội dung bằng chữ để cơ quan xử lý nhanh hơn."
+)
+_REASON_UNAVAILABLE = "máy chủ này chưa bật nghe ghi âm"
+_REASON_NOT_HEARD = "trợ lý không nghe rõ"
+
+
+def not_heard(reading: str) -> str:
+    """A voice note asked as a question that gave no text: why, and to type instead."""
+    return _NOT_HEARD.get(reading, _NOT_HEARD_DEFAULT)
+
+
+def not_read(reading: str) -> str:
+    return _NOT_READ.get(reading, _NOT_READ_DEFAULT)
+
+
+def voice_taken(heard: str, reading: str) -> str:
+    """A voice note in a report (or added information): attached, and what was heard."""
+    if heard:
+        return VOICE_HEARD_IN_REPORT.format(text=heard)
+    reason = _REASON_UNAVAILABLE if reading == "unavailable" else _REASON_NOT_HEARD
+    return VOICE_NOT_HEARD_IN_REPORT.format(reason=reason)

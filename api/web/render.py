@@ -15,6 +15,9 @@ from api.web.texts import (
     DELIVERY_LABELS,
     DOCUMENT_STATUS_LABELS,
     EVENT_LABELS,
+    EXTRACTED_FROM_PAPER,
+    EXTRACTED_FROM_VOICE,
+    EXTRACTION_NOTES,
     MESSAGE_LABELS,
     ROLE_LABELS,
     status_label,
@@ -36,6 +39,9 @@ templates.env.globals.update(
     document_status_labels=DOCUMENT_STATUS_LABELS,
     csrf_field=CSRF_FIELD,
     broadcast_all=BROADCAST_ALL,
+    extracted_from_paper=EXTRACTED_FROM_PAPER,
+    extracted_from_voice=EXTRACTED_FROM_VOICE,
+    extraction_notes=EXTRACTION_NOTES,
 )
 
 __all__ = ["MESSAGE_LABELS", "flash", "render", "status_label", "templates"]

@@ -6,7 +6,7 @@ domain's (blockers/texts.py), imported here so the web and the chat say the same
 from __future__ import annotations
 
 from blockers.texts import status_label
-from core.models import DeliveryStatus, DocumentStatus, EventKind, MessageKind, Role
+from core.models import DeliveryStatus, DocumentStatus, EventKind, ExtractionStatus, MessageKind, Role
 
 APP_TITLE = "Trợ lý thủ tục và vướng mắc"
 
@@ -227,3 +227,14 @@ INVITE_ISSUED = (
     "Mã mời của {name} ({commune}): {code} (dùng được {days} ngày; chỉ hiện một lần, hãy chuyển cho cán bộ)"
 )
 ROSTER_MORE_ERRORS = "… và {count} dòng lỗi khác."
+
+
+# --- text read from attachments (the thread's section under each photo, scan or voice note) -----
+EXTRACTED_FROM_PAPER = "Nội dung trích từ ảnh"
+EXTRACTED_FROM_VOICE = "Nội dung ghi âm (máy nghe, có thể sai)"
+EXTRACTION_NOTES = {
+    ExtractionStatus.pending: "Đang đọc nội dung…",
+    ExtractionStatus.empty: "Không đọc được chữ nào.",
+    ExtractionStatus.failed: "Không đọc được tệp này.",
+    ExtractionStatus.unavailable: "Máy chủ chưa cài bộ đọc (OCR hoặc nghe ghi âm).",
+}

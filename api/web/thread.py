@@ -17,6 +17,7 @@ from core.settings import Settings
 
 router = APIRouter()
 INLINE_IMAGES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
+INLINE_AUDIO = {"audio/ogg", "audio/aac", "audio/mp4", "audio/mpeg", "audio/wav"}  # voice notes
 
 
 @router.get("/inbox/blockers/{blocker_id}")
@@ -25,7 +26,7 @@ def blocker_page(
 ) -> Response:
     blocker = visible_blocker(db, user=user, blocker_id=blocker_id)
     context = load_thread(db, blocker=blocker, user=user)
-    context.update(blocker=blocker, now=utcnow(), image_types=INLINE_IMAGES)
+    context.update(blocker=blocker, now=utcnow(), image_types=INLINE_IMAGES, audio_types=INLINE_AUDIO)
     return render(request, "blocker.html", context)
 
 
@@ -46,7 +47,7 @@ def attachment_file(
     path = (root / attachment.path).resolve()
     if not path.is_relative_to(root) or not path.is_file():
         raise NotVisible()
-    inline = attachment.content_type in INLINE_IMAGES
+    inline = attachment.content_type in INLINE_IMAGES or attachment.content_type in INLINE_AUDIO
     return FileResponse(
         path,
         media_type=attachment.content_type if inline else "application/octet-stream",

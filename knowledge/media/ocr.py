@@ -199,9 +199,9 @@ def read_paper(data: bytes, *, content_type: str = "", filename: str = "") -> Oc
 class PaperReader:
     """The async seam: one reader per process (its lane is the bound)."""
 
-    def __init__(self, *, max_pending: int = MAX_PENDING) -> None:
+    def __init__(self, *, max_pending: int = MAX_PENDING, available: bool | None = None) -> None:
         self._lane = Lane(ENGINE, max_pending=max_pending)
-        self._available: bool | None = None
+        self._available = available  # None: probe tesseract at the first use
 
     @property
     def available(self) -> bool:

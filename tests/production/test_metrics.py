@@ -9,13 +9,14 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from api import metrics
 from api.context import AppContext
 from core.clock import utcnow
 from core.models import (
     Blocker,
+    BlockerAttachment,
     BlockerStatus,
     DeliveryStatus,
     Department,
@@ -169,3 +170,21 @@ def test_metrics_time_voice_transcription_and_ocr(settings: Settings, engine: En
     assert values['troly_voice_audio_seconds_total{status="too_long"}'] == 130.0
     assert values['troly_ocr_pages_total{status="ok"}'] == 2.0
     stats.reset()
+
+
+def test_metrics_count_attachments_by_the_state_of_their_text(
+    settings: Settings, engine: Engine, session: Session
+) -> None:
+    _fill(session)
+    blocker = session.exec(select(Blocker)).first()
+    assert blocker is not None and blocker.id is not None
+    for status in ("pending", "pending", "done", ""):
+        session.add(
+            BlockerAttachment(blocker_id=blocker.id, filename="a.jpg", path="a.jpg", extraction=status)
+        )
+    session.commit()
+    values = parse(_client(settings, engine).get("/metrics").text)
+    assert values['troly_attachments_read{status="pending"}'] == 2  # waiting for the background reader
+    assert values['troly_attachments_read{status="done"}'] == 1
+    assert values['troly_attachments_read{status="failed"}'] == 0
+    assert 'troly_attachments_read{status=""}' not in values  # files nobody reads (Word, Excel)
