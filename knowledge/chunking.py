@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from knowledge.normalize import normalize_text
-from knowledge.types import ChunkDraft, LoadedDocument
+from knowledge.types import ArticleDraft, ChunkDraft, LoadedDocument
 
 MAX_CHARS = 1800  # a whole article up to this size stays one chunk
 WINDOW_CHARS = 1500  # target size of the windows a longer article is cut into
@@ -229,3 +229,12 @@ def split_document(doc: LoadedDocument) -> list[ChunkDraft]:
     for art in articles:
         chunks.extend(_article_chunks(title, art))
     return [c for c in chunks if c.text.strip()]
+
+
+def record_article_draft(doc: LoadedDocument) -> ArticleDraft:
+    """A `{id, title, text}` corpus line as the article it is, split exactly as a lone record
+    is (heading, body), so that grouping lines into their law embeds the same texts."""
+    art = _record_article(doc)[0]
+    return ArticleDraft(
+        number=art.number, title=art.title, text="\n".join(art.paragraphs), record_id=doc.record_id
+    )

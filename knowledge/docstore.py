@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -25,7 +26,7 @@ from knowledge.types import ChunkDraft, DocumentMeta, LoadedDocument
 
 # Bump the first part when loaders or the chunker's logic change what they produce: every
 # file is then re-read (the chunk sizes are part of it already).
-INGEST_VERSION = f"1:{CHUNKING_KEY}"
+INGEST_VERSION = f"2:{CHUNKING_KEY}"  # 2: documents as documents (issue 10)
 INDEX_BATCH = 512
 
 Splitter = Callable[[LoadedDocument], list[ChunkDraft]]
@@ -65,7 +66,8 @@ def content_hash(doc: LoadedDocument) -> str:
     """Hash of what a document's chunks and citations are made from."""
     values = meta_values(doc.meta)
     values["issued_date"] = values["issued_date"].isoformat() if values["issued_date"] else ""
-    payload = [INGEST_VERSION, doc.text, doc.kind, doc.parts, doc.record_id, doc.extra, values]
+    articles = [asdict(article) for article in doc.articles]
+    payload = [INGEST_VERSION, doc.text, doc.kind, doc.parts, doc.record_id, doc.extra, values, articles]
     return sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str))
 
 
@@ -101,9 +103,32 @@ def build_chunks(doc: LoadedDocument, document_id: int, drafts: list[ChunkDraft]
             point=draft.point[:20],
             part=draft.part[:50],
             content_hash=sha256(embedding_text(draft)),
+            record_id=(getattr(draft, "record_id", "") or doc.record_id)[:300],
+            origin_number=getattr(draft, "origin_number", "")[:100],
+            origin_type=getattr(draft, "origin_type", "")[:50],
+            origin_article=getattr(draft, "origin_article", "")[:20],
+            origin_effective_from=_origin_date(doc, draft),
         )
         for ordinal, draft in enumerate(drafts)
     ]
+
+
+def _origin_date(doc: LoadedDocument, draft: ChunkDraft) -> date | None:
+    """When the source text of a compilation's article took effect (its ArticleDraft knows)."""
+    number = getattr(draft, "origin_number", "")
+    if not number:
+        return None
+    article = getattr(draft, "origin_article", "")
+    for candidate in doc.articles:
+        if candidate.origin_number == number and candidate.origin_article == article:
+            return candidate.origin_effective_from
+    return None
+
+
+def article_count(drafts: list[ChunkDraft]) -> int:
+    """Distinct articles (or procedure parts) among a document's chunks."""
+    keys = {draft.article or draft.part for draft in drafts}
+    return len(keys) if drafts else 0
 
 
 def _fill(
@@ -126,6 +151,16 @@ def _fill(
         row.department_code = meta.department_code[:20]
     if not existing or origin != DocumentOrigin.file:
         row.origin = origin
+    # Validity over time: from the file or its sidecar; dates set on the admin page survive a
+    # re-read of a file that does not carry them.
+    if not existing or meta.effective_from:
+        row.effective_from = meta.effective_from
+    if not existing or meta.effective_to:
+        row.effective_to = meta.effective_to
+    if not existing or meta.replaced_by:
+        row.replaced_by = meta.replaced_by[:300]
+    if not existing or meta.source_url:
+        row.source_url = meta.source_url[:1000]
     row.extra = {**doc.extra, "kind": doc.kind, "record_id": doc.record_id, **extra}
     row.updated_at = utcnow()
 
@@ -172,6 +207,7 @@ class DocumentWriter:
         drafts = self.splitter(doc)
         _fill(row, doc, origin, extra, existing=existing)
         row.chunk_count = len(drafts)
+        row.article_count = article_count(drafts)
         self.session.add(row)
         self._pending.append((doc, row, drafts))
         return row

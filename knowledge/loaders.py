@@ -20,7 +20,7 @@ from knowledge.media.tesseract import ocr_available
 from knowledge.media.tesseract import ocr_pdf as _ocr_pdf
 from knowledge.metadata import extract_meta, guess_title
 from knowledge.normalize import normalize_text
-from knowledge.records import article_record, is_article, is_procedure, procedure_record
+from knowledge.records import article_record, group_by_law, is_article, is_procedure, procedure_record
 from knowledge.sidecar import MetadataError, meta_values, overlay, read_sidecar
 from knowledge.types import DocumentMeta, LoadedDocument
 
@@ -110,7 +110,7 @@ def load_jsonl(path: Path) -> list[LoadedDocument]:
         seen.add(doc.record_id)
         doc.source = f"{source_of(path)}#{doc.record_id}"
         docs.append(doc)
-    return docs
+    return group_by_law(docs, source_of(path))
 
 
 def source_of(path: Path) -> str:

@@ -53,3 +53,31 @@ DOCX_OVER_BYTES = "nội dung vượt {mb} MB"
 DOCX_OVER_ELEMENTS = "hơn {count} đoạn văn và ô bảng"
 DOCX_OVER_CHARS = "hơn {count} ký tự"
 DOCX_OVER_SECONDS = "đọc mất quá {seconds} giây"
+
+
+# --- validity over time (knowledge/validity.py) --------------------------------------------------
+STATUS_LABELS = {"in_force": "còn hiệu lực", "amended": "đã sửa đổi, bổ sung", "expired": "hết hiệu lực"}
+NOT_YET_LABEL = "chưa có hiệu lực, có hiệu lực từ {date}"
+ENDED_LABEL = "hết hiệu lực từ {date}"
+REPLACED_LABEL = "thay thế bởi {replacement}"
+REPLACED_FROM_LABEL = "thay thế bởi {replacement} từ {date}"
+VALIDITY_LINE = "\n\nHiệu lực: {name} — {label}."
+NOT_YET_WARNING = "\n\nCảnh báo: {name} chưa có hiệu lực, có hiệu lực từ {date}."
+SUPERSEDED_NOTE = "\n\nLưu ý: {name} đã hết hiệu lực từ {date}, được thay thế bởi {replacement}."
+SUPERSEDED_NOTE_UNDATED = "\n\nLưu ý: {name} đã hết hiệu lực, được thay thế bởi {replacement}."
+DISTRICT_NOTE = (
+    "\n\nLưu ý: văn bản trước ngày 01/7/2025: thẩm quyền cấp huyện nay do cấp xã thực hiện theo "
+    "Luật Tổ chức chính quyền địa phương số 72/2025/QH15 (chính quyền địa phương hai cấp)."
+)
+COMPILATION_CONTEXT = " ({title})"  # a Pháp điển article cited by its source, with its đề mục
+BAD_DATE = "Ngày “{value}” của trường {field} không hợp lệ (dùng dd/mm/yyyy hoặc yyyy-mm-dd)."
+DATE_FIELDS = {
+    "issued_date": "ngày ban hành",
+    "effective_from": "ngày có hiệu lực",
+    "effective_to": "ngày hết hiệu lực",
+}
+BAD_DATE_ORDER = "Ngày hết hiệu lực ({end}) phải sau ngày có hiệu lực ({start})."
+
+# --- ingestion progress (knowledge/embeddings.py) ------------------------------------------------
+EMBED_PROGRESS = "Tính vectơ các đoạn"
+EMBED_UNIT = "đoạn"

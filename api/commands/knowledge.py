@@ -55,7 +55,13 @@ def run_ingest(args: argparse.Namespace) -> int:
     index = _LazyIndex(lambda: _open_knowledge(settings, engine))
     try:
         report = ingest_paths(
-            engine=engine, index=index, paths=args.paths, progress=True, prune=args.prune, defaults=defaults
+            engine=engine,
+            index=index,
+            paths=args.paths,
+            progress=True,
+            prune=args.prune,
+            defaults=defaults,
+            embedder=index,
         )
         if index.kb is not None:
             index.kb.index.mark_changed()
@@ -91,6 +97,10 @@ class _LazyIndex:
 
     def remove(self, chunk_ids: list[str]) -> None:
         self._index().remove(chunk_ids)
+
+    def embed_array(self, texts: Any, progress: bool = False) -> Any:
+        """Passages embedded ahead of writing (knowledge.ingest.PassageEmbedder)."""
+        return self._index().embeddings.embed_array(texts, progress=progress)
 
 
 def format_ingest_report(report: IngestReport) -> str:
