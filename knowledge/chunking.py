@@ -217,9 +217,26 @@ def _procedure_chunks(doc: LoadedDocument) -> list[ChunkDraft]:
     return chunks
 
 
+def _draft_chunks(title: str, draft: ArticleDraft) -> list[ChunkDraft]:
+    """The chunks of one article a loader already found, carrying its origin and record id."""
+    divisions = [crumb.strip() for crumb in draft.breadcrumb.split("›") if crumb.strip()]
+    paragraphs = _paragraphs(draft.text)
+    art = _Article(draft.number, draft.title.strip(), divisions, paragraphs or [draft.title.strip()])
+    chunks = _article_chunks(title, art)
+    for chunk in chunks:
+        chunk.origin_number = draft.origin_number
+        chunk.origin_type = draft.origin_type
+        chunk.origin_article = draft.origin_article
+        chunk.record_id = draft.record_id
+    return chunks
+
+
 def split_document(doc: LoadedDocument) -> list[ChunkDraft]:
     if doc.kind == "procedure" and doc.parts:
         return _procedure_chunks(doc)
+    if doc.articles:
+        found = [c for draft in doc.articles for c in _draft_chunks(doc.meta.title, draft)]
+        return [c for c in found if c.text.strip()]
     title = doc.meta.title
     if doc.record_id and _RECORD_ARTICLE.search(doc.record_id):
         articles = _record_article(doc)
