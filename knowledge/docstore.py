@@ -103,10 +103,10 @@ def build_chunks(doc: LoadedDocument, document_id: int, drafts: list[ChunkDraft]
             point=draft.point[:20],
             part=draft.part[:50],
             content_hash=sha256(embedding_text(draft)),
-            record_id=(getattr(draft, "record_id", "") or doc.record_id)[:300],
-            origin_number=getattr(draft, "origin_number", "")[:100],
-            origin_type=getattr(draft, "origin_type", "")[:50],
-            origin_article=getattr(draft, "origin_article", "")[:20],
+            record_id=(draft.record_id or doc.record_id)[:300],
+            origin_number=draft.origin_number[:100],
+            origin_type=draft.origin_type[:50],
+            origin_article=draft.origin_article[:20],
             origin_effective_from=_origin_date(doc, draft),
         )
         for ordinal, draft in enumerate(drafts)
@@ -115,12 +115,10 @@ def build_chunks(doc: LoadedDocument, document_id: int, drafts: list[ChunkDraft]
 
 def _origin_date(doc: LoadedDocument, draft: ChunkDraft) -> date | None:
     """When the source text of a compilation's article took effect (its ArticleDraft knows)."""
-    number = getattr(draft, "origin_number", "")
-    if not number:
+    if not draft.origin_number:
         return None
-    article = getattr(draft, "origin_article", "")
     for candidate in doc.articles:
-        if candidate.origin_number == number and candidate.origin_article == article:
+        if (candidate.origin_number, candidate.origin_article) == (draft.origin_number, draft.origin_article):
             return candidate.origin_effective_from
     return None
 
@@ -171,15 +169,23 @@ class DocumentWriter:
     def __init__(self, session: Session, index: ChunkIndex, splitter: Splitter, report: IngestReport):
         self.session, self.index, self.splitter, self.report = session, index, splitter, report
         self._pending: list[tuple[LoadedDocument, Document, list[ChunkDraft]]] = []
+        self._previous: dict[int, dict[str, str]] = {}  # replaced documents: old chunk id → hash
         self.to_remove: list[str] = []
         self.to_add: list[tuple[Chunk, Document]] = []
 
-    def _drop_chunks(self, document_id: int) -> None:
-        ids = list(self.session.exec(select(Chunk.id).where(Chunk.document_id == document_id)))
-        if ids:
+    def _drop_chunks(self, document_id: int, *, replacing: bool = False) -> None:
+        """Delete a document's chunk rows. When `replacing` them, the index work waits for the
+        new chunks: only those that differ are re-added and only those gone are removed (a
+        law re-read for one changed article does not re-index its hundreds of others)."""
+        query = select(Chunk.id, Chunk.content_hash).where(Chunk.document_id == document_id)
+        rows = dict(self.session.exec(query).all())
+        if rows:
             self.session.exec(delete(Chunk).where(col(Chunk.document_id) == document_id))  # type: ignore[call-overload]
-        self.to_remove.extend(ids)
-        self.report.chunks_removed += len(ids)
+        if replacing:
+            self._previous[document_id] = rows
+            return
+        self.to_remove.extend(rows)
+        self.report.chunks_removed += len(rows)
 
     def put(
         self,
@@ -199,7 +205,7 @@ class DocumentWriter:
             row = self.session.exec(select(Document).where(Document.source == doc.source)).first()
         existing = row is not None and row.id is not None
         if row is not None and row.id is not None:
-            self._drop_chunks(row.id)
+            self._drop_chunks(row.id, replacing=True)
             self.report.updated += 1
         else:
             row = Document(source=doc.source, content_hash="")
@@ -218,8 +224,13 @@ class DocumentWriter:
             assert row.id is not None
             chunks = build_chunks(doc, row.id, drafts)
             self.session.add_all(chunks)
-            self.to_add.extend((chunk, row) for chunk in chunks)
-            self.report.chunks_added += len(chunks)
+            previous = self._previous.pop(row.id, {})
+            changed = [chunk for chunk in chunks if previous.get(chunk.id) != chunk.content_hash]
+            gone = sorted(set(previous) - {chunk.id for chunk in chunks})
+            self.to_add.extend((chunk, row) for chunk in changed)
+            self.to_remove.extend(gone)
+            self.report.chunks_added += len(changed)
+            self.report.chunks_removed += len(gone)
         self._pending = []
 
     def remove(self, document_id: int) -> None:

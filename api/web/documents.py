@@ -208,15 +208,18 @@ def update_document(
     document = _document(db, document_id)
     document.department_code = department_code
     document.field, document.updated_at = field.strip(), utcnow()
+    dated = (document.effective_from, document.effective_to, document.replaced_by)
     document.effective_from, document.effective_to = dates["effective_from"], dates["effective_to"]
     document.replaced_by, document.source_url = replaced_by.strip()[:300], source_url.strip()[:1000]
+    redated = dated != (document.effective_from, document.effective_to, document.replaced_by)
     db.add(document)
     audit(
         db, actor=actor(admin), action="document.update", target=f"document:{document_id}",
         detail=f"status {before} -> {status}; department={department_code}",
     )  # fmt: skip
     db.commit()
-    ctx.knowledge.index.mark_changed()  # the validity dates reach the search catalogue
+    if redated:  # the validity dates reach the search catalogue before the next question
+        ctx.knowledge.index.mark_changed()
     flash(request, texts.DOCUMENT_UPDATED)
     return RedirectResponse(f"/admin/documents/{document_id}", status_code=303)
 
