@@ -238,9 +238,12 @@ def update_article_status(
     _document(db, document_id)
     if status and status not in {s.value for s in DocumentStatus}:
         raise NotVisible()
+    named = select(Chunk.id).where(Chunk.document_id == document_id)
+    named = named.where((col(Chunk.article) == article) | (col(Chunk.part) == article))
+    if not article or db.exec(named.limit(1)).first() is None:
+        raise NotVisible()  # no such article in this document
     db.rollback()  # the knowledge base writes in its own transaction
-    if not ctx.knowledge.set_article_status(document_id, article, status):
-        raise NotVisible()
+    ctx.knowledge.set_article_status(document_id, article, status)
     audit(
         db, actor=actor(admin), action="document.article_status", target=f"document:{document_id}",
         detail=f"article {article} -> {status or 'document'}",
