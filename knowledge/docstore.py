@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -48,6 +48,8 @@ class IngestReport:
     chunks_added: int = 0
     chunks_removed: int = 0
     errors: list[tuple[str, str]] = field(default_factory=list)  # (file, Vietnamese reason)
+    # Records a loader left out on purpose (customs or tax records, duplicates): (id, reason).
+    skipped: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -65,7 +67,10 @@ def content_hash(doc: LoadedDocument) -> str:
     """Hash of what a document's chunks and citations are made from."""
     values = meta_values(doc.meta)
     values["issued_date"] = values["issued_date"].isoformat() if values["issued_date"] else ""
-    payload = [INGEST_VERSION, doc.text, doc.kind, doc.parts, doc.record_id, doc.extra, values]
+    payload: list[object] = [INGEST_VERSION, doc.text, doc.kind, doc.parts, doc.record_id, doc.extra, values]
+    if doc.articles:  # breadcrumbs and origins are not in the text (appended only when present:
+        # documents without articles keep their hash, so nothing is re-indexed for it)
+        payload.append([asdict(article) for article in doc.articles])
     return sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str))
 
 

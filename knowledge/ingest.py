@@ -169,7 +169,7 @@ def ingest_paths(
             report.unchanged += len(previous)
             continue
         try:
-            docs = load_path(file, defaults=defaults)
+            docs = load_path(file, defaults=defaults, skipped=report.skipped)
         except LoadError as exc:
             report.errors.append((str(file), str(exc)))
             continue
