@@ -114,10 +114,17 @@ def channels(raw: str) -> list[tuple[str, str, str, str]]:
 
 
 def _channels_text(rows: list[tuple[str, str, str, str]]) -> str:
+    """One line per channel; a time or fee the same for every channel is said once, above."""
+    same_time = len({time for _, time, _, _ in rows}) == 1
+    same_fee = len({fee for _, _, fee, _ in rows}) == 1
     lines = []
     for how, time, fee, description in rows:
-        details = [texts.PROCEDURE_TIME.format(time=time) if time else "", fee, description]
-        lines.append(f"- {how}: " + "; ".join(d for d in details if d))
+        details = [
+            texts.PROCEDURE_TIME.format(time=time) if time and not same_time else "",
+            fee if not same_fee else "",
+            description,
+        ]
+        lines.append(f"- {how}: " + "; ".join(d for d in details if d) if any(details) else f"- {how}")
     return "\n".join(lines)
 
 
@@ -233,20 +240,34 @@ def _agencies(record: dict[str, Any]) -> str:
     return "\n".join(f"{label}: {v}" for key, label in _AGENCIES if (v := _useful(record.get(key))))
 
 
+def _labelled(label: str, text: str) -> str:
+    if not text:
+        return ""
+    return f"{label}:\n{text}" if "\n" in text else f"{label}: {text.removeprefix('- ')}"
+
+
 def national_parts(record: dict[str, Any]) -> list[tuple[str, str]]:
+    """Six parts: the short fields (time, fee; who, which office, what result) are read with
+    their neighbours, so each part is a passage worth retrieving on its own."""
     rows = channels(str(record.get("cach_thuc_thuc_hien") or ""))
     steps = _STEP.sub(r"\n\1", _useful(record.get("trinh_tu_thuc_hien"))).strip()
+    how = [
+        _labelled(texts.PART_TIME, _same_or_listed([(how, time) for how, time, _, _ in rows])),
+        _labelled(texts.PART_FEE, _same_or_listed([(how, fee) for how, _, fee, _ in rows])),
+        _labelled(texts.PART_CHANNELS, _channels_text(rows)),
+    ]
+    office = [
+        _labelled(texts.PART_WHO, _useful(record.get("doi_tuong_thuc_hien"))),
+        _agencies(record),
+        _labelled(texts.PART_RESULT, results(str(record.get("ket_qua_xu_ly") or ""))),
+    ]
     parts = [
         (texts.PART_STEPS, _lines(steps)),
-        (texts.PART_CHANNELS, _channels_text(rows)),
+        (texts.PART_HOW, "\n".join(line for line in how if line)),
         (texts.PART_DOSSIER, _dossier_text(dossier(str(record.get("thanh_phan_ho_so") or "")))),
-        (texts.PART_TIME, _same_or_listed([(how, time) for how, time, _, _ in rows])),
-        (texts.PART_FEE, _same_or_listed([(how, fee) for how, _, fee, _ in rows])),
-        (texts.PART_WHO, _useful(record.get("doi_tuong_thuc_hien"))),
-        (texts.PART_AGENCY, _agencies(record)),
         (texts.PART_CONDITIONS, _lines(_useful(record.get("yeu_cau_dieu_kien")))),
+        (texts.PART_OFFICE, "\n".join(line for line in office if line)),
         (texts.PART_BASIS, _basis_text(legal_basis(str(record.get("can_cu_phap_ly") or "")))),
-        (texts.PART_RESULT, results(str(record.get("ket_qua_xu_ly") or ""))),
     ]
     return [(name, text) for name, text in parts if text]
 
