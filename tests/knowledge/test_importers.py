@@ -162,8 +162,9 @@ def test_procedure_legal_basis_lists_document_numbers() -> None:
     assert "(85/2019/TT-BTC)" in dict(records["1.001193"].parts)["Căn cứ pháp lý"]
     land = dict(records["1.012812"].parts)
     assert "43/2024/QH15" in land["Căn cứ pháp lý"]  # glued to the date before it: "29/6/202443/…"
-    assert "Thời hạn giải quyết:\n- Dịch vụ bưu chính: 30 ngày\n- Trực tiếp: 40 ngày" in (
-        land["Cách thức, thời hạn, phí, lệ phí"]
+    assert (
+        "Thời hạn giải quyết:\n- Dịch vụ bưu chính: 30 ngày\n- Trực tiếp: 40 ngày"
+        in (land["Cách thức, thời hạn, phí, lệ phí"])
     )
     assert (
         "2. Đơn yêu cầu yêu cầu hòa giải tranh chấp đất đai (bản chính); — 1 bản chính, 1 bản sao"
