@@ -54,10 +54,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="reingest-") as tmp:
         data_dir = Path(tmp) / "data"
         kb = _open(data_dir)
-        first, report = _ingest(kb, args.guidance)
+        first, _ = _ingest(kb, args.guidance)
         status = kb.status()
         kb.close()
-        print(f"first run: {first:.1f} s, {status['documents']} documents, {status['chunks']} chunks", flush=True)
+        print(f"first run: {first:.1f} s, {status['documents']} documents", flush=True)
         again: list[float] = []
         for _ in range(args.repeat):
             kb = _open(data_dir)
@@ -70,10 +70,11 @@ def main() -> None:
         troly = Path(sys.executable).with_name("troly")
         for _ in range(args.repeat):
             started = time.perf_counter()
-            subprocess.run([str(troly), "ingest", str(args.guidance)], env=env, check=True, capture_output=True)
+            command = [str(troly), "ingest", str(args.guidance)]
+            subprocess.run(command, env=env, check=True, capture_output=True)
             cli.append(time.perf_counter() - started)
     result = {
-        "guidance": str(args.guidance.relative_to(ROOT) if args.guidance.is_relative_to(ROOT) else args.guidance),
+        "guidance": str(args.guidance),
         "documents": status["documents"],
         "chunks": status["chunks"],
         "first_run_s": round(first, 1),

@@ -49,6 +49,8 @@ class IngestReport:
     chunks_added: int = 0
     chunks_removed: int = 0
     errors: list[tuple[str, str]] = field(default_factory=list)  # (file, Vietnamese reason)
+    # Records a loader left out on purpose (customs or tax records, duplicates): (id, reason).
+    skipped: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -66,8 +68,10 @@ def content_hash(doc: LoadedDocument) -> str:
     """Hash of what a document's chunks and citations are made from."""
     values = meta_values(doc.meta)
     values["issued_date"] = values["issued_date"].isoformat() if values["issued_date"] else ""
-    articles = [asdict(article) for article in doc.articles]
-    payload = [INGEST_VERSION, doc.text, doc.kind, doc.parts, doc.record_id, doc.extra, values, articles]
+    payload: list[object] = [INGEST_VERSION, doc.text, doc.kind, doc.parts, doc.record_id, doc.extra, values]
+    if doc.articles:  # breadcrumbs and origins are not in the text (appended only when present:
+        # documents without articles keep their hash, so nothing is re-indexed for it)
+        payload.append([asdict(article) for article in doc.articles])
     return sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str))
 
 

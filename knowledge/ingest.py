@@ -172,7 +172,7 @@ def _read_changed(
             report.unchanged += len(previous)
             continue
         try:
-            docs = load_path(file, defaults=defaults)
+            docs = load_path(file, defaults=defaults, skipped=report.skipped)
         except LoadError as exc:
             report.errors.append((str(file), str(exc)))
             continue

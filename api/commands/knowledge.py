@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -117,6 +118,10 @@ def format_ingest_report(report: IngestReport) -> str:
             chunks_removed=report.chunks_removed,
         )
     ]
+    if report.skipped:
+        reasons = Counter(reason for _, reason in report.skipped)
+        lines.append(t.SKIPPED_RECORDS.format(count=len(report.skipped)))
+        lines.extend(f"  - {count} × {reason}" for reason, count in reasons.most_common())
     if report.errors:
         lines.append(t.SKIPPED_FILES.format(count=len(report.errors)))
         lines.extend(f"  - {source}: {reason}" for source, reason in report.errors)
