@@ -95,9 +95,11 @@ def citation(chunk: Chunk, document: Document, clause: str = "") -> str:
 
 def document_name(chunk: Chunk, document: Document) -> str:
     """The text an official can look up: "Luật Cư trú số 68/2020/QH14"; for an article of a
-    compilation (Pháp điển), the source it comes from: "Nghị định số 123/2015/NĐ-CP"."""
+    compilation (Pháp điển), the source it comes from: "Nghị định số 123/2015/NĐ-CP", "Luật
+    Hộ tịch số 60/2014/QH13"."""
     if chunk.origin_number:
-        return texts.NUMBERED.format(name=chunk.origin_type, number=chunk.origin_number).strip()
+        kind = f"{chunk.origin_type} {chunk.origin_title}".strip()  # "Luật Hộ tịch", "Nghị định"
+        return texts.NUMBERED.format(name=kind, number=chunk.origin_number).strip()
     name = document.title
     if document.number and document.number not in name:
         name = texts.NUMBERED.format(name=name, number=document.number)

@@ -111,20 +111,26 @@ def build_chunks(doc: LoadedDocument, document_id: int, drafts: list[ChunkDraft]
             origin_number=draft.origin_number[:100],
             origin_type=draft.origin_type[:50],
             origin_article=draft.origin_article[:20],
-            origin_effective_from=_origin_date(doc, draft),
+            origin_title=_origin(doc, draft)[1],
+            origin_effective_from=_origin(doc, draft)[0],
         )
         for ordinal, draft in enumerate(drafts)
     ]
 
 
-def _origin_date(doc: LoadedDocument, draft: ChunkDraft) -> date | None:
-    """When the source text of a compilation's article took effect (its ArticleDraft knows)."""
+ORIGIN_TITLE_CHARS = 60  # "Hộ tịch" names the law; a decree's long title stays out of a citation
+
+
+def _origin(doc: LoadedDocument, draft: ChunkDraft) -> tuple[date | None, str]:
+    """(when it took effect, its short title) of the source text of a compilation's article,
+    from the loader's ArticleDraft."""
     if not draft.origin_number:
-        return None
+        return None, ""
     for candidate in doc.articles:
         if (candidate.origin_number, candidate.origin_article) == (draft.origin_number, draft.origin_article):
-            return candidate.origin_effective_from
-    return None
+            title = candidate.origin_title.strip()
+            return candidate.origin_effective_from, title if len(title) <= ORIGIN_TITLE_CHARS else ""
+    return None, ""
 
 
 def article_count(drafts: list[ChunkDraft]) -> int:

@@ -81,4 +81,5 @@ class Chunk(SQLModel, table=True):
     origin_number: str = Field(default="", max_length=100)
     origin_type: str = Field(default="", max_length=50)
     origin_article: str = Field(default="", max_length=20)
+    origin_title: str = Field(default="", max_length=300)  # "Hộ tịch" (Luật Hộ tịch), when short
     origin_effective_from: date | None = None

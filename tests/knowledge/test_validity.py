@@ -118,3 +118,24 @@ def test_a_compilation_article_is_cited_by_its_source_with_the_de_muc_as_context
     passage = Passage(Hit("p", 0.9, 1.0, 0.9, 1, "", "in_force"), chunk, de_muc)
     notes = validity_notes(_answer(passage), [passage], today=date(2026, 1, 1))
     assert notes == "\n\nHiệu lực: Nghị định số 123/2015/NĐ-CP — còn hiệu lực."
+
+
+def test_an_imported_de_muc_is_cited_by_its_source_texts(engine, fake_index) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from sqlmodel import Session, select
+
+    from knowledge.ingest import ingest_paths
+
+    de_muc = (
+        Path(__file__).resolve().parents[1] / "fixtures" / "guidance" / "phapdien-15.3-ho-tich-trich.html"
+    )
+    report = ingest_paths(engine=engine, index=fake_index, paths=[de_muc])
+    assert report.errors == [] and report.added == 1
+    with Session(engine) as session:
+        document = session.exec(select(Document)).one()
+        chunks = {c.article: c for c in session.exec(select(Chunk)).all()}
+    law, decree = chunks["15.3.LQ.13"], chunks["15.3.NĐ.1.1"]
+    assert citation(law, document) == "Điều 13 Luật Hộ tịch số 60/2014/QH13 (Đề mục 15.3 Hộ tịch)"
+    assert citation(decree, document).startswith("Điều 1 Nghị định số 123/2015/NĐ-CP (Đề mục 15.3 Hộ tịch)")
+    assert law.origin_effective_from == date(2016, 1, 1)  # older than two-level government

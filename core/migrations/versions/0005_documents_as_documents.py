@@ -39,6 +39,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('origin_number', sqlmodel.sql.sqltypes.AutoString(length=100), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('origin_type', sqlmodel.sql.sqltypes.AutoString(length=50), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('origin_article', sqlmodel.sql.sqltypes.AutoString(length=20), nullable=False, server_default=''))
+        batch_op.add_column(sa.Column('origin_title', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False, server_default=''))
         batch_op.add_column(sa.Column('origin_effective_from', sa.Date(), nullable=True))
     _fold_corpus_lines(op.get_bind())
 
@@ -130,6 +131,7 @@ def _fold_corpus_lines(bind: sa.engine.Connection) -> None:
 def downgrade() -> None:
     with op.batch_alter_table('chunk', schema=None) as batch_op:
         batch_op.drop_column('origin_effective_from')
+        batch_op.drop_column('origin_title')
         batch_op.drop_column('origin_article')
         batch_op.drop_column('origin_type')
         batch_op.drop_column('origin_number')
