@@ -173,19 +173,18 @@ def _heading(raw: str) -> str:
 
 
 def _dossier_text(groups: list[tuple[str, list[tuple[str, str, str]]]]) -> str:
+    """Each group's papers first, numbered with their counts, then its notes: the list an
+    official hands over reads first (and stays in the first passage of a long dossier)."""
     blocks = []
     for heading, items in groups:
+        papers = [(paper, form, copies) for paper, form, copies in items if copies]
         lines = [f"{heading}:"] if heading else []
-        number = 0
-        for paper, form, copies in items:
-            if copies:
-                number += 1
-                line = f"{number}. {paper}"
-                line += texts.PROCEDURE_FORM.format(form=form) if form else ""
-                lines.append(line + f" — {copies}")
-            else:  # "0 bản": a note about the papers, not a paper to hand in
-                lines.append(texts.PROCEDURE_NOTE.format(text=paper))
-        if lines:
+        for number, (paper, form, copies) in enumerate(papers, 1):
+            line = f"{number}. {paper}" + (texts.PROCEDURE_FORM.format(form=form) if form else "")
+            lines.append(line + f" — {copies}")
+        # "0 bản": a note about the papers, not a paper to hand in
+        lines.extend(texts.PROCEDURE_NOTE.format(text=paper) for paper, _, copies in items if not copies)
+        if len(lines) > (1 if heading else 0):
             blocks.append("\n".join(lines))
     return "\n\n".join(blocks)
 
