@@ -79,18 +79,31 @@ def citation(chunk: Chunk, document: Document, clause: str = "") -> str:
         name = document.title if is_procedure else texts.PROCEDURE.format(title=document.title)
         return f"{name}{code} — {chunk.part}"
     parts = []
-    if chunk.article:
-        parts.append(texts.ARTICLE.format(number=chunk.article))
+    article = (chunk.origin_article or chunk.article) if chunk.origin_number else chunk.article
+    if article:
+        parts.append(texts.ARTICLE.format(number=article))
     clause = clause or chunk.clause
     if clause:
         parts.append(texts.CLAUSE.format(number=clause))
     if chunk.point and clause == chunk.clause and "-" not in chunk.point:
         parts.append(texts.POINT.format(number=chunk.point))
+    parts.append(document_name(chunk, document))
+    if chunk.origin_number and document.title:  # the compilation (đề mục) as context
+        parts[-1] += texts.COMPILATION_CONTEXT.format(title=document.title)
+    return " ".join(p for p in parts if p)
+
+
+def document_name(chunk: Chunk, document: Document) -> str:
+    """The text an official can look up: "Luật Cư trú số 68/2020/QH14"; for an article of a
+    compilation (Pháp điển), the source it comes from: "Nghị định số 123/2015/NĐ-CP", "Luật
+    Hộ tịch số 60/2014/QH13"."""
+    if chunk.origin_number:
+        kind = f"{chunk.origin_type} {chunk.origin_title}".strip()  # "Luật Hộ tịch", "Nghị định"
+        return texts.NUMBERED.format(name=kind, number=chunk.origin_number).strip()
     name = document.title
     if document.number and document.number not in name:
         name = texts.NUMBERED.format(name=name, number=document.number)
-    parts.append(name)
-    return " ".join(p for p in parts if p)
+    return name
 
 
 def best_clause(question: str, chunk: Chunk) -> tuple[str, str]:

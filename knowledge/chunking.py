@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from knowledge.normalize import normalize_text
-from knowledge.types import ChunkDraft, LoadedDocument
+from knowledge.types import ArticleDraft, ChunkDraft, LoadedDocument
 
 MAX_CHARS = 1800  # a whole article up to this size stays one chunk
 WINDOW_CHARS = 1500  # target size of the windows a longer article is cut into
@@ -217,9 +217,26 @@ def _procedure_chunks(doc: LoadedDocument) -> list[ChunkDraft]:
     return chunks
 
 
+def _draft_chunks(title: str, draft: ArticleDraft) -> list[ChunkDraft]:
+    """The chunks of one article a loader already found, carrying its origin and record id."""
+    divisions = [crumb.strip() for crumb in draft.breadcrumb.split("›") if crumb.strip()]
+    paragraphs = _paragraphs(draft.text)
+    art = _Article(draft.number, draft.title.strip(), divisions, paragraphs or [draft.title.strip()])
+    chunks = _article_chunks(title, art)
+    for chunk in chunks:
+        chunk.origin_number = draft.origin_number
+        chunk.origin_type = draft.origin_type
+        chunk.origin_article = draft.origin_article
+        chunk.record_id = draft.record_id
+    return chunks
+
+
 def split_document(doc: LoadedDocument) -> list[ChunkDraft]:
     if doc.kind == "procedure" and doc.parts:
         return _procedure_chunks(doc)
+    if doc.articles:
+        found = [c for draft in doc.articles for c in _draft_chunks(doc.meta.title, draft)]
+        return [c for c in found if c.text.strip()]
     title = doc.meta.title
     if doc.record_id and _RECORD_ARTICLE.search(doc.record_id):
         articles = _record_article(doc)
@@ -229,3 +246,12 @@ def split_document(doc: LoadedDocument) -> list[ChunkDraft]:
     for art in articles:
         chunks.extend(_article_chunks(title, art))
     return [c for c in chunks if c.text.strip()]
+
+
+def record_article_draft(doc: LoadedDocument) -> ArticleDraft:
+    """A `{id, title, text}` corpus line as the article it is, split exactly as a lone record
+    is (heading, body), so that grouping lines into their law embeds the same texts."""
+    art = _record_article(doc)[0]
+    return ArticleDraft(
+        number=art.number, title=art.title, text="\n".join(art.paragraphs), record_id=doc.record_id
+    )

@@ -11,7 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -26,7 +27,7 @@ from knowledge.types import ChunkDraft, DocumentMeta, LoadedDocument
 
 # Bump the first part when loaders or the chunker's logic change what they produce: every
 # file is then re-read (the chunk sizes are part of it already).
-INGEST_VERSION = f"1:{CHUNKING_KEY}"
+INGEST_VERSION = f"2:{CHUNKING_KEY}"  # 2: documents as documents (issue 10)
 INDEX_BATCH = 512
 
 Splitter = Callable[[LoadedDocument], list[ChunkDraft]]
@@ -49,6 +50,8 @@ class IngestReport:
     chunks_added: int = 0
     chunks_removed: int = 0
     errors: list[tuple[str, str]] = field(default_factory=list)  # (file, Vietnamese reason)
+    # Records a loader left out on purpose (customs or tax records, duplicates): (id, reason).
+    skipped: list[tuple[str, str]] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -66,7 +69,10 @@ def content_hash(doc: LoadedDocument) -> str:
     """Hash of what a document's chunks and citations are made from."""
     values = meta_values(doc.meta)
     values["issued_date"] = values["issued_date"].isoformat() if values["issued_date"] else ""
-    payload = [INGEST_VERSION, doc.text, doc.kind, doc.parts, doc.record_id, doc.extra, values]
+    payload: list[object] = [INGEST_VERSION, doc.text, doc.kind, doc.parts, doc.record_id, doc.extra, values]
+    if doc.articles:  # breadcrumbs and origins are not in the text (appended only when present:
+        # documents without articles keep their hash, so nothing is re-indexed for it)
+        payload.append([asdict(article) for article in doc.articles])
     return sha256(json.dumps(payload, ensure_ascii=False, sort_keys=True, default=str))
 
 
@@ -102,9 +108,36 @@ def build_chunks(doc: LoadedDocument, document_id: int, drafts: list[ChunkDraft]
             point=draft.point[:20],
             part=draft.part[:50],
             content_hash=sha256(embedding_text(draft)),
+            record_id=(draft.record_id or doc.record_id)[:300],
+            origin_number=draft.origin_number[:100],
+            origin_type=draft.origin_type[:50],
+            origin_article=draft.origin_article[:20],
+            origin_title=_origin(doc, draft)[1],
+            origin_effective_from=_origin(doc, draft)[0],
         )
         for ordinal, draft in enumerate(drafts)
     ]
+
+
+ORIGIN_TITLE_CHARS = 60  # "Hộ tịch" names the law; a decree's long title stays out of a citation
+
+
+def _origin(doc: LoadedDocument, draft: ChunkDraft) -> tuple[date | None, str]:
+    """(when it took effect, its short title) of the source text of a compilation's article,
+    from the loader's ArticleDraft."""
+    if not draft.origin_number:
+        return None, ""
+    for candidate in doc.articles:
+        if (candidate.origin_number, candidate.origin_article) == (draft.origin_number, draft.origin_article):
+            title = candidate.origin_title.strip()
+            return candidate.origin_effective_from, title if len(title) <= ORIGIN_TITLE_CHARS else ""
+    return None, ""
+
+
+def article_count(drafts: list[ChunkDraft]) -> int:
+    """Distinct articles (or procedure parts) among a document's chunks."""
+    keys = {draft.article or draft.part for draft in drafts}
+    return len(keys) if drafts else 0
 
 
 def _fill(
@@ -127,6 +160,16 @@ def _fill(
         row.department_code = meta.department_code[:20]
     if not existing or origin != DocumentOrigin.file:
         row.origin = origin
+    # Validity over time: from the file or its sidecar; dates set on the admin page survive a
+    # re-read of a file that does not carry them.
+    if not existing or meta.effective_from:
+        row.effective_from = meta.effective_from
+    if not existing or meta.effective_to:
+        row.effective_to = meta.effective_to
+    if not existing or meta.replaced_by:
+        row.replaced_by = meta.replaced_by[:300]
+    if not existing or meta.source_url:
+        row.source_url = meta.source_url[:1000]
     row.extra = {**doc.extra, "kind": doc.kind, "record_id": doc.record_id, **extra}
     row.updated_at = utcnow()
 
@@ -137,15 +180,23 @@ class DocumentWriter:
     def __init__(self, session: Session, index: ChunkIndex, splitter: Splitter, report: IngestReport):
         self.session, self.index, self.splitter, self.report = session, index, splitter, report
         self._pending: list[tuple[LoadedDocument, Document, list[ChunkDraft]]] = []
+        self._previous: dict[int, dict[str, str]] = {}  # replaced documents: old chunk id → hash
         self.to_remove: list[str] = []
         self.to_add: list[tuple[Chunk, Document]] = []
 
-    def _drop_chunks(self, document_id: int) -> None:
-        ids = list(self.session.exec(select(Chunk.id).where(Chunk.document_id == document_id)))
-        if ids:
+    def _drop_chunks(self, document_id: int, *, replacing: bool = False) -> None:
+        """Delete a document's chunk rows. When `replacing` them, the index work waits for the
+        new chunks: only those that differ are re-added and only those gone are removed (a
+        law re-read for one changed article does not re-index its hundreds of others)."""
+        query = select(Chunk.id, Chunk.content_hash).where(Chunk.document_id == document_id)
+        rows = dict(self.session.exec(query).all())
+        if rows:
             self.session.exec(delete(Chunk).where(col(Chunk.document_id) == document_id))  # type: ignore[call-overload]
-        self.to_remove.extend(ids)
-        self.report.chunks_removed += len(ids)
+        if replacing:
+            self._previous[document_id] = rows
+            return
+        self.to_remove.extend(rows)
+        self.report.chunks_removed += len(rows)
 
     def put(
         self,
@@ -165,7 +216,7 @@ class DocumentWriter:
             row = self.session.exec(select(Document).where(Document.source == doc.source)).first()
         existing = row is not None and row.id is not None
         if row is not None and row.id is not None:
-            self._drop_chunks(row.id)
+            self._drop_chunks(row.id, replacing=True)
             self.report.updated += 1
         else:
             row = Document(source=doc.source, content_hash="")
@@ -173,6 +224,7 @@ class DocumentWriter:
         drafts = self.splitter(doc)
         _fill(row, doc, origin, extra, existing=existing)
         row.chunk_count = len(drafts)
+        row.article_count = article_count(drafts)
         self.session.add(row)
         self._pending.append((doc, row, drafts))
         return row
@@ -183,8 +235,13 @@ class DocumentWriter:
             assert row.id is not None
             chunks = build_chunks(doc, row.id, drafts)
             self.session.add_all(chunks)
-            self.to_add.extend((chunk, row) for chunk in chunks)
-            self.report.chunks_added += len(chunks)
+            previous = self._previous.pop(row.id, {})
+            changed = [chunk for chunk in chunks if previous.get(chunk.id) != chunk.content_hash]
+            gone = sorted(set(previous) - {chunk.id for chunk in chunks})
+            self.to_add.extend((chunk, row) for chunk in changed)
+            self.to_remove.extend(gone)
+            self.report.chunks_added += len(changed)
+            self.report.chunks_removed += len(gone)
             # issue 14 hook: the authority map follows the decree (rows replaced on every write)
             sync_document_authority(self.session, document_id=row.id, text=doc.text, number=row.number)
         self._pending = []

@@ -184,6 +184,7 @@ class CachedEmbeddings(Embeddings):
         self.inner = inner
         self.cache = cache
         self.model_name = inner.model_name
+        self.embedded = 0  # passages sent to the model by this object (the rest came from the cache)
 
     def embed_array(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
         keys = [text_hash(t) for t in texts]
@@ -191,16 +192,27 @@ class CachedEmbeddings(Embeddings):
         missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in found}.items())
         if missing:
             log.info("embedding %d new passages (%d cached)", len(missing), len(found))
-        batches = range(0, len(missing), BATCH)
+        bar = None
         if progress and missing:
             from tqdm import tqdm
 
-            batches = tqdm(batches, desc="embeddings", unit="batch")
-        for i in batches:
-            batch = missing[i : i + BATCH]
-            vectors = self.inner.embed_array([t for _, t in batch])
-            self.cache.put_many(zip([k for k, _ in batch], vectors, strict=True))
-            found.update({k: v for (k, _), v in zip(batch, vectors, strict=True)})
+            from knowledge import texts as vn
+
+            # Counts passages, not files: the rate and the time left are those of the model.
+            bar = tqdm(total=len(missing), desc=vn.EMBED_PROGRESS, unit=vn.EMBED_UNIT, smoothing=0.1)
+        try:
+            for i in range(0, len(missing), BATCH):
+                batch = missing[i : i + BATCH]
+                vectors = self.inner.embed_array([t for _, t in batch])
+                # Each batch is kept at once: an interrupted run resumes after the last one.
+                self.cache.put_many(zip([k for k, _ in batch], vectors, strict=True))
+                found.update({k: v for (k, _), v in zip(batch, vectors, strict=True)})
+                self.embedded += len(batch)
+                if bar is not None:
+                    bar.update(len(batch))
+        finally:
+            if bar is not None:
+                bar.close()
         if not keys:
             return np.zeros((0, 384), dtype=np.float32)
         return np.stack([found[k] for k in keys]).astype(np.float32)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -26,6 +27,7 @@ from knowledge.definitions import defined_terms
 from knowledge.embeddings import CachedEmbeddings
 from knowledge.lexical import LexicalIndex, load_or_build
 from knowledge.terms import content_bigrams
+from knowledge.validity import effective_status
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +41,10 @@ class ChunkInfo:
     status: str
     record_id: str
     heading: frozenset[str] = frozenset()  # folded topic pairs of the article or procedure name
+    # Validity over time, checked at search time (knowledge.validity.citable_on) so that a
+    # document switches on its date without a reload.
+    effective_from: date | None = None
+    effective_to: date | None = None
 
 
 def heading_pairs(chunk: Chunk, document: Document) -> frozenset[str]:
@@ -53,7 +59,10 @@ def lexical_text(chunk: Chunk, document: Document) -> str:
     return "\n".join(p for p in (document.title, chunk.article_title, chunk.text) if p)
 
 
-def record_id_of(document: Document) -> str:
+def record_id_of(document: Document, chunk: Chunk | None = None) -> str:
+    """The corpus id evaluation maps a chunk back to: its article's, else its document's."""
+    if chunk is not None and chunk.record_id:
+        return chunk.record_id
     extra = document.extra or {}
     if extra.get("record_id"):
         return str(extra["record_id"])
@@ -148,7 +157,15 @@ class SearchIndex:
                     definitions.setdefault(term, set()).add(c.id)
             self._definitions = {term: frozenset(ids) for term, ids in definitions.items()}
             self._catalogue = {
-                c.id: ChunkInfo(c.id, int(d.id or 0), str(d.status), record_id_of(d), heading_pairs(c, d))
+                c.id: ChunkInfo(
+                    c.id,
+                    int(d.id or 0),
+                    effective_status(str(d.status), d.article_status, c.article or c.part),
+                    record_id_of(d, c),
+                    heading_pairs(c, d),
+                    d.effective_from,
+                    d.effective_to,
+                )
                 for c, d in rows
             }
             self._dirty = False

@@ -15,15 +15,15 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
-from tqdm import tqdm
 
 from core.clock import utcnow
 from core.db import session_scope
 from core.models import Chunk, Document, DocumentOrigin, DocumentStatus
+from knowledge.chunking import embedding_text
 from knowledge.docstore import (
     ChunkIndex,
     DocumentWriter,
@@ -35,7 +35,7 @@ from knowledge.docstore import (
 )
 from knowledge.loaders import LOADERS, LoadError, load_path, source_of
 from knowledge.sidecar import SIDECAR_SUFFIX, normalize_status
-from knowledge.types import DocumentMeta, LoadedDocument
+from knowledge.types import ChunkDraft, DocumentMeta, LoadedDocument
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,7 @@ __all__ = [
     "delete_document",
     "ingest_document",
     "ingest_paths",
+    "set_article_status",
     "set_document_status",
 ]
 
@@ -134,24 +135,26 @@ def _sync_file(
         writer.remove(gone.id)
 
 
-def ingest_paths(
-    *,
-    engine: Engine,
-    index: ChunkIndex,
-    paths: Sequence[Path],
-    progress: bool = False,
-    prune: bool = False,
-    defaults: DocumentMeta | None = None,
-    origin: DocumentOrigin = DocumentOrigin.file,
-    splitter: Splitter | None = None,
-) -> IngestReport:
-    """Ingest files and folders (walked recursively); see the module docstring."""
-    started = time.perf_counter()
-    report = IngestReport()
-    split = splitter or default_splitter()
-    files, folders, missing = collect_files(paths)
-    stored = _stored_by_file(engine)
-    for file in tqdm(files, desc="Nạp tài liệu", unit="tệp", disable=not progress):
+class PassageEmbedder(Protocol):
+    """Computes (and caches) passage vectors: knowledge.embeddings.CachedEmbeddings."""
+
+    def embed_array(self, texts: Sequence[str], progress: bool = False) -> Any: ...
+
+
+@dataclass
+class _Read:
+    file: Path
+    source: str
+    key: str
+    docs: list[LoadedDocument]
+
+
+def _read_changed(
+    files: list[Path], stored: dict[str, list[_Stored]], defaults: DocumentMeta | None, report: IngestReport
+) -> list[_Read]:
+    """The files whose fingerprint changed, parsed; the others counted as unchanged."""
+    read: list[_Read] = []
+    for file in files:
         source = source_of(file)
         if file.suffix.lower() not in LOADERS:  # say so without reading a possibly huge file
             try:
@@ -169,20 +172,81 @@ def ingest_paths(
             report.unchanged += len(previous)
             continue
         try:
-            docs = load_path(file, defaults=defaults)
+            docs = load_path(file, defaults=defaults, skipped=report.skipped)
         except LoadError as exc:
             report.errors.append((str(file), str(exc)))
             continue
+        read.append(_Read(file, source, key, docs))
+    return read
+
+
+def _embed_ahead(
+    embedder: PassageEmbedder,
+    read: list[_Read],
+    stored: dict[str, list[_Stored]],
+    split: Splitter,
+    progress: bool,
+) -> dict[str, list[ChunkDraft]]:
+    """Split every changed document and embed its passages before anything is written: the
+    progress bar counts passages (with the time left), and the embedding cache keeps each
+    batch, so an interrupted run resumes where it stopped. Returns the drafts by source."""
+    drafts: dict[str, list[ChunkDraft]] = {}
+    passages: list[str] = []
+    for item in read:
+        known = {row.source: row.content_hash for row in stored.get(item.source, [])}
+        for doc in item.docs:
+            if known.get(doc.source) == content_hash(doc):
+                continue  # same content: its chunks stay
+            drafts[doc.source] = split(doc)
+            passages.extend(embedding_text(draft) for draft in drafts[doc.source])
+    if passages:
+        try:
+            embedder.embed_array(passages, progress=progress)
+        except Exception:  # each file retries while it is written, and reports its error
+            log.exception("embedding ahead of writing failed")
+    return drafts
+
+
+def ingest_paths(
+    *,
+    engine: Engine,
+    index: ChunkIndex,
+    paths: Sequence[Path],
+    progress: bool = False,
+    prune: bool = False,
+    defaults: DocumentMeta | None = None,
+    origin: DocumentOrigin = DocumentOrigin.file,
+    splitter: Splitter | None = None,
+    embedder: PassageEmbedder | None = None,
+) -> IngestReport:
+    """Ingest files and folders (walked recursively); see the module docstring. With an
+    `embedder`, passages are embedded ahead of writing (progress in passages, resumable)."""
+    started = time.perf_counter()
+    report = IngestReport()
+    split = splitter or default_splitter()
+    files, folders, missing = collect_files(paths)
+    stored = _stored_by_file(engine)
+    read = _read_changed(files, stored, defaults, report)
+    if embedder is not None:
+        ahead = _embed_ahead(embedder, read, stored, split, progress)
+
+        def split_once(doc: LoadedDocument, _split: Splitter = split) -> list[ChunkDraft]:
+            found = ahead.pop(doc.source, None)
+            return found if found is not None else _split(doc)
+
+        split = split_once
+    for item in read:
         counts = replace(report, errors=[])
         try:
             with session_scope(engine) as session:
                 writer = DocumentWriter(session, index, split, report)
-                _sync_file(writer, source, key, docs, previous, origin)
+                _sync_file(writer, item.source, item.key, item.docs, stored.get(item.source, []), origin)
                 writer.flush_index()
         except Exception as exc:  # the batch edge: one failing file must not stop the others
-            log.exception("ingesting %s failed", file)
+            log.exception("ingesting %s failed", item.file)
             report = replace(counts, errors=report.errors)  # the rolled-back work does not count
-            report.errors.append((str(file), f"Lỗi khi lưu hoặc lập chỉ mục tệp {file.name}: {exc}"))
+            name = item.file.name
+            report.errors.append((str(item.file), f"Lỗi khi lưu hoặc lập chỉ mục tệp {name}: {exc}"))
     if prune:
         _prune(engine, index, stored, folders, missing, report)
     else:
@@ -272,4 +336,26 @@ def set_document_status(
             chunks = list(session.exec(select(Chunk).where(col(Chunk.document_id) == document_id)))
             index.remove([chunk.id for chunk in chunks])
             index.add([(chunk, row) for chunk in chunks])
+    return True
+
+
+def set_article_status(*, engine: Engine, document_id: int, article: str, status: str) -> bool:
+    """Override one article's status (`article` = Chunk.article, or Chunk.part of a procedure);
+    an empty `status` removes the override, so the article follows its document again.
+    False if there is no such document or article."""
+    value = normalize_status(status) if status.strip() else ""
+    with session_scope(engine) as session:
+        row = session.get(Document, document_id)
+        if row is None:
+            return False
+        keys = select(Chunk.id).where(col(Chunk.document_id) == document_id)
+        keys = keys.where((col(Chunk.article) == article) | (col(Chunk.part) == article))
+        if not article or session.exec(keys.limit(1)).first() is None:
+            return False
+        overrides = {k: v for k, v in (row.article_status or {}).items() if k != article}
+        if value and value != str(row.status):
+            overrides[article] = value
+        row.article_status = overrides  # a new dict: the JSON column sees the change
+        row.updated_at = utcnow()
+        session.add(row)
     return True

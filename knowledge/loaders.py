@@ -14,13 +14,23 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
+from knowledge import texts
 from knowledge.formats import load_docx, load_html, markdown_text
+from knowledge.importers import native, procedures
+from knowledge.importers.law_text import clean_law_text, is_law_text, law_meta
+from knowledge.importers.phapdien import (
+    is_phapdien_csv,
+    is_phapdien_html,
+    load_phapdien_csv,
+    load_phapdien_html,
+)
 from knowledge.media.tesseract import ocr_available
 from knowledge.media.tesseract import ocr_pdf as _ocr_pdf
 from knowledge.metadata import extract_meta, guess_title
 from knowledge.normalize import normalize_text
-from knowledge.records import article_record, is_article, is_procedure, procedure_record
+from knowledge.records import article_record, group_by_law, is_article, is_procedure, procedure_record
 from knowledge.sidecar import MetadataError, meta_values, overlay, read_sidecar
 from knowledge.types import DocumentMeta, LoadedDocument
 
@@ -84,9 +94,11 @@ def load_pdf(path: Path) -> str:
         raise LoadError(f"Nhận dạng ký tự (OCR) tệp {path.name} thất bại: {exc}") from exc
 
 
-def load_jsonl(path: Path) -> list[LoadedDocument]:
-    docs: list[LoadedDocument] = []
-    seen: set[str] = set()
+Skipped = list[tuple[str, str]]  # (record id, Vietnamese reason) of records not loaded
+
+
+def _records(path: Path) -> list[tuple[int, dict[str, Any]]]:
+    records = []
     for number, line in enumerate(_read_text_file(path).splitlines(), 1):
         if not line.strip():
             continue
@@ -96,11 +108,48 @@ def load_jsonl(path: Path) -> list[LoadedDocument]:
             raise LoadError(f"Tệp {path.name}, dòng {number}: JSON không hợp lệ ({exc.msg}).") from exc
         if not isinstance(record, dict):
             raise LoadError(f"Tệp {path.name}, dòng {number}: mỗi dòng phải là một đối tượng JSON.")
-        if is_procedure(record):
-            doc = procedure_record(record, "")
-        elif is_article(record):
-            doc = article_record(record, "")
-        else:
+        records.append((number, record))
+    return records
+
+
+def _one_record(
+    record: dict[str, Any], seen_content: dict[str, str], skipped: Skipped
+) -> LoadedDocument | None:
+    if procedures.is_national_procedure(record):
+        code = str(record.get("ma_thu_tuc") or "").strip()
+        reason = procedures.skip_reason(record)
+        key = procedures.duplicate_key(record)
+        if not reason and key in seen_content:
+            reason = texts.SKIP_DUPLICATE.format(code=seen_content[key])
+        if reason:
+            skipped.append((code, reason))
+            return None
+        seen_content[key] = code
+        return procedures.national_record(record, "")
+    if is_procedure(record):
+        return procedure_record(record, "")
+    if is_article(record):
+        return article_record(record, "")
+    return None
+
+
+def load_jsonl(path: Path, skipped: Skipped | None = None) -> list[LoadedDocument]:
+    records = _records(path)
+    if records and native.is_native(records[0][1]):
+        try:
+            return native.read_documents(records, source_of(path))
+        except (native.NativeFormatError, TypeError) as exc:
+            raise LoadError(texts.NATIVE_BAD_LINE.format(name=path.name, where=exc)) from exc
+    skipped = skipped if skipped is not None else []
+    docs: list[LoadedDocument] = []
+    seen: set[str] = set()
+    seen_content: dict[str, str] = {}
+    for number, record in records:
+        before = len(skipped)
+        doc = _one_record(record, seen_content, skipped)
+        if doc is None:
+            if len(skipped) > before:
+                continue
             raise LoadError(
                 f"Tệp {path.name}, dòng {number}: không nhận ra bản ghi (cần {{id, title, text}} "
                 "hoặc bản ghi thủ tục hành chính có metadata/content/tables)."
@@ -110,7 +159,7 @@ def load_jsonl(path: Path) -> list[LoadedDocument]:
         seen.add(doc.record_id)
         doc.source = f"{source_of(path)}#{doc.record_id}"
         docs.append(doc)
-    return docs
+    return group_by_law(docs, source_of(path))
 
 
 def source_of(path: Path) -> str:
@@ -125,14 +174,45 @@ def _plain(path: Path, text: str, title: str = "") -> list[LoadedDocument]:
     return [LoadedDocument(source=source_of(path), text=text, meta=meta, kind=kind)]
 
 
+def _law(path: Path, raw: str, title: str = "") -> list[LoadedDocument]:
+    text = clean_law_text(raw)
+    return [LoadedDocument(source=source_of(path), text=text, meta=law_meta(text, title), kind="legal")]
+
+
+def load_html_file(path: Path) -> list[LoadedDocument]:
+    raw = _read_text_file(path)
+    if is_phapdien_html(raw[:200_000]):
+        return [load_phapdien_html(raw, source_of(path))]
+    return _plain(path, *load_html(path))
+
+
+def load_text_file(path: Path) -> list[LoadedDocument]:
+    raw = _read_text_file(path)
+    markdown = path.suffix.lower() in (".md", ".markdown")
+    if is_law_text(raw):
+        heading = _MD_TITLE.search(raw) if markdown else None
+        return _law(path, raw, heading.group(1).strip() if heading else "")
+    return _plain(path, *markdown_text(raw)) if markdown else _plain(path, raw)
+
+
+def load_csv(path: Path) -> list[LoadedDocument]:
+    raw = _read_text_file(path)
+    if not is_phapdien_csv(raw[:4096]):
+        raise LoadError(texts.CSV_UNKNOWN.format(name=path.name))
+    return load_phapdien_csv(raw, source_of(path))
+
+
+_MD_TITLE = re.compile(r"^[ \t]{0,3}#[ \t]+(.+)$", re.MULTILINE)
+
 LOADERS: dict[str, Callable[[Path], list[LoadedDocument]]] = {
     ".pdf": lambda p: _plain(p, load_pdf(p)),
     ".docx": lambda p: _plain(p, load_docx(p)),
-    ".html": lambda p: _plain(p, *load_html(p)),
-    ".htm": lambda p: _plain(p, *load_html(p)),
-    ".txt": lambda p: _plain(p, _read_text_file(p)),
-    ".md": lambda p: _plain(p, *markdown_text(_read_text_file(p))),
-    ".markdown": lambda p: _plain(p, *markdown_text(_read_text_file(p))),
+    ".html": load_html_file,
+    ".htm": load_html_file,
+    ".txt": load_text_file,
+    ".md": load_text_file,
+    ".markdown": load_text_file,
+    ".csv": load_csv,
     ".jsonl": load_jsonl,
 }
 SUPPORTED_SUFFIXES = tuple(sorted(LOADERS))
@@ -155,8 +235,12 @@ def _finish(doc: LoadedDocument, overrides: list[dict[str, object]]) -> LoadedDo
     )
 
 
-def load_path(path: Path, *, defaults: DocumentMeta | None = None) -> list[LoadedDocument]:
-    """The documents in one file. Metadata: extracted < `defaults`' set fields < sidecar."""
+def load_path(
+    path: Path, *, defaults: DocumentMeta | None = None, skipped: Skipped | None = None
+) -> list[LoadedDocument]:
+    """The documents in one file. Metadata: extracted < `defaults`' set fields < sidecar.
+    Records a loader leaves out on purpose (not a commune's business, duplicates) are added to
+    `skipped` with their reason."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in LOADERS:
@@ -168,7 +252,7 @@ def load_path(path: Path, *, defaults: DocumentMeta | None = None) -> list[Loade
     try:
         if path.stat().st_size == 0:
             raise LoadError(f"Tệp {path.name} rỗng, không có nội dung.")
-        docs = LOADERS[suffix](path)
+        docs = load_jsonl(path, skipped) if suffix == ".jsonl" else LOADERS[suffix](path)
         overrides: list[dict[str, object]] = []
         if defaults is not None:
             overrides.append({k: v for k, v in meta_values(defaults).items() if k != "title"})

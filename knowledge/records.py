@@ -1,9 +1,10 @@
 """JSONL records → documents: law articles (`{id, title, text}`) and administrative procedures.
 
-One line is one document. A law article keeps its corpus id as `record_id` (evaluation maps
-chunks back to it) and names its law in `extra["law"]`; the document title is the law's
-name without its number ("Luật Cư trú"), the number goes to `meta.number`, so a citation
-reads "Điều 20 khoản 1 Luật Cư trú số 68/2020/QH14".
+A procedure record is one document. The `{id, title, text}` lines of one law (the id before
+"::", "Luật Cư trú::20") are one document with one article per line (`group_by_law`); each
+article keeps its corpus id as `record_id` (evaluation maps chunks back to it). The
+document title is the law's name without its number ("Luật Cư trú"), the number goes to
+`meta.number`, so a citation reads "Điều 20 khoản 1 Luật Cư trú số 68/2020/QH14".
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import re
 from typing import Any
 
 from knowledge.metadata import extract_meta, find_number, issuer_from_number
-from knowledge.types import DocumentMeta, LoadedDocument
+from knowledge.types import ArticleDraft, DocumentMeta, LoadedDocument
 
 NO_INFO = {"", "không có thông tin", "không quy định", "không"}
 
@@ -194,3 +195,42 @@ def is_procedure(record: dict[str, Any]) -> bool:
 
 def is_article(record: dict[str, Any]) -> bool:
     return isinstance(record.get("text"), str) and bool(str(record.get("id", "")).strip())
+
+
+def law_of(record_id: str) -> str:
+    """The law a corpus id belongs to ("Luật Cư trú::20" → "Luật Cư trú"), "" without "::"."""
+    return record_id.rsplit("::", 1)[0].strip() if "::" in record_id else ""
+
+
+def group_by_law(docs: list[LoadedDocument], file_source: str) -> list[LoadedDocument]:
+    """One document per law for the article lines (in the order their laws first appear);
+    procedure records and lines without a law in their id stay as they are."""
+    from knowledge.chunking import record_article_draft
+    from knowledge.normalize import normalize_text
+
+    out: list[LoadedDocument] = []
+    laws: dict[str, LoadedDocument] = {}
+    for doc in docs:
+        law = law_of(doc.record_id) if doc.kind == "legal" else ""
+        if not law:
+            out.append(doc)
+            continue
+        line = LoadedDocument(source=doc.source, text=normalize_text(doc.text).strip(), meta=doc.meta,
+                              record_id=doc.record_id)  # fmt: skip
+        article: ArticleDraft = record_article_draft(line)
+        grouped = laws.get(law)
+        if grouped is None:
+            grouped = LoadedDocument(
+                source=f"{file_source}#{law}",
+                text=line.text,
+                meta=doc.meta,
+                kind="legal",
+                record_id=law,
+                extra={"law": doc.extra.get("law", law)},
+            )
+            laws[law] = grouped
+            out.append(grouped)
+        else:
+            grouped.text += "\n\n" + line.text
+        grouped.articles.append(article)
+    return out

@@ -24,6 +24,7 @@ from knowledge.definitions import asked_term
 from knowledge.index import SearchIndex
 from knowledge.normalize import expand_abbreviations, fold, has_diacritics, lexical_tokens, normalize_text
 from knowledge.terms import content_bigrams, without_question_tail
+from knowledge.validity import Citable, Today, citable_on, today_vn
 
 
 @dataclass(frozen=True)
@@ -57,12 +58,18 @@ class Retrieval:
     accented: bool
     hits: list[Hit] = field(default_factory=list)
     ms: float = 0.0
+    # Documents dropped because their `effective_to` has passed: id → best score their chunks
+    # would have had (an answer says what replaced them: knowledge.notes).
+    ended: dict[int, float] = field(default_factory=dict)
 
 
 class Retriever:
-    def __init__(self, index: SearchIndex, params: FusionParams = DEFAULT_PARAMS) -> None:
+    def __init__(
+        self, index: SearchIndex, params: FusionParams = DEFAULT_PARAMS, today: Today = today_vn
+    ) -> None:
         self.index = index
         self.params = params
+        self.today = today  # the clock of validity over time (injected in tests)
         self._lock = threading.Lock()  # one query embedding at a time on the in-process model
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()  # repeated questions
 
@@ -114,7 +121,7 @@ class Retriever:
         lex_scores = {lexical.chunk_ids[i]: float(bm25[i]) for i in top_lex if bm25[i] > 0}
         topic = frozenset(content_bigrams(searched))
         defining = self.index.defining(asked_term(searched))
-        hits = self._fuse(lex_scores, dense, catalogue, topic, defining)
+        hits = self._fuse(lex_scores, dense, catalogue, topic, defining, result.ended)
         result.hits = hits[:k]
         result.ms = (time.perf_counter() - started) * 1000
         return result
@@ -126,6 +133,7 @@ class Retriever:
         catalogue: dict,
         topic: frozenset[str],
         defining: frozenset[str],
+        ended: dict[int, float] | None = None,
     ) -> list[Hit]:
         """Normalised BM25 and cosine, weighted; plus a bonus when the question names the
         article's heading in full ("điều kiện kết hôn") and when the chunk defines the term
@@ -137,11 +145,18 @@ class Retriever:
         top = max(dense.values(), default=0.0)
         span = (top - floor) or 1.0
         hits = []
+        today = self.today()
         for chunk_id in set(lex) | set(dense) | defining:
             info = catalogue.get(chunk_id)
-            if info is None or info.status == DocumentStatus.expired:
-                continue  # never cited as current
+            if info is None:
+                continue
             cos = dense.get(chunk_id, floor)
+            if citable_on(info.status, info.effective_from, info.effective_to, today) == Citable.never:
+                if ended is not None and info.status != DocumentStatus.expired:  # ended by its date
+                    base = w * lex.get(chunk_id, 0.0) / lex_max + (1 - w) * (cos - floor) / span
+                    base /= 1.0 + heading_w + definition_w
+                    ended[info.document_id] = max(ended.get(info.document_id, 0.0), base)
+                continue  # never cited as current
             score = w * lex.get(chunk_id, 0.0) / lex_max + (1 - w) * (cos - floor) / span
             if info.heading and info.heading <= topic:
                 score += heading_w

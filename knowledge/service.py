@@ -23,8 +23,10 @@ from knowledge.answer import MIN_CONFIDENCE, Passage, citation, extractive_answe
 from knowledge.authority.answers import authority_answer, correct_answer
 from knowledge.embeddings import CachedEmbeddings, make_embeddings
 from knowledge.index import SearchIndex, make_chroma_client
+from knowledge.notes import annotate
 from knowledge.retrieve import Retrieval, Retriever
 from knowledge.types import Answer, LoadedDocument
+from knowledge.validity import Today, today_vn
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +43,7 @@ class KnowledgeBase:
         *,
         embeddings: CachedEmbeddings | None = None,
         chroma_client: Any = None,
+        today: Today = today_vn,
     ) -> None:
         self.settings = settings
         self.engine = engine
@@ -49,7 +52,8 @@ class KnowledgeBase:
         self.index = SearchIndex(
             engine=engine, embeddings=self.embeddings, chroma_client=client, cache_dir=settings.cache_dir
         )
-        self.retriever = Retriever(self.index)
+        self.today = today  # validity over time reads this clock (knowledge/validity.py)
+        self.retriever = Retriever(self.index, today=today)
         self._write_lock = threading.Lock()
         self.threshold = settings.min_confidence if settings.min_confidence >= 0 else MIN_CONFIDENCE
 
@@ -76,7 +80,12 @@ class KnowledgeBase:
 
         with self._write_lock:
             report = ingest_paths(
-                engine=self.engine, index=self.index, paths=list(paths), progress=progress, prune=prune
+                engine=self.engine,
+                index=self.index,
+                paths=list(paths),
+                progress=progress,
+                prune=prune,
+                embedder=self.embeddings,
             )
             self.index.mark_changed()
             self.index.ensure_vectors(progress=progress)
@@ -107,6 +116,17 @@ class KnowledgeBase:
 
         with self._write_lock:
             changed = set_document_status(engine=self.engine, document_id=document_id, status=status)
+            self.index.mark_changed()
+        return changed
+
+    def set_article_status(self, document_id: int, article: str, status: str) -> bool:
+        """One article's own status (an override of its document's; "" follows the document)."""
+        from knowledge.ingest import set_article_status
+
+        with self._write_lock:
+            changed = set_article_status(
+                engine=self.engine, document_id=document_id, article=article, status=status
+            )
             self.index.mark_changed()
         return changed
 
@@ -147,8 +167,27 @@ class KnowledgeBase:
             from knowledge.compose import compose_with_llm
 
             answer = compose_with_llm(self.settings, question, passages, answer)
+        # Issue 10: the cited document's number and status, warnings and notes (one function).
         # issue 14 hook: an older provision naming cấp huyện gets today's holder from the map
-        return correct_answer(self.engine, answer, max_chars=self.settings.answer_max_chars)
+        answer = correct_answer(self.engine, answer, max_chars=self.settings.answer_max_chars)
+        return annotate(
+            answer,
+            passages,
+            today=self.today(),
+            max_chars=self.settings.answer_max_chars,
+            superseded=self._superseded(retrieval, passages),
+        )
+
+    def _superseded(self, retrieval: Retrieval, passages: list[Passage]) -> list[Document]:
+        """Documents past their `effective_to` that would have ranked first, with a known
+        replacement: the answer says what replaced them."""
+        best = passages[0].hit.score if passages else 0.0
+        wanted = [doc_id for doc_id, score in retrieval.ended.items() if score >= best]
+        if not wanted:
+            return []
+        with Session(self.engine) as session:
+            rows = session.exec(select(Document).where(col(Document.id).in_(wanted))).all()
+        return [row for row in rows if row.replaced_by]
 
     def full_text(self, chunk_id: str) -> str:
         """The whole article (or procedure part) the chunk belongs to, with its citation."""

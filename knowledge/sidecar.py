@@ -2,7 +2,9 @@
 (`troly ingest --status/--department/--field`, the admin upload form) and status names.
 
 A sidecar is a JSON object with DocumentMeta field names, e.g.
-`{"status": "hết hiệu lực", "department_code": "TP", "issued_date": "2025-08-01"}`.
+`{"status": "hết hiệu lực", "department_code": "TP", "issued_date": "2025-08-01"}`, and the
+validity over time: `{"effective_from": "01/01/2016", "effective_to": "2027-03-01",
+"replaced_by": "Luật Hộ tịch số …/2026/QH15", "source_url": "https://vbpl.vn/…"}`.
 """
 
 from __future__ import annotations
@@ -51,13 +53,31 @@ def overlay(base: DocumentMeta, values: dict[str, Any]) -> DocumentMeta:
             continue
         if key == "status":
             value = normalize_status(str(value))
-        elif key == "issued_date" and not isinstance(value, date):
-            parsed = _parse_sidecar_date(str(value))
-            if parsed is None:
-                raise MetadataError(texts.BAD_ISSUED_DATE.format(value=value))
-            value = parsed
+        elif key in DATE_FIELDS and not isinstance(value, date):
+            value = parse_meta_date(key, value)
         changes[key] = value
-    return replace(base, **changes)
+    result = replace(base, **changes)
+    check_dates(result)
+    return result
+
+
+DATE_FIELDS = ("issued_date", "effective_from", "effective_to")
+
+
+def parse_meta_date(key: str, value: object) -> date:
+    """A date of a DocumentMeta field from a sidecar or a form; Vietnamese error when bad."""
+    parsed = _parse_sidecar_date(str(value))
+    if parsed is None:
+        if key == "issued_date":
+            raise MetadataError(texts.BAD_ISSUED_DATE.format(value=value))
+        raise MetadataError(texts.BAD_DATE.format(value=value, field=texts.DATE_FIELDS.get(key, key)))
+    return parsed
+
+
+def check_dates(meta: DocumentMeta) -> None:
+    if meta.effective_from and meta.effective_to and meta.effective_to <= meta.effective_from:
+        start, end = meta.effective_from.strftime("%d/%m/%Y"), meta.effective_to.strftime("%d/%m/%Y")
+        raise MetadataError(texts.BAD_DATE_ORDER.format(start=start, end=end))
 
 
 def meta_values(meta: DocumentMeta) -> dict[str, Any]:

@@ -67,3 +67,65 @@ AUTHORITY_RELATED_ITEM = "{task} — {holder} ({citation})"
 AUTHORITY_CORRECTION = "Lưu ý: từ {date}, thẩm quyền này do {holder} thực hiện ({citation})."
 AUTHORITY_CORRECTION_NOW = "Lưu ý: hiện nay thẩm quyền này do {holder} thực hiện ({citation})."
 AUTHORITY_DECREE = "Nghị định số {number}"
+
+# --- validity over time (knowledge/validity.py) --------------------------------------------------
+STATUS_LABELS = {"in_force": "còn hiệu lực", "amended": "đã sửa đổi, bổ sung", "expired": "hết hiệu lực"}
+NOT_YET_LABEL = "chưa có hiệu lực, có hiệu lực từ {date}"
+ENDED_LABEL = "hết hiệu lực từ {date}"
+REPLACED_LABEL = "thay thế bởi {replacement}"
+REPLACED_FROM_LABEL = "thay thế bởi {replacement} từ {date}"
+VALIDITY_LINE = "\n\nHiệu lực: {name} — {label}."
+NOT_YET_WARNING = "\n\nCảnh báo: {name} chưa có hiệu lực, có hiệu lực từ {date}."
+SUPERSEDED_NOTE = "\n\nLưu ý: {name} đã hết hiệu lực từ {date}, được thay thế bởi {replacement}."
+SUPERSEDED_NOTE_UNDATED = "\n\nLưu ý: {name} đã hết hiệu lực, được thay thế bởi {replacement}."
+DISTRICT_NOTE = (
+    "\n\nLưu ý: văn bản trước ngày 01/7/2025: thẩm quyền cấp huyện nay do cấp xã thực hiện theo "
+    "Luật Tổ chức chính quyền địa phương số 72/2025/QH15 (chính quyền địa phương hai cấp)."
+)
+COMPILATION_CONTEXT = " ({title})"  # a Pháp điển article cited by its source, with its đề mục
+BAD_DATE = "Ngày “{value}” của trường {field} không hợp lệ (dùng dd/mm/yyyy hoặc yyyy-mm-dd)."
+DATE_FIELDS = {
+    "issued_date": "ngày ban hành",
+    "effective_from": "ngày có hiệu lực",
+    "effective_to": "ngày hết hiệu lực",
+}
+BAD_DATE_ORDER = "Ngày hết hiệu lực ({end}) phải sau ngày có hiệu lực ({start})."
+
+# --- ingestion progress (knowledge/embeddings.py) ------------------------------------------------
+EMBED_PROGRESS = "Tính vectơ các đoạn"
+EMBED_UNIT = "đoạn"
+
+# --- importers of the national sources (knowledge/importers/) -----------------------------------
+PHAPDIEN_TYPE = "Pháp điển"  # a đề mục of the Bộ Pháp điển, compiling articles of many texts
+PHAPDIEN_ISSUER = "Bộ Tư pháp"
+PROCEDURE_TYPE = "Thủ tục hành chính"
+# The parts of a procedure record, in the order an official reads them.
+PART_STEPS = "Trình tự thực hiện"
+PART_CHANNELS = "Cách thức thực hiện"
+PART_DOSSIER = "Thành phần hồ sơ"
+PART_TIME = "Thời hạn giải quyết"
+PART_FEE = "Phí, lệ phí"
+PART_WHO = "Đối tượng thực hiện"
+PART_AGENCY = "Cơ quan thực hiện"
+PART_CONDITIONS = "Yêu cầu, điều kiện"
+PART_BASIS = "Căn cứ pháp lý"
+PART_RESULT = "Kết quả thực hiện"
+PART_HOW = "Cách thức, thời hạn, phí, lệ phí"
+PART_OFFICE = "Cơ quan thực hiện, đối tượng, kết quả"
+AGENCY_DOING = "Cơ quan thực hiện"
+AGENCY_COMPETENT = "Cơ quan có thẩm quyền"
+AGENCY_DELEGATED = "Cơ quan được ủy quyền"
+AGENCY_COOPERATING = "Cơ quan phối hợp"
+AGENCY_ADDRESS = "Địa chỉ tiếp nhận hồ sơ"
+PROCEDURE_TIME = "thời hạn {time}"
+PROCEDURE_TIME_NO_UNIT = "{value} (bản ghi gốc không ghi đơn vị thời gian)"
+PROCEDURE_COPIES = "{n} bản {kind}"
+PROCEDURE_FORM = " (mẫu: {form})"
+PROCEDURE_NOTE = "Lưu ý: {text}"
+PROCEDURE_RESULT_CODE = " (mã kết quả {code})"
+SKIP_NOT_COMMUNE = "lĩnh vực {field} không thuộc việc của cấp xã"
+SKIP_MISSCRAPED = "bản ghi thu thập lỗi (tên là quyết định công bố, không phải thủ tục)"
+SKIP_EMPTY = "bản ghi không có trình tự và thành phần hồ sơ"
+SKIP_DUPLICATE = "trùng nội dung với thủ tục {code}"
+NATIVE_BAD_LINE = "Tệp {name}: dòng {where} không đúng định dạng tài liệu của hệ thống (troly-document)."
+CSV_UNKNOWN = "Tệp {name}: chỉ nạp được tệp CSV của Bộ Pháp điển (các cột ten, noidung, vbqppl, vbqppl_link)."

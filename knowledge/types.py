@@ -74,6 +74,12 @@ class ChunkDraft:
     clause: str = ""
     point: str = ""
     part: str = ""  # procedure part
+    # Where the article comes from when the document compiles several texts (a Pháp điển
+    # đề mục): the citation names "Điều 9 Nghị định số 123/2015/NĐ-CP", not the đề mục.
+    origin_number: str = ""  # 123/2015/NĐ-CP
+    origin_type: str = ""  # Nghị định
+    origin_article: str = ""  # "9"
+    record_id: str = ""  # the article's corpus id, when the loader knew it
 
 
 @dataclass

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -55,7 +56,13 @@ def run_ingest(args: argparse.Namespace) -> int:
     index = _LazyIndex(lambda: _open_knowledge(settings, engine))
     try:
         report = ingest_paths(
-            engine=engine, index=index, paths=args.paths, progress=True, prune=args.prune, defaults=defaults
+            engine=engine,
+            index=index,
+            paths=args.paths,
+            progress=True,
+            prune=args.prune,
+            defaults=defaults,
+            embedder=index,
         )
         if index.kb is not None:
             index.kb.index.mark_changed()
@@ -92,6 +99,10 @@ class _LazyIndex:
     def remove(self, chunk_ids: list[str]) -> None:
         self._index().remove(chunk_ids)
 
+    def embed_array(self, texts: Any, progress: bool = False) -> Any:
+        """Passages embedded ahead of writing (knowledge.ingest.PassageEmbedder)."""
+        return self._index().embeddings.embed_array(texts, progress=progress)
+
 
 def format_ingest_report(report: IngestReport) -> str:
     """The ingestion summary in Vietnamese: counts, then each skipped file with its reason."""
@@ -107,6 +118,10 @@ def format_ingest_report(report: IngestReport) -> str:
             chunks_removed=report.chunks_removed,
         )
     ]
+    if report.skipped:
+        reasons = Counter(reason for _, reason in report.skipped)
+        lines.append(t.SKIPPED_RECORDS.format(count=len(report.skipped)))
+        lines.extend(f"  - {count} × {reason}" for reason, count in reasons.most_common())
     if report.errors:
         lines.append(t.SKIPPED_FILES.format(count=len(report.errors)))
         lines.extend(f"  - {source}: {reason}" for source, reason in report.errors)

@@ -67,6 +67,7 @@ INGESTED = (
     "{removed} đã xóa; thêm {chunks_added} đoạn, bỏ {chunks_removed} đoạn."
 )
 SKIPPED_FILES = "Bỏ qua {count} tệp:"
+SKIPPED_RECORDS = "Bỏ qua {count} bản ghi không dùng làm hướng dẫn cho cấp xã:"
 EVALUATED = (
     "{n} câu hỏi — Recall@1 {r1:.3f}, Recall@5 {r5:.3f}, Recall@10 {r10:.3f}, MRR@10 {mrr:.3f}, "
     "p50 {p50} ms, p95 {p95} ms"

@@ -7,6 +7,7 @@ import asyncio
 import logging
 import re
 import secrets
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,9 @@ from blockers import stats
 from core.clock import utcnow
 from core.models import Blocker, Chunk, Department, Document, DocumentOrigin, DocumentStatus, User
 from knowledge.loaders import SUPPORTED_SUFFIXES, LoadError, load_path
+from knowledge.sidecar import MetadataError, check_dates, parse_meta_date
 from knowledge.types import DocumentMeta
+from knowledge.validity import today_vn, validity
 
 log = logging.getLogger(__name__)
 router = APIRouter()
@@ -43,6 +46,7 @@ def documents_page(
     page: int = Query(1, ge=1),  # bounded like every int parameter (api/limits.py)
     _: User = Depends(admin_only),
     db: Session = Depends(get_db),
+    ctx: Any = Depends(get_ctx),
 ) -> Response:
     q = request.query_params.get("q", "").strip()
     where = or_(col(Document.title).contains(q), col(Document.number).contains(q)) if q else None
@@ -51,11 +55,14 @@ def documents_page(
     if where is not None:
         count, query = count.where(where), query.where(where)
     total = int(db.exec(count).one())
+    documents = db.exec(query.limit(PAGE_SIZE)).all()
+    today = _today(ctx)
     return render(
         request,
         "admin_documents.html",
         {
-            "documents": db.exec(query.limit(PAGE_SIZE)).all(),
+            "documents": documents,
+            "validity": {d.id: validity(d, today=today).label for d in documents},
             "total": total,
             "page": page,
             "pages": max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
@@ -78,10 +85,19 @@ async def upload_document(
     status: DocumentStatus = Form(DocumentStatus.in_force),
     field: str = Form(""),
     department_code: str = Form(""),
+    effective_from: str = Form(""),
+    effective_to: str = Form(""),
+    replaced_by: str = Form(""),
+    source_url: str = Form(""),
     admin: User = Depends(admin_only),
     db: Session = Depends(get_db),
     ctx: Any = Depends(get_ctx),
 ) -> Response:
+    try:
+        dates = _validity_fields(effective_from, effective_to)
+    except MetadataError as error:
+        flash(request, str(error), "error")
+        return RedirectResponse("/admin/documents", status_code=303)
     limit = ctx.settings.upload_max_bytes
     data = await file.read(limit + 1)
     if len(data) > limit:
@@ -93,7 +109,9 @@ async def upload_document(
     path.write_bytes(data)
     meta = DocumentMeta(
         title=title.strip(), number=number.strip(), doc_type=doc_type.strip(), status=status.value,
-        field=field.strip(), department_code=department_code.strip(),
+        field=field.strip(), department_code=department_code.strip(), replaced_by=replaced_by.strip(),
+        source_url=source_url.strip(), effective_from=dates["effective_from"],
+        effective_to=dates["effective_to"],
     )  # fmt: skip
     try:
         docs = await asyncio.to_thread(load_path, path, defaults=meta)
@@ -111,6 +129,21 @@ async def upload_document(
     return RedirectResponse("/admin/documents", status_code=303)
 
 
+def _validity_fields(effective_from: str, effective_to: str) -> dict[str, date | None]:
+    """The validity dates of a form (dd/mm/yyyy or yyyy-mm-dd); MetadataError in Vietnamese."""
+    values: dict[str, date | None] = {"effective_from": None, "effective_to": None}
+    for key, raw in (("effective_from", effective_from), ("effective_to", effective_to)):
+        if raw.strip():
+            values[key] = parse_meta_date(key, raw.strip())
+    check_dates(DocumentMeta(**values))  # type: ignore[arg-type]
+    return values
+
+
+def _today(ctx: Any) -> date:
+    clock = getattr(ctx.knowledge, "today", None)  # the knowledge base's (injected in tests)
+    return clock() if callable(clock) else today_vn()
+
+
 def _document(db: Session, document_id: int) -> Document:
     document = db.get(Document, document_id)
     if document is None:
@@ -120,14 +153,28 @@ def _document(db: Session, document_id: int) -> Document:
 
 @router.get("/admin/documents/{document_id}")
 def document_page(
-    request: Request, document_id: int, _: User = Depends(admin_only), db: Session = Depends(get_db)
+    request: Request,
+    document_id: int,
+    _: User = Depends(admin_only),
+    db: Session = Depends(get_db),
+    ctx: Any = Depends(get_ctx),
 ) -> Response:
     document = _document(db, document_id)
     chunks = db.exec(select(Chunk).where(Chunk.document_id == document_id).order_by(col(Chunk.ordinal))).all()
     departments = db.exec(select(Department).order_by(Department.name)).all()
-    return render(
-        request, "admin_document.html", {"document": document, "chunks": chunks, "departments": departments}
-    )
+    articles: dict[str, str] = {}  # article (or procedure part) → its own status, "" = the document's
+    for chunk in chunks:
+        key = chunk.article or chunk.part
+        if key and key not in articles:
+            articles[key] = (document.article_status or {}).get(key, "")
+    context = {
+        "document": document,
+        "chunks": chunks,
+        "departments": departments,
+        "articles": articles,
+        "validity": validity(document, today=_today(ctx)).label,
+    }
+    return render(request, "admin_document.html", context)
 
 
 @router.post("/admin/documents/{document_id}", dependencies=[Depends(require_csrf)])
@@ -137,6 +184,10 @@ def update_document(
     status: DocumentStatus = Form(...),
     department_code: str = Form(""),
     field: str = Form(""),
+    effective_from: str = Form(""),
+    effective_to: str = Form(""),
+    replaced_by: str = Form(""),
+    source_url: str = Form(""),
     admin: User = Depends(admin_only),
     db: Session = Depends(get_db),
     ctx: Any = Depends(get_ctx),
@@ -144,6 +195,11 @@ def update_document(
     document = _document(db, document_id)
     if department_code and db.get(Department, department_code) is None:
         raise NotVisible()
+    try:
+        dates = _validity_fields(effective_from, effective_to)
+    except MetadataError as error:
+        flash(request, str(error), "error")
+        return RedirectResponse(f"/admin/documents/{document_id}", status_code=303)
     before = document.status
     db.rollback()  # release the read transaction: the knowledge base writes in its own
     # The status goes through the knowledge base (under its write lock) so that its search
@@ -152,13 +208,48 @@ def update_document(
     document = _document(db, document_id)
     document.department_code = department_code
     document.field, document.updated_at = field.strip(), utcnow()
+    dated = (document.effective_from, document.effective_to, document.replaced_by)
+    document.effective_from, document.effective_to = dates["effective_from"], dates["effective_to"]
+    document.replaced_by, document.source_url = replaced_by.strip()[:300], source_url.strip()[:1000]
+    redated = dated != (document.effective_from, document.effective_to, document.replaced_by)
     db.add(document)
     audit(
         db, actor=actor(admin), action="document.update", target=f"document:{document_id}",
         detail=f"status {before} -> {status}; department={department_code}",
     )  # fmt: skip
     db.commit()
+    if redated:  # the validity dates reach the search catalogue before the next question
+        ctx.knowledge.index.mark_changed()
     flash(request, texts.DOCUMENT_UPDATED)
+    return RedirectResponse(f"/admin/documents/{document_id}", status_code=303)
+
+
+@router.post("/admin/documents/{document_id}/articles", dependencies=[Depends(require_csrf)])
+def update_article_status(
+    request: Request,
+    document_id: int,
+    article: str = Form(..., max_length=50),
+    status: str = Form("", max_length=20),
+    admin: User = Depends(admin_only),
+    db: Session = Depends(get_db),
+    ctx: Any = Depends(get_ctx),
+) -> Response:
+    """One article's own status; empty = the document's status again."""
+    _document(db, document_id)
+    if status and status not in {s.value for s in DocumentStatus}:
+        raise NotVisible()
+    named = select(Chunk.id).where(Chunk.document_id == document_id)
+    named = named.where((col(Chunk.article) == article) | (col(Chunk.part) == article))
+    if not article or db.exec(named.limit(1)).first() is None:
+        raise NotVisible()  # no such article in this document
+    db.rollback()  # the knowledge base writes in its own transaction
+    ctx.knowledge.set_article_status(document_id, article, status)
+    audit(
+        db, actor=actor(admin), action="document.article_status", target=f"document:{document_id}",
+        detail=f"article {article} -> {status or 'document'}",
+    )  # fmt: skip
+    db.commit()
+    flash(request, texts.ARTICLE_STATUS_UPDATED.format(article=article))
     return RedirectResponse(f"/admin/documents/{document_id}", status_code=303)
 
 
@@ -185,6 +276,10 @@ async def reindex_document(
         status=str(document.status),
         field=document.field,
         department_code=document.department_code,
+        effective_from=document.effective_from,
+        effective_to=document.effective_to,
+        replaced_by=document.replaced_by,
+        source_url=document.source_url,
     )
     origin = document.origin
     db.rollback()  # release the read transaction: the knowledge base writes in its own

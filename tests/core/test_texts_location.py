@@ -40,6 +40,12 @@ DATA_TABLES: dict[str, set[str]] = {
     "knowledge/metadata.py": set(),  # filled below: document types, issuers, date phrases
     "knowledge/chunking.py": set(),  # the legal structure's words
     "knowledge/sidecar.py": {"STATUS_NAMES"},  # how officials write a document's status
+    # The national sources' own vocabulary: the fields that are not a commune's business, the
+    # symbols of document numbers, the words of a source note and of a law's effect article.
+    "knowledge/importers/procedures.py": {"NOT_COMMUNE_FIELDS", "_SEG", "_NUMBER_LABELS"},
+    "knowledge/importers/notes.py": {"EXTRA_TYPES", "_NO_TITLE"},
+    "knowledge/importers/law_text.py": {"_SELF", "_DATE", "_FROM_ADOPTION"},
+    "knowledge/importers/phapdien.py": {"_LEVELS"},
 }
 # Modules whose every literal is vocabulary of legal documents (types, issuers, headings).
 # knowledge/authority/vocabulary.py: holder names, officials' words for tasks (issue 14).

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from knowledge.chunking import MAX_CHARS, embedding_text, split_clauses, split_document
 from knowledge.loaders import load_path
-from knowledge.types import DocumentMeta, LoadedDocument
+from knowledge.types import ArticleDraft, DocumentMeta, LoadedDocument
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -40,8 +40,11 @@ def test_long_articles_become_windows_of_whole_clauses() -> None:
 
 
 def test_corpus_records_are_one_article_each() -> None:
-    docs = load_path(FIXTURES / "luat-cu-tru-trich.jsonl")
-    by_record = {d.record_id: split_document(d) for d in docs}
+    [law] = load_path(FIXTURES / "luat-cu-tru-trich.jsonl")  # one law, one article per line
+    by_record: dict[str, list] = {}
+    for chunk in split_document(law):
+        by_record.setdefault(chunk.record_id, []).append(chunk)
+    assert set(by_record) == {a.record_id for a in law.articles}
     art27 = by_record["Luật Cư trú::27"]
     assert len(art27) == 1
     assert art27[0].article == "27" and art27[0].article_title == "Điều kiện đăng ký tạm trú"
@@ -66,3 +69,71 @@ def test_procedure_records_split_into_their_parts() -> None:
     assert "Thành phần hồ sơ" in parts and "Trình tự thực hiện" in parts
     assert all(c.article_title == doc.meta.title for c in chunks)
     assert all(c.breadcrumb.startswith("Thủ tục đăng ký nghĩa vụ quân sự lần đầu › ") for c in chunks)
+
+
+def _compiled_document() -> LoadedDocument:
+    """A Pháp điển-like document whose loader already found the articles and their origin."""
+    law = _law_text()
+    parsed = split_document(law)
+    art21_body = "\n".join(c.text for c in parsed if c.article == "21")
+    articles = [
+        ArticleDraft(
+            number="15.3.NĐ.1.9",
+            title="Giấy tờ nộp và xuất trình khi đăng ký khai sinh",
+            text="1. Người đi đăng ký khai sinh nộp Tờ khai theo mẫu quy định.\n2. Giấy chứng sinh.",
+            record_id="phapdien::15.3.NĐ.1.9",
+            breadcrumb="Chương II ĐĂNG KÝ KHAI SINH",
+            origin_number="123/2015/NĐ-CP",
+            origin_type="Nghị định",
+            origin_article="9",
+        ),
+        ArticleDraft(number="21", title="Nơi cư trú", text=art21_body, breadcrumb="Chương III › Mục 1"),
+    ]
+    return LoadedDocument(
+        source="demuc.html", text="", meta=DocumentMeta(title="Đề mục 15.3 Hộ tịch"), articles=articles
+    )
+
+
+def test_articles_found_by_a_loader_are_chunked_with_their_origin() -> None:
+    chunks = split_document(_compiled_document())
+    first = [c for c in chunks if c.article == "15.3.NĐ.1.9"]
+    assert len(first) == 1
+    (chunk,) = first
+    assert chunk.breadcrumb == "Đề mục 15.3 Hộ tịch › Chương II ĐĂNG KÝ KHAI SINH › Điều 15.3.NĐ.1.9"
+    assert (chunk.origin_number, chunk.origin_type, chunk.origin_article) == (
+        "123/2015/NĐ-CP",
+        "Nghị định",
+        "9",
+    )
+    assert chunk.record_id == "phapdien::15.3.NĐ.1.9"
+    assert chunk.article_title == "Giấy tờ nộp và xuất trình khi đăng ký khai sinh"
+    # A long article is cut into windows of whole clauses, as any law's.
+    art21 = [c for c in chunks if c.article == "21"]
+    assert len(art21) > 1 and all(
+        c.breadcrumb.startswith("Đề mục 15.3 Hộ tịch › Chương III › Mục 1 › Điều 21") for c in art21
+    )
+    assert all(c.origin_number == "" and c.record_id == "" for c in art21)
+
+
+def test_an_article_embeds_the_same_whether_parsed_or_given() -> None:
+    """Loaders that know the structure must not change what the embedding cache holds."""
+    parsed = [c for c in split_document(_law_text()) if c.article == "22"]
+    body = "\n".join(c.text for c in parsed)
+    given = LoadedDocument(
+        source="x",
+        text="",
+        meta=DocumentMeta(title="Luật Cư trú"),
+        articles=[ArticleDraft(number="22", title=parsed[0].article_title, text=body)],
+    )
+    assert [embedding_text(c) for c in split_document(given)] == [embedding_text(c) for c in parsed]
+
+
+def test_an_article_without_a_body_keeps_its_heading() -> None:
+    doc = LoadedDocument(
+        source="x",
+        text="",
+        meta=DocumentMeta(title="Luật"),
+        articles=[ArticleDraft(number="5", title="(được bãi bỏ)", text="")],
+    )
+    (chunk,) = split_document(doc)
+    assert chunk.text == "(được bãi bỏ)" and chunk.article == "5"

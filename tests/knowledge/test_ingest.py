@@ -91,13 +91,14 @@ def stored(engine: Engine) -> tuple[dict[str, Document], dict[str, Chunk]]:
 def test_folder_ingest_stores_documents_chunks_and_index(engine: Engine, fake_index, folder: Path) -> None:
     report = ingest_paths(engine=engine, index=fake_index, paths=[folder])
     assert report.errors == []
-    assert (report.added, report.updated, report.unchanged, report.removed) == (5, 0, 0, 0)
+    assert (report.added, report.updated, report.unchanged, report.removed) == (3, 0, 0, 0)
     documents, chunks = stored(engine)
     assert fake_index.ids == set(chunks) and report.chunks_added == len(chunks) > 0
-    article = documents[f"{(folder / 'luat.jsonl').resolve().as_posix()}#Luật Cư trú::21"]
-    assert (article.title, article.number, article.field) == ("Luật Cư trú", "68/2020/QH14", "Cư trú")
-    assert article.extra["record_id"] == "Luật Cư trú::21" and article.origin == DocumentOrigin.file
-    [chunk] = [c for c in chunks.values() if c.document_id == article.id]
+    # The three lines of Luật Cư trú are one document (a law is one row), its articles its chunks.
+    law = documents[f"{(folder / 'luat.jsonl').resolve().as_posix()}#Luật Cư trú"]
+    assert (law.title, law.number, law.field) == ("Luật Cư trú", "68/2020/QH14", "Cư trú")
+    assert law.origin == DocumentOrigin.file and (law.chunk_count, law.article_count) == (3, 3)
+    [chunk] = [c for c in chunks.values() if c.document_id == law.id and c.record_id == "Luật Cư trú::21"]
     assert (chunk.article, chunk.article_title) == ("21", "Hồ sơ đăng ký thường trú")
     plan = next(d for d in documents.values() if d.source.endswith("ke-hoach.docx"))
     assert (plan.doc_type, plan.number, plan.issuer) == (
@@ -122,7 +123,7 @@ def test_unchanged_files_are_not_even_parsed(
 
     monkeypatch.setattr(ingest_module, "load_path", no_parsing)
     report = ingest_paths(engine=engine, index=fake_index, paths=[folder])
-    assert (report.added, report.updated, report.unchanged, report.removed) == (0, 0, 5, 0)
+    assert (report.added, report.updated, report.unchanged, report.removed) == (0, 0, 3, 0)
     assert (report.chunks_added, report.chunks_removed) == (0, 0)
     assert fake_index.added == [] and fake_index.removed == []
     assert set(stored(engine)[1]) == set(before[1])
@@ -135,7 +136,7 @@ def test_changed_file_replaces_its_chunks_only(engine: Engine, fake_index, folde
     txt = folder / "so-tu-phap" / "chung-thuc.txt"
     txt.write_text(HUONG_DAN.replace("2.000 đồng/trang", "3.000 đồng/trang"), encoding="utf-8")
     report = ingest_paths(engine=engine, index=fake_index, paths=[folder])
-    assert (report.added, report.updated, report.unchanged) == (0, 1, 4)
+    assert (report.added, report.updated, report.unchanged) == (0, 1, 2)
     documents, chunks = stored(engine)
     doc = documents[txt.resolve().as_posix()]
     new_ids = {c.id for c in chunks.values() if c.document_id == doc.id}
@@ -153,25 +154,26 @@ def test_changed_jsonl_touches_only_changed_records(engine: Engine, fake_index, 
     lines[0] = lines[0].replace("chỗ ở hợp pháp", "chỗ ở hợp pháp thuộc quyền sở hữu")
     path.write_text("\n".join(lines[:2]), encoding="utf-8")  # article 22 leaves the file
     report = ingest_paths(engine=engine, index=fake_index, paths=[folder])
-    assert (report.added, report.updated, report.unchanged, report.removed) == (0, 1, 3, 1)
-    documents, chunks = stored(engine)
-    assert not any(s.endswith("::22") for s in documents)
+    assert (report.added, report.updated, report.unchanged, report.removed) == (0, 1, 2, 0)
+    _, chunks = stored(engine)
+    assert not any(c.record_id.endswith("::22") for c in chunks.values())
+    # The law is re-chunked, but the index sees only what changed: the edited article's chunk
+    # replaced, article 22's removed, article 21's untouched.
     assert len(fake_index.added) == 1 and len(fake_index.removed) == 2
     assert fake_index.ids == set(chunks)
-    # The unchanged article now carries the new file fingerprint: the next run parses nothing.
     again = ingest_paths(engine=engine, index=fake_index, paths=[folder])
-    assert (again.unchanged, again.updated) == (4, 0)
+    assert (again.unchanged, again.updated) == (3, 0)
 
 
 def test_prune_removes_documents_of_deleted_files(engine: Engine, fake_index, folder: Path) -> None:
     ingest_paths(engine=engine, index=fake_index, paths=[folder])
     shutil.rmtree(folder / "so-tu-phap")
     kept = ingest_paths(engine=engine, index=fake_index, paths=[folder])
-    assert kept.removed == 0 and len(stored(engine)[0]) == 5
+    assert kept.removed == 0 and len(stored(engine)[0]) == 3
     pruned = ingest_paths(engine=engine, index=fake_index, paths=[folder], prune=True)
     assert pruned.removed == 1 and pruned.chunks_removed > 0
     documents, chunks = stored(engine)
-    assert len(documents) == 4 and fake_index.ids == set(chunks)
+    assert len(documents) == 2 and fake_index.ids == set(chunks)
 
 
 def test_bad_files_are_reported_and_the_rest_ingested(
@@ -187,20 +189,20 @@ def test_bad_files_are_reported_and_the_rest_ingested(
     assert set(failed) == {"hong.docx", "rong.txt", "bang-tinh.xlsx", "scan.pdf", "khong-co.pdf"}
     assert "bị hỏng" in failed["hong.docx"] and "rỗng" in failed["rong.txt"]
     assert "tesseract" in failed["scan.pdf"]
-    assert report.added == 5 and len(stored(engine)[0]) == 5
+    assert report.added == 3 and len(stored(engine)[0]) == 3
 
 
 def test_index_failure_rolls_back_that_file_only(engine: Engine, fake_index, folder: Path) -> None:
     fake_index.fail_on = "Số hóa 100%"
     report = ingest_paths(engine=engine, index=fake_index, paths=[folder])
     assert [Path(s).name for s, _ in report.errors] == ["ke-hoach.docx"]
-    assert report.added == 4 and report.chunks_added == len(fake_index.ids)
+    assert report.added == 2 and report.chunks_added == len(fake_index.ids)
     documents, chunks = stored(engine)
-    assert not any(s.endswith("ke-hoach.docx") for s in documents) and len(documents) == 4
+    assert not any(s.endswith("ke-hoach.docx") for s in documents) and len(documents) == 2
     assert fake_index.ids == set(chunks)
     fake_index.fail_on = ""
     retry = ingest_paths(engine=engine, index=fake_index, paths=[folder])
-    assert (retry.added, retry.unchanged, retry.errors) == (1, 4, [])
+    assert (retry.added, retry.unchanged, retry.errors) == (1, 2, [])
 
 
 def test_run_wide_metadata_and_sidecar_changes_are_picked_up(
@@ -273,7 +275,7 @@ def test_ingest_document_then_delete_and_status(engine: Engine, fake_index) -> N
 def test_demo_corpus_reingest_is_fast(engine: Engine, fake_index) -> None:
     first = ingest_paths(engine=engine, index=fake_index, paths=[DEMO])
     assert first.errors == []
-    assert first.added == 38 + 133 + 62 + 171 + 83 + 83 + 41 + 37 + 85 + 1
+    assert first.added == 8 + 85 + 1  # eight laws (one document each), 85 procedures, one instruction
     started = time.perf_counter()
     again = ingest_paths(engine=engine, index=fake_index, paths=[DEMO])
     elapsed = time.perf_counter() - started

@@ -170,7 +170,7 @@ def test_markdown_heading_is_the_title(tmp_path: Path) -> None:
     assert "#" not in doc.text and "**" not in doc.text and "http" not in doc.text
 
 
-def test_corpus_jsonl_one_document_per_article(tmp_path: Path) -> None:
+def test_corpus_jsonl_one_document_per_law(tmp_path: Path) -> None:
     path = tmp_path / "corpus.jsonl"
     rows = [
         {
@@ -187,20 +187,25 @@ def test_corpus_jsonl_one_document_per_article(tmp_path: Path) -> None:
         },
     ]
     path.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in rows) + "\n\n", encoding="utf-8")
-    first, second, third = load_path(path)
-    assert first.source == f"{path.resolve().as_posix()}#Luật Cư trú::20"
-    assert first.record_id == "Luật Cư trú::20"
-    assert (first.meta.title, first.meta.number, first.meta.doc_type) == (
-        "Luật Cư trú",
-        "68/2020/QH14",
-        "Luật",
+    law, constitution = load_path(path)  # one document per law, one article per line
+    assert law.source == f"{path.resolve().as_posix()}#Luật Cư trú" and law.record_id == "Luật Cư trú"
+    assert (law.meta.title, law.meta.number, law.meta.doc_type) == ("Luật Cư trú", "68/2020/QH14", "Luật")
+    assert law.extra["law"] == "Luật Cư trú" and law.kind == "legal"
+    [article] = law.articles
+    assert (article.number, article.title, article.record_id) == (
+        "20",
+        "Điều kiện đăng ký thường trú",
+        "Luật Cư trú::20",
     )
-    assert first.text.startswith("Điều 20. Điều kiện đăng ký thường trú\n")
-    assert first.extra["law"] == "Luật Cư trú" and first.extra["article"] == "20"
-    assert first.kind == "legal"
-    assert (second.meta.title, second.meta.number) == ("Hiến pháp", "")
-    assert second.text.startswith("Điều 1. Nước Cộng hòa xã hội")
-    assert third.text == "Điều 102.\n\n1. Tòa án\n\n2. Tòa" and third.extra["article_title"] == ""
+    assert article.text == "1. Công dân có chỗ ở hợp pháp..."
+    assert law.text.startswith("Điều 20. Điều kiện đăng ký thường trú\n")
+    assert (constitution.meta.title, constitution.meta.number) == ("Hiến pháp", "")
+    first, second = constitution.articles
+    # The heading line is the article's whole text: it is both its name and its body.
+    assert (first.number, first.title, first.text) == ("1", "Nước Cộng hòa xã hội", "Nước Cộng hòa xã hội")
+    # No heading: the title quotes clause 1, which must not become the article's name.
+    assert (second.number, second.title, second.text) == ("102", "", "1. Tòa án\n2. Tòa")
+    assert [a.record_id for a in constitution.articles] == ["Hiến pháp::1", "Hiến pháp::102"]
 
 
 def test_procedure_records_split_into_parts() -> None:

@@ -158,3 +158,19 @@ def test_sidecar_errors_are_explained(tmp_path: Path) -> None:
     with pytest.raises(MetadataError, match=r"a\.txt\.meta\.json"):
         read_sidecar(target)
     assert read_sidecar(tmp_path / "none.txt") == {}
+
+
+def test_sidecar_validity_fields(tmp_path: Path) -> None:
+    target = tmp_path / "luat-ho-tich.txt"
+    target.write_text("x", encoding="utf-8")
+    side = tmp_path / "luat-ho-tich.txt.meta.json"
+    values = {"effective_from": "01/01/2016", "effective_to": "2027-03-01",
+              "replaced_by": "Luật Hộ tịch số 15/2026/QH15", "source_url": "https://vbpl.vn/x"}  # fmt: skip
+    side.write_text(json.dumps(values), encoding="utf-8")
+    meta = overlay(DocumentMeta(), read_sidecar(target))
+    assert (meta.effective_from, meta.effective_to) == (date(2016, 1, 1), date(2027, 3, 1))
+    assert (meta.replaced_by, meta.source_url) == ("Luật Hộ tịch số 15/2026/QH15", "https://vbpl.vn/x")
+    with pytest.raises(MetadataError, match="Ngày “31/02/2027” của trường ngày hết hiệu lực không hợp lệ"):
+        overlay(DocumentMeta(), {"effective_to": "31/02/2027"})
+    with pytest.raises(MetadataError, match="phải sau ngày có hiệu lực"):
+        overlay(DocumentMeta(), {"effective_from": "2027-03-01", "effective_to": "2027-03-01"})

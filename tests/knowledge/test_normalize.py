@@ -98,3 +98,9 @@ def test_fold_equals_decomposing_the_whole_text(text: str) -> None:
     # fold() translates character by character: it must equal folding the text at once.
     decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
     assert fold(text) == "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def test_tone_placement_leaves_pairs_outside_the_table_alone() -> None:
+    from knowledge.normalize import fix_tone_placement
+
+    assert fix_tone_placement("hoà HOÀ Hoà thuỷ quý oÀ") == "hòa HÒA Hòa thủy quý oÀ"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 
 from openpyxl import Workbook
 from sqlmodel import Session, select
@@ -204,6 +205,29 @@ def test_documents_upload_split_status_reindex_delete(login, world: World, web_a
         "/admin/documents", {"status": "in_force"}, files={"file": ("a.exe", b"MZ", "x")}
     )
     assert unsupported.status_code == 303 and "chưa được hỗ trợ" in admin.get("/admin/documents").text
+
+
+def test_upload_with_validity_dates(login, world: World, web_app) -> None:  # type: ignore[no-untyped-def]
+    knowledge = web_app.state.ctx.knowledge
+    admin = login("quantri")
+    admin.get("/admin/documents")
+    text = "Điều 1. Phạm vi\n1. Áp dụng cho cấp xã.\n".encode()
+    form = {
+        "status": "in_force",
+        "effective_from": "01/03/2027",
+        "replaced_by": "",
+        "source_url": "https://vbpl.vn/1",
+    }
+    bad = admin.post(
+        "/admin/documents",
+        {**form, "effective_to": "01/01/2027"},
+        files={"file": ("a.txt", text, "text/plain")},
+    )
+    assert bad.status_code == 303 and knowledge.added == []
+    assert "phải sau ngày có hiệu lực (01/03/2027)" in admin.get("/admin/documents").text
+    admin.post("/admin/documents", form, files={"file": ("a.txt", text, "text/plain")})
+    [(doc, _)] = knowledge.added
+    assert (doc.meta.effective_from, doc.meta.source_url) == (date(2027, 3, 1), "https://vbpl.vn/1")
 
 
 def test_missing_guidance_to_do_list(login, world: World) -> None:  # type: ignore[no-untyped-def]

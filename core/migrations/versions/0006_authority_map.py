@@ -13,7 +13,7 @@ import sqlmodel
 
 
 revision = '0006'
-down_revision = '0004'  # re-chained after 0005 (guidance) at merge
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
