@@ -21,7 +21,7 @@ from core.models import Chunk, Document, DocumentStatus
 from knowledge import texts
 from knowledge.answering import Candidate, Kind, Model, features, load_model
 from knowledge.chunking import split_clauses
-from knowledge.intent import AnswerType, QuestionIntent, answer_position, detect_intent, has_answer_type
+from knowledge.intent import AnswerType, QuestionIntent, answer_position, detect_intent, fit, has_answer_type
 from knowledge.reply import ReplyParts, clip, compose_related, compose_reply
 from knowledge.retrieve import Hit
 from knowledge.select import Selection, select, strip_numbering
@@ -32,8 +32,11 @@ from knowledge.types import Answer, Source
 MIN_CONFIDENCE = 0.69
 MAX_SOURCES = 3
 CLOSE_SECOND = 0.85  # a passage this close to the first may replace it when only it has the answer type
-LEAD_CHARS = 260  # the lead: within the first 300 characters of the reply
+LEAD_CHARS = 290  # the lead: within the first 300 characters of the reply
 RELATED_ARTICLES = 3
+# Answer types a reply cannot do without: an article with no amount, age, penalty or time limit
+# does not answer "bao nhiêu tiền", "bao nhiêu tuổi", "bị phạt thế nào", "bao lâu".
+STRICT_TYPES = frozenset({AnswerType.money, AnswerType.age, AnswerType.penalty, AnswerType.duration})
 NOT_FOUND = texts.NOT_FOUND
 AMENDED_NOTE = texts.AMENDED_NOTE
 
@@ -151,17 +154,29 @@ def _clip(text: str, limit: int) -> str:
 
 
 def choose_passage(passages: list[Passage], intent: QuestionIntent) -> list[Passage]:
-    """The passages with the one to cite first: the top one, unless it lacks the answer type
-    the question wants and a close second (another article) has it."""
+    """The passages with the one to cite first: the top one, unless a close second (another
+    article) fits what is asked better (holds the duration asked for when the first has none)."""
     top = passages[0]
-    if intent.wants == AnswerType.none or has_answer_type(top.full, intent.wants):
+    if intent.wants == AnswerType.none:
         return passages
+    best, best_fit = 0, fit(top.full, intent)
     for i, other in enumerate(passages[1:], 1):
         if other.hit.score < CLOSE_SECOND * top.hit.score:
             break
-        if other.key != top.key and has_answer_type(other.full, intent.wants):
-            return [other, *passages[:i], *passages[i + 1 :]]
-    return passages
+        if other.key != top.key and fit(other.full, intent) > best_fit:
+            best, best_fit = i, fit(other.full, intent)
+    if best == 0:
+        return passages
+    return [passages[best], *passages[:best], *passages[best + 1 :]]
+
+
+def decision_inputs(
+    question: str, passages: list[Passage], intent: QuestionIntent, expansion: str = ""
+) -> tuple[list[Passage], dict[str, float]]:
+    """The passages in citing order and the features the answering model reads (the same for
+    the bot and for bench/fit_answering.py)."""
+    passages = choose_passage(passages, intent)
+    return passages, features(question, intent, candidates_of(passages), passages[0].idf, expansion)
 
 
 def candidates_of(passages: list[Passage]) -> list[Candidate]:
@@ -194,12 +209,12 @@ def lead_of(passage: Passage, selection: Selection | None, intent: QuestionInten
         return _lead_text(" ".join(lines), intent.wants, LEAD_CHARS), chunk, passage.full
     unit = selection.referenced or selection.unit
     text = strip_numbering(unit.text)
-    if unit.intro and len(text) < 160:
+    in_intro = bool(unit.intro) and not has_answer_type(unit.text, intent.wants)
+    if unit.intro and (len(text) < 160 or in_intro):  # "Phạt tiền từ … đối với hành vi sau đây:"
         text = f"{strip_numbering(unit.intro)} {text}"
-    elif text.endswith(":") and unit.clause_text.count("\n"):
+    elif text.endswith(":") and selection.items and unit is selection.unit:
         # A lead-in ("Hồ sơ đăng ký tạm trú bao gồm:") answers with the list that follows it.
-        items = [strip_numbering(line) for line in unit.clause_text.split("\n")[1:] if line.strip()]
-        text = f"{text} " + " ".join(items)
+        text = f"{text} " + " ".join(selection.items)
     article = selection.referenced_article if selection.referenced else ""
     cited = _cited_chunk(chunk, article=article, clause=unit.clause, point=unit.point)
     return _lead_text(text, intent.wants, LEAD_CHARS), cited, unit.clause_text
@@ -248,20 +263,23 @@ def extractive_answer(
     intent = intent or detect_intent(question)
     model = model or load_model()
     asked = f"{question} {expansion}".strip()
-    passages = choose_passage(passages, intent)
+    passages, observed = decision_inputs(question, passages, intent, expansion)
     top = passages[0]
-    probability = model.probability(features(question, intent, candidates_of(passages), top.idf, expansion))
+    probability = model.probability(observed)
     kind = model.decide(probability) if threshold is None else _decide(model, probability, threshold)
+    selection = None
+    if kind == Kind.answer and not top.chunk.part:
+        resolve = (lambda article: lookup(top, article)) if lookup else None
+        selection = select(
+            asked, top.full, intent, idf=top.idf, lookup=resolve, heading=top.chunk.article_title
+        )
+    followed = selection is not None and selection.referenced is not None
+    if kind == Kind.answer and observed["type_missing"] and intent.wants in STRICT_TYPES and not followed:
+        kind = Kind.related  # "phạt bao nhiêu" and no amount in the article: not an answer
     if kind == Kind.not_found:
         return Answer(question=question, text=NOT_FOUND, grounded=False, confidence=probability)
     if kind == Kind.related:
         return related_answer(question, passages, probability, max_chars)
-    resolve = (lambda article: lookup(top, article)) if lookup else None
-    selection = (
-        None
-        if top.chunk.part
-        else select(asked, top.full, intent, idf=top.idf, lookup=resolve, heading=top.chunk.article_title)
-    )
     lead, cited, support = lead_of(top, selection, intent)
     first = to_source(top, cited=cited)
     support_citation = ""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from core.db import make_engine, migrate
 from core.settings import Settings
 from knowledge.answering import Kind
 from knowledge.embeddings import make_embeddings
-from knowledge.normalize import fold_key
+from knowledge.normalize import fold, normalize_text, syllables
 from knowledge.retrieve import FusionParams, strip_diacritics
 from knowledge.service import KnowledgeBase
 
@@ -142,10 +143,18 @@ class AnswerResult:
     in_lead: dict[str, bool] = field(default_factory=dict)  # qid → gold answer near the top
 
 
+_NUMBERING = re.compile(r"(?m)^\s*(?:\d{1,3}\s*[.)]|[a-zđ]\))\s+")
+
+
+def _words(text: str) -> str:
+    """Folded words only: layout (clause numbers "1.", points "a)", punctuation) is not the answer."""
+    return " ".join(syllables(fold(_NUMBERING.sub(" ", normalize_text(text)))))
+
+
 def answer_in_lead(gold: str, reply: str) -> bool:
     """The gold answer, folded, within the first LEAD_WINDOW characters of the reply."""
-    wanted = fold_key(gold).rstrip(" .;")
-    return bool(wanted) and wanted in fold_key(reply[:LEAD_WINDOW])
+    wanted = _words(gold)
+    return bool(wanted) and f" {wanted} " in f" {_words(reply[:LEAD_WINDOW])} "
 
 
 def evaluate_answers(kb: KnowledgeBase, queries: list[Query], *, strip: bool = False) -> AnswerResult:

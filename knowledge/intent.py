@@ -60,10 +60,6 @@ _CUES: list[tuple[Intent, tuple[str, ...]]] = [
         ),
     ),
     (
-        Intent.fee,
-        ("le phi", "phi", "bao nhieu tien", "mat bao nhieu", "ton bao nhieu", "chi phi", "tien phi"),
-    ),
-    (
         Intent.penalty,
         (
             "muc phat",
@@ -80,6 +76,10 @@ _CUES: list[tuple[Intent, tuple[str, ...]]] = [
             "bi ky luat",
             "hinh thuc ky luat",
         ),
+    ),
+    (
+        Intent.fee,
+        ("le phi", "phi", "bao nhieu tien", "mat bao nhieu", "ton bao nhieu", "chi phi", "tien phi"),
     ),
     (
         Intent.duration,
@@ -209,6 +209,7 @@ _TYPE_PATTERNS: dict[AnswerType, re.Pattern[str]] = {
 class QuestionIntent:
     intent: Intent
     wants: AnswerType
+    processing: bool = False  # "thời hạn giải quyết", "mất bao lâu": the time a body takes
 
     @property
     def procedure_part(self) -> str:
@@ -226,13 +227,33 @@ _ASKED_HEADS = re.compile(
 )
 
 
+_PROCESSING = re.compile(
+    r"\b(giai quyet|xu ly|cap (lai|doi|moi)?|mat bao lau|may ngay|bao nhieu ngay|tra ket qua)\b"
+)
+# What a processing time reads like in a text: "03 ngày làm việc kể từ ngày nhận đủ hồ sơ".
+_PROCESSING_TEXT = re.compile(r"\b(ngay lam viec|ke tu ngay nhan|ke tu khi nhan|tra ket qua)\b")
+
+
+def fit(text: str, intent: QuestionIntent) -> int:
+    """How well a passage matches what is asked: 1 for the answer type, 1 more for a
+    processing time when the question asks how long a body takes."""
+    score = int(has_answer_type(text, intent.wants)) if intent.wants != AnswerType.none else 0
+    if intent.processing and _PROCESSING_TEXT.search(text_key(text)):
+        score += 1
+    return score
+
+
 def detect_intent(question: str) -> QuestionIntent:
     key = question_key(question)
     for intent, pattern in _COMPILED:
         if pattern.search(key):
             if intent == Intent.definition and _ASKED_HEADS.match(asked_term(question)):
                 continue
-            return QuestionIntent(intent, WANTS[intent])
+            processing = intent == Intent.duration and bool(_PROCESSING.search(key))
+            wants = WANTS[intent]
+            if intent == Intent.penalty and re.search(r"\bphat tien\b", key):
+                wants = AnswerType.money  # "bị phạt tiền bao nhiêu": an amount, not a prison term
+            return QuestionIntent(intent, wants, processing)
     return QuestionIntent(Intent.general, AnswerType.none)
 
 

@@ -13,17 +13,18 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from knowledge.chunking import split_clauses
 from knowledge.definitions import asked_term, defined_terms
-from knowledge.intent import AnswerType, Intent, QuestionIntent, clause_cue, has_answer_type
+from knowledge.intent import AnswerType, Intent, QuestionIntent, clause_cue, fit, has_answer_type
 from knowledge.terms import query_terms
 
 TYPE_WEIGHT = 0.35  # a unit holding the answer type asked for
 CUE_WEIGHT = 0.15  # a unit speaking of what the intent asks ("thời hạn", "hồ sơ")
 DEFINES_WEIGHT = 0.5  # the unit defining the term a "là gì" question asks about
 POSITION_WEIGHT = 0.01  # earlier units win ties
+RULE_FIRST_WEIGHT = 0.03  # "quy định thế nào về …": an article states its main rule first
 
 _POINT = re.compile(r"^([a-zđ])\)\s+\S")
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-ZĐÀ-Ỹ0-9])")
@@ -35,6 +36,7 @@ _REFERENCE = re.compile(
 )
 
 
+_AGGRAVATED = re.compile(r"^\d{1,3}\s*[.)]\s*(Phạm tội|Vi phạm)\b", re.IGNORECASE)
 _CITED = re.compile(r"\b(?:điểm\s+[a-zđ]|khoản\s+\d{1,3}|Điều\s+(?:này|\d+[a-zđ]?))\b", re.IGNORECASE)
 
 
@@ -45,6 +47,9 @@ class Unit:
     text: str  # one sentence (numbering kept)
     clause_text: str  # the whole clause the unit belongs to (the reply's support)
     intro: str = ""  # the clause's lead-in line when the unit is in a point
+    # The offence a "Phạm tội thuộc một trong các trường hợp sau đây" clause is about: the
+    # article's first clause, which the later (aggravated) clauses refer to without repeating.
+    background: str = ""
 
 
 @dataclass
@@ -53,6 +58,7 @@ class Selection:
     score: float
     referenced: Unit | None = None  # the clause a reference pointed to, when it was followed
     referenced_article: str = ""
+    items: list[str] = field(default_factory=list)  # the list a lead-in ending in ":" introduces
 
 
 def _points(clause: str) -> list[tuple[str, str]]:
@@ -70,15 +76,23 @@ def article_units(text: str, heading: str = "") -> list[Unit]:
     """The sentences of an article, without its heading line when the text repeats it."""
     units = []
     heading_key = " ".join(heading.lower().split()).rstrip(".")
+    first = ""
     for number, clause_text in split_clauses(text):
         if not number and heading_key and " ".join(clause_text.lower().split()).rstrip(".") == heading_key:
             continue
+        if number and not first:
+            first = clause_text
+        background = first if number and clause_text != first and _AGGRAVATED.match(clause_text) else ""
         blocks = _points(clause_text)
         intro = blocks[0][1] if len(blocks) > 1 and not blocks[0][0] else ""
         for letter, block in blocks:
             for sentence in _SENTENCE_END.split(block.replace("\n", " ")):
                 if len(sentence.strip()) >= 8:
-                    units.append(Unit(number, letter, sentence.strip(), clause_text, intro if letter else ""))
+                    units.append(
+                        Unit(
+                            number, letter, sentence.strip(), clause_text, intro if letter else "", background
+                        )
+                    )
     return units
 
 
@@ -103,14 +117,18 @@ def score_unit(
     unit: Unit, weights: dict[str, float], intent: QuestionIntent, term: str, position: int
 ) -> float:
     context = f"{unit.intro} {unit.text}" if unit.intro else unit.text
-    score = overlap(weights, _CITED.sub(" ", context))  # "Điều 23" says nothing of "điều kiện"
-    if intent.wants != AnswerType.none and has_answer_type(unit.text, intent.wants):
-        score += TYPE_WEIGHT
-    if intent.intent != Intent.general and clause_cue(unit.text, intent.intent):
+    words = f"{unit.background} {context}" if unit.background else context
+    score = overlap(weights, _CITED.sub(" ", words))  # "Điều 23" says nothing of "điều kiện"
+    if intent.wants != AnswerType.none and has_answer_type(context, intent.wants):
+        score += TYPE_WEIGHT  # a point inherits its lead-in ("Phạt tiền từ … đối với hành vi sau đây:")
+    if intent.intent != Intent.general and clause_cue(context, intent.intent):
+        score += CUE_WEIGHT
+    if intent.processing and fit(context, intent) > 1:
         score += CUE_WEIGHT
     if term and term in defined_terms(_NUMBERING.sub("", unit.text)):
         score += DEFINES_WEIGHT
-    return score - POSITION_WEIGHT * position
+    prior = POSITION_WEIGHT if intent.wants != AnswerType.none else RULE_FIRST_WEIGHT
+    return score - prior * position
 
 
 def _follow(
@@ -149,9 +167,26 @@ def select(
     weights = _weights(question, idf)
     term = asked_term(question) if intent.intent == Intent.definition else ""
     scored = [(score_unit(u, weights, intent, term, i), i, u) for i, u in enumerate(units)]
-    best_score, _, best = max(scored, key=lambda s: (s[0], -s[1]))
+    best_score, index, best = max(scored, key=lambda s: (s[0], -s[1]))
     referenced, article = _follow(best, units, lookup, intent)
-    return Selection(best, best_score, referenced, article)
+    return Selection(best, best_score, referenced, article, _items(units, index))
+
+
+def _items(units: list[Unit], index: int) -> list[str]:
+    """The points of a clause lead-in, or the clauses of an article lead-in, ending in ":"
+    (the first sentence of each)."""
+    lead = units[index]
+    if not lead.text.rstrip().endswith(":"):
+        return []
+    items: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for unit in units[index + 1 :]:
+        if lead.clause and (unit.clause != lead.clause or not unit.point):
+            break  # a clause lead-in: its points only
+        if (unit.clause, unit.point) not in seen:
+            seen.add((unit.clause, unit.point))
+            items.append(strip_numbering(unit.text))
+    return items
 
 
 def strip_numbering(text: str) -> str:

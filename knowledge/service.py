@@ -183,10 +183,14 @@ class KnowledgeBase:
                 texts_ = session.exec(same.where(col(Chunk.document_id).in_(law))).all()
         return "\n".join(texts_)
 
-    def ask(self, question: str) -> Answer:
+    def retrieve_for_answer(self, question: str) -> tuple[QuestionIntent, Retrieval, list[Passage]]:
+        """The question's intent, its retrieval and the passages an answer is built from."""
         intent = detect_intent(question)
         retrieval = self.search(question, k=PASSAGES)
-        passages = self._part_asked(self.passages(retrieval, whole=True), intent)
+        return intent, retrieval, self._part_asked(self.passages(retrieval, whole=True), intent)
+
+    def ask(self, question: str) -> Answer:
+        intent, retrieval, passages = self.retrieve_for_answer(question)
         answer = extractive_answer(
             question,
             passages,
