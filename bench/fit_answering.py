@@ -12,11 +12,11 @@ Procedure (reproducible; no constant is set by hand or per question):
 2. Halves by a hash of the query id (bench/retrieval.half_of). Only half A is fitted.
 3. L2-regularised logistic regression (Newton steps), each (set, typed/stripped) group
    weighted to the same total, so the 624 annotator questions do not drown the 50 lay ones.
-4. `answer_at`: on half A, the threshold maximising the mean over sets of
-   (right answers − 2 × wrong answers + refused unanswerable) / set size: a wrong citation
-   costs twice what a refusal costs. `related_at`: half of `answer_at`, not lower than the
-   median probability of the unanswerable questions of half A (most of those get a plain
-   refusal, not a list).
+4. `answer_at`: the lowest threshold (0.05 steps) at which half A refuses at least
+   REFUSE_TARGET = 85 % of the unanswerable questions, typed and stripped alike (the issue's
+   target; the lay and annotator rates that follow from it are reported, never searched: a
+   lay group of half A has 15 questions, and following them moves the optimum by ±0.2).
+   `related_at` = answer_at / 2: below it, a plain refusal rather than "có thể liên quan".
 5. Half B (never fitted) is reported with bench/answers.py.
 Results: bench/results/fit_answering.json; `--write` updates knowledge/data/answering.json.
 """
@@ -46,7 +46,8 @@ from knowledge.service import KnowledgeBase  # noqa: E402
 
 SETS = {"annotator": "qrels_dev.jsonl", "lay": "lay_dev.jsonl", "unanswerable": "unanswerable_dev.jsonl"}
 L2 = 1.0
-WRONG_COST = 2.0
+WRONG_COST = 2.0  # in the reported utility: a wrong citation costs twice a refusal
+REFUSE_TARGET = 0.85
 
 
 @dataclass
@@ -106,6 +107,22 @@ def utility(rows: list[Row], prob: np.ndarray, threshold: float) -> float:
     return float(np.mean([np.mean(v) for v in groups.values()]))
 
 
+def rates_at(rows: list[Row], prob: np.ndarray, threshold: float) -> dict[str, dict[str, float]]:
+    """Per group: share answered right, answered wrong, refused at this threshold."""
+    out: dict[str, dict[str, float]] = {}
+    for group in sorted({r.group for r in rows}):
+        picked = [(r, p) for r, p in zip(rows, prob, strict=True) if r.group == group]
+        right = sum(1 for r, p in picked if p >= threshold and r.label)
+        wrong = sum(1 for r, p in picked if p >= threshold and not r.label)
+        n = len(picked)
+        out[group] = {
+            "right": round(right / n, 3),
+            "wrong": round(wrong / n, 3),
+            "refused": round(1 - (right + wrong) / n, 3),
+        }
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--eval-dir", type=Path, default=ROOT.parent / "shared/eval")
@@ -133,10 +150,20 @@ def main() -> int:
     prob = 1 / (1 + np.exp(-(x @ coef + bias)))
     grid = [round(t, 3) for t in np.arange(0.05, 0.951, 0.01)]
     scores = {t: utility(train, prob, t) for t in grid}
-    answer_at = max(grid, key=lambda t: (scores[t], -t))
-    unanswerable = [p for r, p in zip(train, prob, strict=True) if not r.answerable]
-    related_at = round(max(answer_at / 2, float(np.median(unanswerable)) if unanswerable else 0.0), 3)
-    related_at = min(related_at, answer_at)
+    steps = [round(t, 2) for t in np.arange(0.05, 0.951, 0.05)]
+    answer_at = next(
+        (
+            t
+            for t in steps
+            if all(
+                v["refused"] >= REFUSE_TARGET
+                for g, v in rates_at(train, prob, t).items()
+                if g.startswith("unanswerable")
+            )
+        ),
+        steps[-1],
+    )
+    related_at = round(answer_at / 2, 3)
     model = {
         "weights": {f: round(float(c), 5) for f, c in zip(FEATURES, coef, strict=True)},
         "bias": round(bias, 5),
@@ -148,10 +175,14 @@ def main() -> int:
             "half": "A (sha256 of the query id even), typed and stripped; half B never fitted",
             "rows": {g: n for g, n in sorted(sizes.items())},
             "positives": int(y.sum()),
-            "utility_on_A": round(scores[answer_at], 4),
+            "utility_on_A": round(utility(train, prob, answer_at), 4),
         },
     }
-    results = {"model": model, "utility_grid_on_A": {str(t): round(v, 4) for t, v in scores.items()}}
+    results = {
+        "model": model,
+        "utility_grid_on_A": {str(t): round(v, 4) for t, v in scores.items()},
+        "rates_on_A": {str(t): rates_at(train, prob, t) for t in steps},
+    }
     results["seconds"] = round(time.perf_counter() - started, 1)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")

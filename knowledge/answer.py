@@ -34,6 +34,7 @@ MAX_SOURCES = 3
 CLOSE_SECOND = 0.85  # a passage this close to the first may replace it when only it has the answer type
 LEAD_CHARS = 290  # the lead: within the first 300 characters of the reply
 RELATED_ARTICLES = 3
+CONSEQUENCE = " thì "  # "Người nào … thì bị phạt tù từ …": where a long sentence's answer starts
 # Answer types a reply cannot do without: an article with no amount, age, penalty or time limit
 # does not answer "bao nhiêu tiền", "bao nhiêu tuổi", "bị phạt thế nào", "bao lâu".
 STRICT_TYPES = frozenset({AnswerType.money, AnswerType.age, AnswerType.penalty, AnswerType.duration})
@@ -175,8 +176,12 @@ def decision_inputs(
 ) -> tuple[list[Passage], dict[str, float]]:
     """The passages in citing order and the features the answering model reads (the same for
     the bot and for bench/fit_answering.py)."""
-    passages = choose_passage(passages, intent)
-    return passages, features(question, intent, candidates_of(passages), passages[0].idf, expansion)
+    ordered = choose_passage(passages, intent)
+    observed = features(question, intent, candidates_of(ordered), ordered[0].idf, expansion)
+    # How sure retrieval itself is: the margin between its own first two articles, whichever
+    # of them the reply cites.
+    observed["margin"] = features(question, intent, candidates_of(passages), None)["margin"]
+    return ordered, observed
 
 
 def candidates_of(passages: list[Passage]) -> list[Candidate]:
@@ -196,7 +201,7 @@ def _lead_text(text: str, wanted: AnswerType, budget: int) -> str:
     pos = answer_position(text, wanted)
     if pos is None or pos < budget - 80:
         return clip(text, budget)
-    start = max(text.rfind(", ", 0, pos), text.rfind(" thì ", 0, pos), pos - 120, 0)
+    start = max(text.rfind(", ", 0, pos), text.rfind(CONSEQUENCE, 0, pos), pos - 120, 0)
     tail = clip(text[start:].lstrip(", "), max(budget // 2, budget - 100))
     return f"{clip(text, budget - len(tail) - 2).rstrip('…')}… {tail}"
 

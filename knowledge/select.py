@@ -36,6 +36,7 @@ _REFERENCE = re.compile(
 )
 
 
+SAME_ARTICLE = frozenset({"này"})  # "khoản 2 Điều này": the article itself
 _AGGRAVATED = re.compile(r"^\d{1,3}\s*[.)]\s*(Phạm tội|Vi phạm)\b", re.IGNORECASE)
 _CITED = re.compile(r"\b(?:điểm\s+[a-zđ]|khoản\s+\d{1,3}|Điều\s+(?:này|\d+[a-zđ]?))\b", re.IGNORECASE)
 
@@ -140,14 +141,14 @@ def _follow(
         return None, ""
     point, clause, article = match.group(1) or "", match.group(2) or "", match.group(3)
     pool = units
-    if article.lower() != "này":
+    if article.lower() not in SAME_ARTICLE:
         text = lookup(article) if lookup else ""
         if not text:
             return None, ""
         pool = article_units(text)
     candidates = [u for u in pool if (not clause or u.clause == clause) and (not point or u.point == point)]
     found = next((u for u in candidates if has_answer_type(u.text, intent.wants)), None)
-    return found, ("" if article.lower() == "này" else article)
+    return found, ("" if article.lower() in SAME_ARTICLE else article)
 
 
 def select(

@@ -40,6 +40,9 @@ DATA_TABLES: dict[str, set[str]] = {
     "knowledge/metadata.py": set(),  # filled below: document types, issuers, date phrases
     "knowledge/chunking.py": set(),  # the legal structure's words
     "knowledge/sidecar.py": {"STATUS_NAMES"},  # how officials write a document's status
+    "knowledge/intent.py": {"PROCEDURE_PART"},  # the part names of procedure records
+    "knowledge/select.py": {"SAME_ARTICLE"},  # "Điều này" in cross-references
+    "knowledge/answer.py": {"CONSEQUENCE"},  # "thì" before a sentence's consequence
 }
 # Modules whose every literal is vocabulary of legal documents (types, issuers, headings).
 VOCABULARY_MODULES = {"knowledge/metadata.py", "knowledge/chunking.py"}
