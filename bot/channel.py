@@ -84,6 +84,9 @@ class Reply:
     text: str
     buttons: list[Button] = field(default_factory=list)
     attachments: list[Attachment] = field(default_factory=list)
+    # An answer's kind and sources (knowledge.types.Answer.to_json without the text), carried to
+    # clients that can show them (web chat JSON); channels that cannot just send the text.
+    answer: dict[str, Any] | None = None
 
 
 @dataclass(frozen=True)

@@ -152,6 +152,7 @@ def _finish(
                     attachments=reply.attachments,
                     account_id=account.id if account else None,
                     inbound_id=row_id,
+                    answer=reply.answer,
                 )
         status = InboundStatus.done if incoming is not None else InboundStatus.ignored
         marked = session.execute(

@@ -86,6 +86,10 @@ def web_messages(session: Session, *, chat_id: str, after: int = 0, limit: int =
             "id": row.id,
             "text": row.text,
             "buttons": [{"label": b["label"], "payload": b["payload"]} for b in row.buttons],
+            # An answer's kind (answer, related, not_found) and its sources; None for messages
+            # that are not answers (prompts, receipts, department replies).
+            "kind": (row.answer or {}).get("kind"),
+            "sources": (row.answer or {}).get("sources", []),
             "sent_at": row.sent_at.isoformat() if row.sent_at else None,
         }
         for row in rows

@@ -57,6 +57,7 @@ def enqueue_message(
     account_id: int | None = None,
     inbound_id: int | None = None,
     blocker_message_id: int | None = None,
+    answer: dict[str, Any] | None = None,
 ) -> OutboxMessage:
     """Queue one logical message (a `bot.channel.Reply`'s fields) for a chat."""
     row = OutboxMessage(
@@ -68,6 +69,7 @@ def enqueue_message(
         attachments=attachment_dicts(attachments),
         inbound_id=inbound_id,
         blocker_message_id=blocker_message_id,
+        answer=answer,
     )
     session.add(row)
     session.flush()

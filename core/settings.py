@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     demo_guidance: bool = True  # index the shipped demo guidance at first start
     answer_max_chars: int = 2000
     min_confidence: float = -1.0  # < 0 = use the calibrated threshold shipped with the code
+    # A province's own everyday-word ↔ legal-term table, added to knowledge/data/lay_terms.tsv.
+    lay_terms_file: str = ""
     # Voice notes to text with the optional [voice] extra (viet-asr): see the README's licence note.
     voice_transcription: VoiceTranscription = VoiceTranscription.auto
 

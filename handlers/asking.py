@@ -54,7 +54,8 @@ def ask_question(turn: Turn, question: str) -> list[Reply]:
         buttons.append(Button(texts.BUTTON_FULL_TEXT, full_text_payload(log.id, chunk_id)))
     if not answer.grounded:
         buttons.append(Button(texts.BUTTON_SEND_BLOCKER, handover_payload(log.id)))
-    return [Reply(text=answer.text, buttons=buttons)]
+    details = {"kind": answer.kind, "sources": [source.to_json() for source in answer.sources]}
+    return [Reply(text=answer.text, buttons=buttons, answer=details)]
 
 
 def ask_heard(turn: Turn, heard: str) -> list[Reply]:

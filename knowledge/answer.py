@@ -1,13 +1,14 @@
-"""Answers: the best clause(s) of the best article, with the citation, or a clear refusal.
+"""Answers: the sentence that answers the question first, with its exact clause and point
+cited, then the supporting clause, then "Xem thêm"; or related articles; or a clear refusal.
 
-Extractive by default. Confidence is the top hit's cosine similarity blended with how much
-of the question's vocabulary the cited text covers, and how many of its content word pairs
-("khai sinh", "hộ chiếu": the topic) it contains: e5 puts every administrative question near
-every administrative text, and single syllables ("đăng", "ký", "sinh") are everywhere, so a
-topic absent from the guidance shows up as missing content bigrams. The refusal threshold is
-calibrated on the development questions (< 1 % of them below it) against out-of-scope ones (weather,
-football, recipes, chit-chat; administrative topics absent from the demo guidance), with and
-without diacritics (see bench/retrieval.py).
+Extractive by default (nothing is invented: the lead is taken from the cited text). The
+question's intent (knowledge.intent) decides what to look for: among the retrieved articles,
+the one holding the kind of answer asked for (a close second that has the duration asked for
+beats a first that has none); inside it, the unit knowledge.select picks. Whether to answer at
+all is knowledge.answering's (a fitted logistic model over the cited article's features).
+
+`confidence()` (the former hand-blended score) stays for bench/retrieval.py's calibration
+table; the reply's confidence is now the model's probability.
 """
 
 from __future__ import annotations
@@ -18,14 +19,25 @@ from dataclasses import dataclass
 
 from core.models import Chunk, Document, DocumentStatus
 from knowledge import texts
+from knowledge.answering import Candidate, Kind, Model, features, load_model
 from knowledge.chunking import split_clauses
+from knowledge.intent import AnswerType, QuestionIntent, answer_position, detect_intent, fit, has_answer_type
+from knowledge.reply import ReplyParts, clip, compose_related, compose_reply
 from knowledge.retrieve import Hit
+from knowledge.select import Selection, select, strip_numbering
 from knowledge.terms import content_bigrams, query_terms
 from knowledge.types import Answer, Source
 
-# Calibrated threshold on `confidence()` (bench/retrieval.py --calibrate); see module doc.
+# Former threshold on `confidence()` (bench/retrieval.py --calibrate), kept for that table.
 MIN_CONFIDENCE = 0.69
 MAX_SOURCES = 3
+CLOSE_SECOND = 0.85  # a passage this close to the first may replace it when only it has the answer type
+LEAD_CHARS = 290  # the lead: within the first 300 characters of the reply
+RELATED_ARTICLES = 3
+CONSEQUENCE = " thì "  # "Người nào … thì bị phạt tù từ …": where a long sentence's answer starts
+# Answer types a reply cannot do without: an article with no amount, age, penalty or time limit
+# does not answer "bao nhiêu tiền", "bao nhiêu tuổi", "bị phạt thế nào", "bao lâu".
+STRICT_TYPES = frozenset({AnswerType.money, AnswerType.age, AnswerType.penalty, AnswerType.duration})
 NOT_FOUND = texts.NOT_FOUND
 AMENDED_NOTE = texts.AMENDED_NOTE
 
@@ -36,6 +48,15 @@ class Passage:
     chunk: Chunk
     document: Document
     idf: Callable[[str], float] | None = None  # of an index term ("~khai_sinh"), for topic weights
+    article_text: str = ""  # the whole article (all its chunks) when the service loaded it
+
+    @property
+    def full(self) -> str:
+        return self.article_text or self.chunk.text
+
+    @property
+    def key(self) -> str:
+        return f"{self.chunk.document_id}:{self.chunk.article or self.chunk.part or self.chunk.id}"
 
 
 def coverage(question: str, text: str) -> float:
@@ -118,48 +139,203 @@ def best_clause(question: str, chunk: Chunk) -> tuple[str, str]:
     return number, text
 
 
-def to_source(passage: Passage, clause: str = "") -> Source:
+def _cited_chunk(chunk: Chunk, *, article: str = "", clause: str = "", point: str = "") -> Chunk:
+    """A copy of the chunk naming the exact article/clause/point the lead comes from."""
+    return chunk.model_copy(update={"article": article or chunk.article, "clause": clause, "point": point})
+
+
+def to_source(passage: Passage, clause: str = "", *, cited: Chunk | None = None) -> Source:
     chunk, document = passage.chunk, passage.document
+    shown = cited or chunk
     return Source(
         document=document.title,
         number=document.number,
-        article=chunk.article,
-        clause=clause or chunk.clause,
+        article=shown.article,
+        clause=clause or shown.clause,
         score=passage.hit.score,
         chunk_id=chunk.id,
         document_id=int(document.id or 0),
-        point=chunk.point,
+        point=shown.point,
         part=chunk.part,
-        citation=citation(chunk, document, clause),
+        citation=citation(shown, document, clause) if cited is None else citation(shown, document),
         record_id=passage.hit.record_id,
+        status=str(document.status.value if hasattr(document.status, "value") else document.status),
     )
 
 
 def _clip(text: str, limit: int) -> str:
-    if len(text) <= limit:
+    return clip(text, limit)
+
+
+def choose_passage(passages: list[Passage], intent: QuestionIntent) -> list[Passage]:
+    """The passages with the one to cite first: the top one, unless a close second (another
+    article) fits what is asked better (holds the duration asked for when the first has none)."""
+    top = passages[0]
+    if intent.wants == AnswerType.none:
+        return passages
+    best, best_fit = 0, fit(top.full, intent)
+    for i, other in enumerate(passages[1:], 1):
+        if other.hit.score < CLOSE_SECOND * top.hit.score:
+            break
+        if other.key != top.key and fit(other.full, intent) > best_fit:
+            best, best_fit = i, fit(other.full, intent)
+    if best == 0:
+        return passages
+    return [passages[best], *passages[:best], *passages[best + 1 :]]
+
+
+def decision_inputs(
+    question: str, passages: list[Passage], intent: QuestionIntent, expansion: str = ""
+) -> tuple[list[Passage], dict[str, float]]:
+    """The passages in citing order and the features the answering model reads (the same for
+    the bot and for bench/fit_answering.py)."""
+    ordered = choose_passage(passages, intent)
+    observed = features(question, intent, candidates_of(ordered), ordered[0].idf, expansion)
+    # How sure retrieval itself is: the margin between its own first two articles, whichever
+    # of them the reply cites.
+    observed["margin"] = features(question, intent, candidates_of(passages), None)["margin"]
+    return ordered, observed
+
+
+def candidates_of(passages: list[Passage]) -> list[Candidate]:
+    seen: dict[str, Candidate] = {}
+    for p in passages:
+        if p.key not in seen:
+            text = f"{p.document.title} {p.chunk.article_title} {p.full}"
+            seen[p.key] = Candidate(p.key, text, p.hit.score, p.hit.lexical, p.hit.dense)
+    return list(seen.values())
+
+
+def _lead_text(text: str, wanted: AnswerType, budget: int) -> str:
+    """The sentence, shortened to `budget` keeping the part that holds the answer type."""
+    text = " ".join(text.split())
+    if len(text) <= budget:
         return text
-    cut = text[: limit - 1]
-    return cut[: cut.rfind(" ")] + "…" if " " in cut else cut + "…"
+    pos = answer_position(text, wanted)
+    if pos is None or pos < budget - 80:
+        return clip(text, budget)
+    start = max(text.rfind(", ", 0, pos), text.rfind(CONSEQUENCE, 0, pos), pos - 120, 0)
+    tail = clip(text[start:].lstrip(", "), max(budget // 2, budget - 100))
+    return f"{clip(text, budget - len(tail) - 2).rstrip('…')}… {tail}"
 
 
-def extractive_answer(question: str, passages: list[Passage], *, max_chars: int, threshold: float) -> Answer:
+def lead_of(passage: Passage, selection: Selection | None, intent: QuestionIntent) -> tuple[str, Chunk, str]:
+    """(lead sentence(s), the chunk as cited, supporting text)."""
+    chunk = passage.chunk
+    if chunk.part or selection is None:
+        lines = [line.strip() for line in passage.full.split("\n") if line.strip()]
+        return _lead_text(" ".join(lines), intent.wants, LEAD_CHARS), chunk, passage.full
+    unit = selection.referenced or selection.unit
+    text = strip_numbering(unit.text)
+    in_intro = bool(unit.intro) and not has_answer_type(unit.text, intent.wants)
+    if unit.intro and (len(text) < 160 or in_intro):  # "Phạt tiền từ … đối với hành vi sau đây:"
+        text = f"{strip_numbering(unit.intro)} {text}"
+    elif text.endswith(":") and selection.items and unit is selection.unit:
+        # A lead-in ("Hồ sơ đăng ký tạm trú bao gồm:") answers with the list that follows it.
+        text = f"{text} " + " ".join(selection.items)
+    article = selection.referenced_article if selection.referenced else ""
+    cited = _cited_chunk(chunk, article=article, clause=unit.clause, point=unit.point)
+    return _lead_text(text, intent.wants, LEAD_CHARS), cited, unit.clause_text
+
+
+def related_answer(question: str, passages: list[Passage], probability: float, max_chars: int) -> Answer:
+    picked: list[Passage] = []
+    for p in passages:
+        if p.key not in {q.key for q in picked}:
+            picked.append(p)
+        if len(picked) == RELATED_ARTICLES:
+            break
+    sources = [to_source(p) for p in picked]
+    titles = []
+    for p, s in zip(picked, sources, strict=True):
+        heading = f" ({p.chunk.article_title})" if p.chunk.article_title and not p.chunk.part else ""
+        titles.append(s.citation + heading)
+    return Answer(
+        question=question,
+        text=compose_related(titles, max_chars),
+        grounded=False,
+        confidence=probability,
+        sources=sources,
+        kind=Kind.related.value,
+    )
+
+
+def extractive_answer(
+    question: str,
+    passages: list[Passage],
+    *,
+    max_chars: int,
+    threshold: float | None = None,
+    intent: QuestionIntent | None = None,
+    expansion: str = "",
+    lookup: Callable[[Passage, str], str] | None = None,
+    model: Model | None = None,
+    notes: list[str] | None = None,
+) -> Answer:
+    """The reply to a question from its retrieved passages. `threshold` overrides the model's
+    answer threshold (MIN_CONFIDENCE setting); `lookup(passage, article)` gives another article
+    of the passage's document, for cross-references; `expansion` is the lay-vocabulary text
+    retrieval added to the question."""
     if not passages:
         return Answer(question=question, text=NOT_FOUND, grounded=False, confidence=0.0)
+    intent = intent or detect_intent(question)
+    model = model or load_model()
+    asked = f"{question} {expansion}".strip()
+    passages, observed = decision_inputs(question, passages, intent, expansion)
     top = passages[0]
-    conf = confidence(question, top)
-    if conf < threshold:
-        return Answer(question=question, text=NOT_FOUND, grounded=False, confidence=conf)
-    clause, body = best_clause(question, top.chunk)
-    first = to_source(top, clause)
-    heading = texts.ACCORDING_TO.format(citation=first.citation)
+    probability = model.probability(observed)
+    kind = model.decide(probability) if threshold is None else _decide(model, probability, threshold)
+    selection = None
+    if kind == Kind.answer and not top.chunk.part:
+        resolve = (lambda article: lookup(top, article)) if lookup else None
+        selection = select(
+            asked, top.full, intent, idf=top.idf, lookup=resolve, heading=top.chunk.article_title
+        )
+    followed = selection is not None and selection.referenced is not None
+    if kind == Kind.answer and observed["type_missing"] and intent.wants in STRICT_TYPES and not followed:
+        kind = Kind.related  # "phạt bao nhiêu" and no amount in the article: not an answer
+    if kind == Kind.not_found:
+        return Answer(question=question, text=NOT_FOUND, grounded=False, confidence=probability)
+    if kind == Kind.related:
+        return related_answer(question, passages, probability, max_chars)
+    lead, cited, support = lead_of(top, selection, intent)
+    first = to_source(top, cited=cited)
+    support_citation = ""
     if top.chunk.article_title and not top.chunk.part:
-        heading += f" ({top.chunk.article_title})"
-    others = [to_source(p) for p in passages[1:MAX_SOURCES] if p.hit.score >= 0.6 * top.hit.score]
-    tail = ""
-    if others:
-        tail = texts.SEE_ALSO.format(citations="; ".join(s.citation for s in others))
+        whole = citation(_cited_chunk(top.chunk, article=cited.article, clause=cited.clause), top.document)
+        support_citation = (
+            f"{whole} ({top.chunk.article_title})" if cited.article == top.chunk.article else whole
+        )
+    others: list[Source] = []
+    seen = {top.key}
+    for p in passages[1:]:
+        if p.key not in seen and p.hit.score >= 0.6 * top.hit.score and len(others) < MAX_SOURCES - 1:
+            others.append(to_source(p))
+        seen.add(p.key)
+    all_notes = list(notes or [])
     if top.document.status == DocumentStatus.amended:
-        tail += "\n\n" + AMENDED_NOTE
-    room = max_chars - len(heading) - len(tail) - 3
-    text = f"{heading}:\n{_clip(body, room)}{tail}"
-    return Answer(question=question, text=text, grounded=True, confidence=conf, sources=[first, *others])
+        all_notes.append(AMENDED_NOTE)
+    parts = ReplyParts(
+        lead=lead,
+        citation=first.citation,
+        support=support,
+        support_citation=support_citation,
+        notes=all_notes,
+        see_also=[s.citation for s in others],
+    )
+    text = compose_reply(parts, max_chars)
+    return Answer(
+        question=question,
+        text=text,
+        grounded=True,
+        confidence=probability,
+        sources=[first, *others],
+        kind=Kind.answer.value,
+        lead=lead,
+    )
+
+
+def _decide(model: Model, probability: float, threshold: float) -> Kind:
+    if probability >= threshold:
+        return Kind.answer
+    return Kind.related if probability >= min(model.related_at, threshold) else Kind.not_found

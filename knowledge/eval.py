@@ -1,5 +1,7 @@
-"""Retrieval evaluation: index a `{id, title, text}` corpus in its own data directory and run
-every query of a qrels file through the same retrieval as `KnowledgeBase.ask`.
+"""Evaluation: index a `{id, title, text}` corpus in its own data directory and run every query
+of a qrels file through the same retrieval as `KnowledgeBase.ask` (ranks: recall, MRR) and
+through `KnowledgeBase.ask` itself (answers: answered right / wrong / refused, whether a gold
+short answer is in the reply's first 300 characters, refusals of unanswerable questions).
 
 The evaluation index lives in DATA_DIR/eval/<corpus fingerprint> (database, Chroma, BM25
 cache) and is reused while the corpus file is unchanged; embeddings come from the shared
@@ -11,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -19,11 +22,16 @@ from typing import Any
 
 from core.db import make_engine, migrate
 from core.settings import Settings
+from knowledge.answering import Kind
 from knowledge.embeddings import make_embeddings
+from knowledge.normalize import fold, normalize_text, syllables
 from knowledge.retrieve import FusionParams, strip_diacritics
 from knowledge.service import KnowledgeBase
 
 log = logging.getLogger(__name__)
+
+
+LEAD_WINDOW = 300  # "near the top": the characters of a reply a phone shows first
 
 
 @dataclass
@@ -31,6 +39,7 @@ class Query:
     qid: str
     query: str
     relevant: set[str]
+    answer: str = ""  # the gold short answer ("07 năm"), when the line carries one
 
 
 @dataclass
@@ -44,7 +53,11 @@ def read_qrels(path: Path) -> list[Query]:
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip():
             row = json.loads(line)
-            queries.append(Query(str(row["qid"]), str(row["query"]), set(row["relevant_ids"])))
+            queries.append(
+                Query(
+                    str(row["qid"]), str(row["query"]), set(row["relevant_ids"]), str(row.get("answer") or "")
+                )
+            )
     return queries
 
 
@@ -117,11 +130,81 @@ def evaluate(
     return EvalResult(metrics_of(ranks.values(), times), ranks)
 
 
+class Outcome:
+    right = "right"  # an answer whose first cited article is gold
+    wrong = "wrong"  # an answer citing another article first
+    refused = "refused"  # not found, or only "có thể liên quan" (not an answer)
+
+
+@dataclass
+class AnswerResult:
+    metrics: dict[str, float | int]
+    outcomes: dict[str, str] = field(default_factory=dict)  # qid → Outcome
+    in_lead: dict[str, bool] = field(default_factory=dict)  # qid → gold answer near the top
+
+
+_NUMBERING = re.compile(r"(?m)^\s*(?:\d{1,3}\s*[.)]|[a-zđ]\))\s+")
+
+
+def _words(text: str) -> str:
+    """Folded words only: layout (clause numbers "1.", points "a)", punctuation) is not the answer."""
+    return " ".join(syllables(fold(_NUMBERING.sub(" ", normalize_text(text)))))
+
+
+def answer_in_lead(gold: str, reply: str) -> bool:
+    """The gold answer, folded, within the first LEAD_WINDOW characters of the reply."""
+    wanted = _words(gold)
+    return bool(wanted) and f" {wanted} " in f" {_words(reply[:LEAD_WINDOW])} "
+
+
+def evaluate_answers(kb: KnowledgeBase, queries: list[Query], *, strip: bool = False) -> AnswerResult:
+    """Every query through `KnowledgeBase.ask`, as the bot answers it."""
+    result = AnswerResult(metrics={})
+    for q in queries:
+        answer = kb.ask(strip_diacritics(q.query) if strip else q.query)
+        if answer.kind != Kind.answer or not answer.sources:
+            outcome = Outcome.refused
+        elif answer.sources[0].record_id in q.relevant:
+            outcome = Outcome.right
+        else:
+            outcome = Outcome.wrong
+        result.outcomes[q.qid] = outcome
+        if q.answer:
+            result.in_lead[q.qid] = answer_in_lead(q.answer, answer.text)
+    outcomes = list(result.outcomes.values())
+    metrics: dict[str, float | int] = {
+        "answered_right": outcomes.count(Outcome.right),
+        "answered_wrong": outcomes.count(Outcome.wrong),
+        "refused": outcomes.count(Outcome.refused),
+    }
+    if result.in_lead:
+        metrics["answer_in_lead"] = sum(result.in_lead.values())
+        metrics["with_answer"] = len(result.in_lead)
+    result.metrics = metrics
+    return result
+
+
 def run_eval(
-    settings: Settings, corpus: Path, qrels: Path, *, strip: bool = False, progress: bool = False
+    settings: Settings,
+    corpus: Path,
+    qrels: Path,
+    *,
+    strip: bool = False,
+    progress: bool = False,
+    unanswerable: Path | None = None,
 ) -> dict[str, Any]:
+    """Retrieval metrics and answer counts of QRELS; with UNANSWERABLE (questions the corpus
+    does not answer), how many of those the bot refused."""
     kb = open_eval_base(settings, corpus, progress=progress)
     try:
-        return dict(evaluate(kb, read_qrels(qrels), strip=strip).metrics)
+        queries = read_qrels(qrels)
+        metrics: dict[str, Any] = dict(evaluate(kb, queries, strip=strip).metrics)
+        metrics.update(evaluate_answers(kb, queries, strip=strip).metrics)
+        if unanswerable is not None:
+            outside = read_qrels(unanswerable)
+            counted = evaluate_answers(kb, outside, strip=strip).metrics
+            metrics["unanswerable"] = len(outside)
+            metrics["refused_unanswerable"] = counted["refused"]
+        return metrics
     finally:
         kb.close()

@@ -22,6 +22,7 @@ import numpy as np
 from core.models import DocumentStatus
 from knowledge.definitions import asked_term
 from knowledge.index import SearchIndex
+from knowledge.lay import LayVocabulary, load_vocabulary
 from knowledge.normalize import expand_abbreviations, fold, has_diacritics, lexical_tokens, normalize_text
 from knowledge.terms import content_bigrams, without_question_tail
 from knowledge.validity import Citable, Today, citable_on, today_vn
@@ -57,6 +58,7 @@ class Retrieval:
     searched: str  # the query after normalisation (and mark restoration)
     accented: bool
     hits: list[Hit] = field(default_factory=list)
+    expansion: str = ""  # legal terms added for the everyday words of the query (knowledge.lay)
     ms: float = 0.0
     # Documents dropped because their `effective_to` has passed: id → best score their chunks
     # would have had (an answer says what replaced them: knowledge.notes).
@@ -65,11 +67,16 @@ class Retrieval:
 
 class Retriever:
     def __init__(
-        self, index: SearchIndex, params: FusionParams = DEFAULT_PARAMS, today: Today = today_vn
+        self,
+        index: SearchIndex,
+        params: FusionParams = DEFAULT_PARAMS,
+        today: Today = today_vn,
+        lay: LayVocabulary | None = None,
     ) -> None:
         self.index = index
         self.params = params
         self.today = today  # the clock of validity over time (injected in tests)
+        self.lay = lay if lay is not None else load_vocabulary()
         self._lock = threading.Lock()  # one query embedding at a time on the in-process model
         self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()  # repeated questions
 
@@ -107,8 +114,12 @@ class Retriever:
     def search(self, query: str, k: int = 10) -> Retrieval:
         started = time.perf_counter()
         searched, accented, terms = self.prepare(query)
+        expansion = self.lay.expansion(searched)
+        if expansion:  # everyday words: the legal terms join both the BM25 terms and e5's text
+            terms = terms + lexical_tokens(expansion)
+            searched = f"{searched} ({expansion})"
         lexical, catalogue = self.index.snapshot()
-        result = Retrieval(query=query, searched=searched, accented=accented)
+        result = Retrieval(query=query, searched=searched, accented=accented, expansion=expansion)
         if not catalogue or not terms:
             result.ms = (time.perf_counter() - started) * 1000
             return result

@@ -19,10 +19,12 @@ from sqlmodel import Session, col, func, select
 from core.models import Chunk, Document, DocumentOrigin
 from core.settings import Settings
 from knowledge import texts
-from knowledge.answer import MIN_CONFIDENCE, Passage, citation, extractive_answer
+from knowledge.answer import Passage, citation, extractive_answer
 from knowledge.authority.answers import authority_answer, correct_answer
 from knowledge.embeddings import CachedEmbeddings, make_embeddings
 from knowledge.index import SearchIndex, make_chroma_client
+from knowledge.intent import QuestionIntent, detect_intent
+from knowledge.lay import load_vocabulary
 from knowledge.notes import annotate
 from knowledge.retrieve import Retrieval, Retriever
 from knowledge.types import Answer, LoadedDocument
@@ -53,9 +55,10 @@ class KnowledgeBase:
             engine=engine, embeddings=self.embeddings, chroma_client=client, cache_dir=settings.cache_dir
         )
         self.today = today  # validity over time reads this clock (knowledge/validity.py)
-        self.retriever = Retriever(self.index, today=today)
+        self.retriever = Retriever(self.index, today=today, lay=load_vocabulary(settings.lay_terms_file))
         self._write_lock = threading.Lock()
-        self.threshold = settings.min_confidence if settings.min_confidence >= 0 else MIN_CONFIDENCE
+        # The answer threshold is the fitted model's (knowledge/data/answering.json) unless set.
+        self.threshold: float | None = settings.min_confidence if settings.min_confidence >= 0 else None
 
     @classmethod
     def open(cls, settings: Settings, engine: Engine, **kwargs: Any) -> KnowledgeBase:
@@ -138,7 +141,8 @@ class KnowledgeBase:
     def search(self, question: str, k: int = 10) -> Retrieval:
         return self.retriever.search(question, k=k)
 
-    def passages(self, retrieval: Retrieval, n: int = PASSAGES) -> list[Passage]:
+    def passages(self, retrieval: Retrieval, n: int = PASSAGES, *, whole: bool = False) -> list[Passage]:
+        """The hits with their chunk and document; `whole` also loads each hit's whole article."""
         hits = retrieval.hits[:n]
         if not hits:
             return []
@@ -148,9 +152,66 @@ class KnowledgeBase:
                 .where(Chunk.document_id == Document.id)
                 .where(col(Chunk.id).in_([h.chunk_id for h in hits]))
             ).all()
-        by_id = {c.id: (c, d) for c, d in rows}
-        idf = self.index.snapshot()[0].idf
-        return [Passage(h, *by_id[h.chunk_id], idf=idf) for h in hits if h.chunk_id in by_id]
+            by_id = {c.id: (c, d) for c, d in rows}
+            idf = self.index.snapshot()[0].idf
+            passages = [Passage(h, *by_id[h.chunk_id], idf=idf) for h in hits if h.chunk_id in by_id]
+            if whole:
+                for passage in passages:
+                    passage.article_text = self._article_text(session, passage.chunk)
+        return passages
+
+    @staticmethod
+    def _article_text(session: Session, chunk: Chunk) -> str:
+        if not chunk.article or (not chunk.clause and not chunk.point):
+            return chunk.text  # a whole article (or a procedure part) is one chunk
+        query = (
+            select(Chunk.text)
+            .where(Chunk.document_id == chunk.document_id, Chunk.article == chunk.article)
+            .order_by(col(Chunk.ordinal))
+        )
+        return "\n".join(session.exec(query).all()) or chunk.text
+
+    def _part_asked(self, passages: list[Passage], intent: QuestionIntent) -> list[Passage]:
+        """A procedure record answers with the part asked for (the dossier list for "cần giấy
+        tờ gì", the time limit for "bao lâu"), not with whichever part was retrieved."""
+        wanted = intent.procedure_parts
+        if not passages or not passages[0].chunk.part or not wanted or passages[0].chunk.part == wanted[0]:
+            return passages
+        top = passages[0]
+        with Session(self.engine) as session:
+            found = session.exec(
+                select(Chunk)
+                .where(Chunk.document_id == top.chunk.document_id, col(Chunk.part).in_(wanted))
+                .order_by(col(Chunk.ordinal))
+            ).all()
+        # The record's own part when it has one, else the part the national records fold it into.
+        name = next((w for w in wanted if any(r.part == w for r in found)), "")
+        rows = [r for r in found if r.part == name]
+        if not rows or top.chunk.part == name:
+            return passages
+        swapped = Passage(
+            top.hit, rows[0], top.document, idf=top.idf, article_text="\n".join(r.text for r in rows)
+        )
+        return [swapped, *passages[1:]]
+
+    def other_article(self, passage: Passage, article: str) -> str:
+        """Article `article` of the passage's document (or of the same law when every article
+        is its own record, as in a corpus of `{id, title, text}` lines): for cross-references."""
+        with Session(self.engine) as session:
+            same = select(Chunk.text).where(Chunk.article == article).order_by(col(Chunk.ordinal))
+            texts_ = session.exec(same.where(Chunk.document_id == passage.chunk.document_id)).all()
+            if not texts_:
+                law = select(Document.id).where(
+                    Document.title == passage.document.title, Document.number == passage.document.number
+                )
+                texts_ = session.exec(same.where(col(Chunk.document_id).in_(law))).all()
+        return "\n".join(texts_)
+
+    def retrieve_for_answer(self, question: str) -> tuple[QuestionIntent, Retrieval, list[Passage]]:
+        """The question's intent, its retrieval and the passages an answer is built from."""
+        intent = detect_intent(question)
+        retrieval = self.search(question, k=PASSAGES)
+        return intent, retrieval, self._part_asked(self.passages(retrieval, whole=True), intent)
 
     def ask(self, question: str) -> Answer:
         # issue 14 hook: "whose task is it now?" is answered from the authority map first
@@ -158,10 +219,15 @@ class KnowledgeBase:
             authority := authority_answer(self.engine, question, max_chars=self.settings.answer_max_chars)
         ) is not None:
             return authority
-        retrieval = self.search(question, k=PASSAGES)
-        passages = self.passages(retrieval)
+        intent, retrieval, passages = self.retrieve_for_answer(question)
         answer = extractive_answer(
-            question, passages, max_chars=self.settings.answer_max_chars, threshold=self.threshold
+            question,
+            passages,
+            max_chars=self.settings.answer_max_chars,
+            threshold=self.threshold,
+            intent=intent,
+            expansion=retrieval.expansion,
+            lookup=self.other_article,
         )
         if answer.grounded and self.settings.llm_base_url:
             from knowledge.compose import compose_with_llm

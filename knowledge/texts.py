@@ -14,6 +14,13 @@ NOT_FOUND = (
 )
 AMENDED_NOTE = "Lưu ý: văn bản này đã được sửa đổi, bổ sung; cần đối chiếu văn bản sửa đổi."
 ACCORDING_TO = "Theo {citation}"
+CITED = "({citation})"  # under the lead sentence of an answer
+SUPPORT_HEADING = "Trích {citation}"  # before the supporting clause text
+RELATED = (
+    "Chưa tìm thấy quy định trả lời trực tiếp câu hỏi này. Các điều sau có thể liên quan "
+    "(không phải câu trả lời, cần đối chiếu):"
+)
+RELATED_HINT = "Nếu chưa đúng, anh/chị có thể chọn «Gửi vướng mắc» để chuyển câu hỏi tới Sở phụ trách."
 SEE_ALSO = "\n\nXem thêm: {citations}."
 LEGAL_BASIS = "\n\nCăn cứ: {citations}."
 

@@ -95,6 +95,20 @@ class Source:
     part: str = ""
     citation: str = ""  # "Điều 20 khoản 1 Luật Cư trú số 68/2020/QH14"
     record_id: str = ""
+    status: str = "in_force"  # the document's core.models.DocumentStatus value
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "document": self.document,
+            "number": self.number,
+            "article": self.article,
+            "clause": self.clause,
+            "point": self.point,
+            "part": self.part,
+            "status": self.status,
+            "citation": self.citation,
+            "score": round(self.score, 4),
+        }
 
 
 @dataclass
@@ -104,21 +118,22 @@ class Answer:
     grounded: bool  # False = no guidance found: the text says so, nothing is guessed
     confidence: float
     sources: list[Source] = field(default_factory=list)
+    # "answer" (grounded, cites sources[0]); "related" (not an answer: the sources are articles
+    # that may be related); "not_found" (a refusal, no sources). knowledge.answering.Kind values.
+    kind: str = "not_found"
+    lead: str = ""  # the extracted sentence(s) that answer the question, when kind is "answer"
+
+    def __post_init__(self) -> None:
+        if self.grounded and self.kind == "not_found":
+            self.kind = "answer"
 
     def to_json(self) -> dict[str, object]:
+        """What clients read (web chat messages, `troly ask --json`)."""
         return {
             "answer": self.text,
             "grounded": self.grounded,
-            "sources": [
-                {
-                    "document": s.document,
-                    "number": s.number,
-                    "article": s.article,
-                    "clause": s.clause,
-                    "score": round(s.score, 4),
-                }
-                for s in self.sources
-            ],
+            "kind": self.kind,
+            "sources": [s.to_json() for s in self.sources],
         }
 
 

@@ -131,7 +131,7 @@ def format_ingest_report(report: IngestReport) -> str:
 def register_ask(subparsers: Any) -> None:
     ask = subparsers.add_parser("ask", help=t.HELP["ask"])
     ask.add_argument("question", help=t.HELP["ask.question"])
-    ask.add_argument("--json", action="store_true", help="in JSON {answer, grounded, sources}")
+    ask.add_argument("--json", action="store_true", help="in JSON {answer, grounded, kind, sources}")
     ask.set_defaults(func=run_ask)
 
 
@@ -141,6 +141,7 @@ def register_eval(subparsers: Any) -> None:
     ev.add_argument("--qrels", type=Path, required=True, help="JSONL {qid, query, relevant_ids}")
     ev.add_argument("--json", action="store_true", help=t.HELP["eval.json"])
     ev.add_argument("--strip-diacritics", action="store_true", help=t.HELP["eval.strip-diacritics"])
+    ev.add_argument("--unanswerable", type=Path, help=t.HELP["eval.unanswerable"])
     ev.set_defaults(func=run_eval)
 
 
@@ -170,11 +171,18 @@ def run_eval(args: argparse.Namespace) -> int:
     from core.settings import get_settings
     from knowledge.eval import run_eval as evaluate
 
-    for path in (args.corpus, args.qrels):
+    for path in (args.corpus, args.qrels, *([args.unanswerable] if args.unanswerable else [])):
         if not path.is_file():
             print(t.FILE_MISSING.format(path=path))
             return 2
-    metrics = evaluate(get_settings(), args.corpus, args.qrels, strip=args.strip_diacritics, progress=True)
+    metrics = evaluate(
+        get_settings(),
+        args.corpus,
+        args.qrels,
+        strip=args.strip_diacritics,
+        progress=True,
+        unanswerable=args.unanswerable,
+    )
     if args.json:
         print(json.dumps(metrics, ensure_ascii=False))
     else:
@@ -189,4 +197,17 @@ def run_eval(args: argparse.Namespace) -> int:
                 p95=metrics["p95_ms"],
             )
         )
+        print(
+            t.EVALUATED_ANSWERS.format(
+                right=metrics["answered_right"], wrong=metrics["answered_wrong"], refused=metrics["refused"]
+            )
+        )
+        if "answer_in_lead" in metrics:
+            print(t.EVALUATED_LEAD.format(found=metrics["answer_in_lead"], total=metrics["with_answer"]))
+        if "refused_unanswerable" in metrics:
+            print(
+                t.EVALUATED_UNANSWERABLE.format(
+                    refused=metrics["refused_unanswerable"], total=metrics["unanswerable"]
+                )
+            )
     return 0

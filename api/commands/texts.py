@@ -25,6 +25,7 @@ HELP: dict[str, str] = {
     "eval": "đo chất lượng tìm kiếm trên một bộ câu hỏi có đáp án",
     "eval.json": "in một dòng JSON",
     "eval.strip-diacritics": "bỏ dấu câu hỏi (chữ thường, đ→d)",
+    "eval.unanswerable": "tệp JSONL các câu hỏi mà kho văn bản không trả lời được (cần từ chối)",
     "roster": "danh sách cán bộ xã, phường",
     "roster.import": "nhập danh sách từ tệp CSV (Họ và tên, Xã/Phường, Chức vụ, Số điện thoại)",
     "invite": "cấp mã đăng ký một lần cho cán bộ",
@@ -72,6 +73,9 @@ EVALUATED = (
     "{n} câu hỏi — Recall@1 {r1:.3f}, Recall@5 {r5:.3f}, Recall@10 {r10:.3f}, MRR@10 {mrr:.3f}, "
     "p50 {p50} ms, p95 {p95} ms"
 )
+EVALUATED_ANSWERS = "Trả lời đúng điều: {right} — trả lời sai điều: {wrong} — từ chối: {refused}"
+EVALUATED_LEAD = "Đáp án nằm trong 300 ký tự đầu: {found}/{total}"
+EVALUATED_UNANSWERABLE = "Câu hỏi ngoài kho văn bản bị từ chối: {refused}/{total}"
 
 # --- officials, departments, web accounts ----------------------------------------------------------
 ROSTER_IMPORTED = "Đã thêm {created} cán bộ, cập nhật {updated} cán bộ."

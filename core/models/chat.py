@@ -99,6 +99,9 @@ class OutboxMessage(SQLModel, table=True):
     text: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
     buttons: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
     attachments: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False, default=list))
+    # An answer's kind and sources ({"kind": "answer", "sources": [...]}), for clients that show
+    # them (the web chat's JSON messages); None for every other message.
+    answer: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     status: DeliveryStatus = Field(default=DeliveryStatus.pending, max_length=20, index=True)
     attempts: int = 0
     next_attempt_at: NaiveDatetime = Field(default_factory=utcnow, index=True)

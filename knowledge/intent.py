@@ -1,0 +1,295 @@
+"""What a question asks for: its intent (hồ sơ, thời hạn, lệ phí, cơ quan, điều kiện, mức phạt,
+định nghĩa, có được … không …) and the kind of answer that intent wants (a duration, an age,
+an amount of money, a list, a body, a condition, a penalty).
+
+Everything is matched on the one fold of knowledge.normalize (lowercase, no marks, đ→d), so a
+question typed without diacritics has the same intent as the one typed with them. The cues are
+written from how officials and citizens phrase questions, not fitted to any question set.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from knowledge import texts
+from knowledge.definitions import asked_term
+from knowledge.normalize import fold, fold_key, normalize_text
+
+
+class Intent(StrEnum):
+    dossier = "dossier"  # hồ sơ, giấy tờ
+    procedure = "procedure"  # trình tự, thủ tục, cách làm
+    duration = "duration"  # thời hạn, bao lâu, mấy ngày
+    age = "age"  # bao nhiêu tuổi, độ tuổi
+    fee = "fee"  # lệ phí, phí, bao nhiêu tiền
+    body = "body"  # cơ quan nào, ở đâu, nộp ở đâu
+    condition = "condition"  # điều kiện
+    subject = "subject"  # đối tượng, ai được
+    penalty = "penalty"  # mức phạt, hình phạt, bị xử lý
+    definition = "definition"  # là gì, định nghĩa, khái niệm
+    permission = "permission"  # có được … không, có phải … không
+    general = "general"
+
+
+class AnswerType(StrEnum):
+    duration = "duration"
+    age = "age"
+    money = "money"
+    listing = "list"
+    body = "body"
+    condition = "condition"
+    penalty = "penalty"
+    none = "none"  # any text can answer (definitions, yes/no, general questions)
+
+
+# Folded cue phrases, most specific first: the first intent whose cue matches wins.
+_CUES: list[tuple[Intent, tuple[str, ...]]] = [
+    (Intent.definition, ("dinh nghia", "khai niem", "la gi", "duoc hieu (la|nhu the nao)", "hieu the nao")),
+    (
+        Intent.age,
+        (
+            "bao nhieu tuoi",
+            "may tuoi",
+            "do tuoi",
+            "du tuoi",
+            "tuoi toi thieu",
+            "tuoi toi da",
+            "tuoi ket hon",
+            "tuoi nghi huu",
+        ),
+    ),
+    (
+        Intent.penalty,
+        (
+            "muc phat",
+            "hinh phat",
+            "bi phat",
+            "phat (tien|tu|bao nhieu)",
+            "xu phat",
+            "bi xu ly",
+            "bi tu",
+            "xu ly (the nao|ra sao|nhu the nao)",
+            "ngoi tu",
+            "truy cuu",
+            "che tai",
+            "bi ky luat",
+            "hinh thuc ky luat",
+        ),
+    ),
+    (
+        Intent.fee,
+        ("le phi", "phi", "bao nhieu tien", "mat bao nhieu", "ton bao nhieu", "chi phi", "tien phi"),
+    ),
+    (
+        Intent.duration,
+        (
+            "thoi han",
+            "bao lau",
+            "may ngay",
+            "bao nhieu (ngay|thang|nam|gio)",
+            "trong vong bao",
+            "thoi hieu",
+            "thoi gian (giai quyet|xu ly|cap)",
+            "khi nao",
+            "luc nao",
+            "bao gio",
+        ),
+    ),
+    (
+        Intent.body,
+        (
+            "co quan nao",
+            "o dau",
+            "noi nao",
+            "cho nao",
+            "nop (o|tai) dau",
+            "tham quyen",
+            "cap nao",
+            "don vi nao",
+            "ai (cap|giai quyet|co tham quyen)",
+        ),
+    ),
+    (
+        Intent.dossier,
+        (
+            "ho so",
+            "giay to",
+            "can (nhung )?gi",
+            "can mang",
+            "chuan bi (nhung )?gi",
+            "nop (nhung )?gi",
+            "can co",
+        ),
+    ),
+    (Intent.condition, ("dieu kien", "yeu cau", "tieu chuan", "khi nao thi duoc")),
+    (Intent.subject, ("doi tuong", "nhung ai", "ai duoc", "nguoi nao", "truong hop nao")),
+    (
+        Intent.procedure,
+        (
+            "thu tuc",
+            "trinh tu",
+            "quy trinh",
+            "cac buoc",
+            "cach (lam|thuc hien|dang ky)",
+            "lam (the nao|sao)",
+            "lam nhu the nao",
+        ),
+    ),
+    (Intent.permission, (r"co (duoc|phai|bi|can|the)\b.*\bkhong", r"duoc phep\b.*\bkhong")),
+]
+_COMPILED = [(intent, re.compile(r"\b(" + "|".join(cues) + r")\b")) for intent, cues in _CUES]
+
+WANTS: dict[Intent, AnswerType] = {
+    Intent.dossier: AnswerType.listing,
+    Intent.procedure: AnswerType.listing,
+    Intent.duration: AnswerType.duration,
+    Intent.age: AnswerType.age,
+    Intent.fee: AnswerType.money,
+    Intent.body: AnswerType.body,
+    Intent.condition: AnswerType.condition,
+    Intent.subject: AnswerType.none,
+    Intent.penalty: AnswerType.penalty,
+    Intent.definition: AnswerType.none,
+    Intent.permission: AnswerType.none,
+    Intent.general: AnswerType.none,
+}
+
+# The part of a procedure record (knowledge.records.procedure_parts) each intent asks for.
+PROCEDURE_PART: dict[Intent, str] = {
+    Intent.dossier: "Thành phần hồ sơ",
+    Intent.procedure: "Trình tự thực hiện",
+    Intent.duration: "Thời hạn giải quyết",
+    Intent.fee: "Phí, lệ phí",
+    Intent.body: "Cơ quan thực hiện",
+    Intent.condition: "Yêu cầu, điều kiện",
+    Intent.subject: "Đối tượng thực hiện",
+}
+# The national records (knowledge/importers/procedures.py) keep short fields together with their
+# neighbours: the time limit and the fee sit in one part, the body and the subjects in another.
+COMBINED_PART: dict[Intent, str] = {
+    Intent.duration: texts.PART_HOW,
+    Intent.fee: texts.PART_HOW,
+    Intent.body: texts.PART_OFFICE,
+    Intent.subject: texts.PART_OFFICE,
+}
+
+# Words in a clause that say it carries what the intent asks for (folded).
+CLAUSE_CUES: dict[Intent, str] = {
+    Intent.dossier: r"\b(ho so|giay to|ban sao|to khai|gom|bao gom)\b",
+    Intent.procedure: r"\b(nop|tiep nhan|trinh tu|thu tuc|de nghi|dang ky)\b",
+    Intent.duration: r"\b(thoi han|trong (thoi han|vong)|ke tu ngay|ngay lam viec|thoi hieu)\b",
+    Intent.age: r"\b(tuoi)\b",
+    Intent.fee: r"\b(le phi|phi|dong)\b",
+    Intent.body: r"\b(co quan|uy ban nhan dan|toa an|cong an|so |bo |tham quyen)\b",
+    Intent.condition: r"\b(dieu kien|khi|neu|phai|duoc)\b",
+    Intent.subject: r"\b(doi tuong|nguoi|truong hop)\b",
+    Intent.penalty: r"\b(phat|tu|cai tao|xu ly|ky luat)\b",
+    Intent.definition: r"\b(la|duoc hieu)\b",
+}
+
+_NUMBER = r"(\d+|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi|muoi hai|hai muoi|ba muoi|nua)"
+_TYPE_PATTERNS: dict[AnswerType, re.Pattern[str]] = {
+    AnswerType.duration: re.compile(
+        rf"\b{_NUMBER}\s*(ngay|thang|nam|gio|tuan|quy)\b|\bngay lam viec\b|\bthoi han\b|\bngay\s+ke\s+tu\b"
+    ),
+    AnswerType.age: re.compile(rf"\b{_NUMBER}\s*tuoi\b"),
+    AnswerType.money: re.compile(
+        r"\b\d[\d.,]*\s*(dong|trieu|nghin|ngan|ty|vnd)\b|\b(le phi|muc phi|mien phi|khong thu phi|phi)\b"
+        r"|\blan muc luong\b"
+    ),
+    AnswerType.listing: re.compile(
+        r"(^|\n)\s*([a-zđ]\)|\d{1,2}\.|-|\+)\s|\bgom\b|\bbao gom\b|\bsau day\b|\bbuoc\s*\d"
+    ),
+    AnswerType.body: re.compile(
+        r"\b(uy ban nhan dan|co quan|toa an|cong an|so [a-z]|bo [a-z]|chu tich|bo phan (mot cua|tiep nhan)|"
+        r"ban chi huy|vien kiem sat|thanh tra|chinh phu)\b"
+    ),
+    AnswerType.condition: re.compile(r"\b(dieu kien|phai|khi|neu|truong hop|co du|duoc)\b"),
+    AnswerType.penalty: re.compile(
+        r"\b(phat tien|phat tu|tu (chung than|hinh)|cai tao khong giam giu|canh cao|xu phat|khien trach|"
+        r"buoc thoi viec|cach chuc|ha bac|ky luat)\b|\bphat\b.*\b(dong|nam|thang)\b"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class QuestionIntent:
+    intent: Intent
+    wants: AnswerType
+    processing: bool = False  # "thời hạn giải quyết", "mất bao lâu": the time a body takes
+
+    @property
+    def procedure_part(self) -> str:
+        return PROCEDURE_PART.get(self.intent, "")
+
+    @property
+    def procedure_parts(self) -> tuple[str, ...]:
+        """Every part name that holds what is asked, the record's own part first."""
+        return tuple(p for p in (self.procedure_part, COMBINED_PART.get(self.intent, "")) if p)
+
+
+def question_key(text: str) -> str:
+    """The folded, single-spaced question the cues are matched against."""
+    return fold_key(normalize_text(text))
+
+
+# "Điều kiện kết hôn là gì?" asks for the conditions, not for a definition of "điều kiện".
+_ASKED_HEADS = re.compile(
+    r"^(dieu kien|ho so|thu tuc|thoi han|muc phat|le phi|doi tuong|trinh tu|tham quyen)\b"
+)
+
+
+_PROCESSING = re.compile(
+    r"\b(giai quyet|xu ly|cap (lai|doi|moi)?|mat bao lau|may ngay|bao nhieu ngay|tra ket qua)\b"
+)
+# What a processing time reads like in a text: "03 ngày làm việc kể từ ngày nhận đủ hồ sơ".
+_PROCESSING_TEXT = re.compile(r"\b(ngay lam viec|ke tu ngay nhan|ke tu khi nhan|tra ket qua)\b")
+
+
+def fit(text: str, intent: QuestionIntent) -> int:
+    """How well a passage matches what is asked: 1 for the answer type, 1 more for a
+    processing time when the question asks how long a body takes."""
+    score = int(has_answer_type(text, intent.wants)) if intent.wants != AnswerType.none else 0
+    if intent.processing and _PROCESSING_TEXT.search(text_key(text)):
+        score += 1
+    return score
+
+
+def detect_intent(question: str) -> QuestionIntent:
+    key = question_key(question)
+    for intent, pattern in _COMPILED:
+        if pattern.search(key):
+            if intent == Intent.definition and _ASKED_HEADS.match(asked_term(question)):
+                continue
+            processing = intent == Intent.duration and bool(_PROCESSING.search(key))
+            wants = WANTS[intent]
+            if intent == Intent.penalty and re.search(r"\bphat tien\b", key):
+                wants = AnswerType.money  # "bị phạt tiền bao nhiêu": an amount, not a prison term
+            return QuestionIntent(intent, wants, processing)
+    return QuestionIntent(Intent.general, AnswerType.none)
+
+
+def text_key(text: str) -> str:
+    """Folded, lowercase text that keeps its lines (lists are recognised by their lines)."""
+    return fold(normalize_text(text).lower())
+
+
+def answer_position(text: str, wanted: AnswerType) -> int | None:
+    """Where in `normalize_text(text)` the answer type first appears (None: absent or `none`)."""
+    pattern = _TYPE_PATTERNS.get(wanted)
+    match = pattern.search(text_key(text)) if pattern is not None else None
+    return match.start() if match else None
+
+
+def has_answer_type(text: str, wanted: AnswerType) -> bool:
+    """Whether a passage contains the kind of answer asked for (always True for `none`)."""
+    pattern = _TYPE_PATTERNS.get(wanted)
+    return True if pattern is None else bool(pattern.search(text_key(text)))
+
+
+def clause_cue(text: str, intent: Intent) -> bool:
+    """Whether a clause speaks of what the intent asks for ("thời hạn", "hồ sơ gồm")."""
+    cue = CLAUSE_CUES.get(intent)
+    return bool(cue and re.search(cue, text_key(text)))

@@ -1,0 +1,194 @@
+"""Inside the best article: the clause, point and sentence that answer the question.
+
+An article is cut into units (one sentence of a clause or of a point); each unit is scored by
+the question's content words it contains, weighted by their rarity in the index (the topic
+words count, "đăng ký" does not), plus whether it holds the kind of answer the intent wants
+(a duration for "bao lâu", an amount for "phí bao nhiêu") and the words of that intent
+("thời hạn", "hồ sơ gồm"). A unit that only points elsewhere ("theo quy định tại khoản 1
+Điều 8") is replaced by the clause it points to when that one holds the answer.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from knowledge.chunking import split_clauses
+from knowledge.definitions import asked_term, defined_terms
+from knowledge.intent import AnswerType, Intent, QuestionIntent, clause_cue, fit, has_answer_type
+from knowledge.terms import query_terms
+
+TYPE_WEIGHT = 0.35  # a unit holding the answer type asked for
+CUE_WEIGHT = 0.15  # a unit speaking of what the intent asks ("thời hạn", "hồ sơ")
+DEFINES_WEIGHT = 0.5  # the unit defining the term a "là gì" question asks about
+POSITION_WEIGHT = 0.01  # earlier units win ties
+RULE_FIRST_WEIGHT = 0.03  # "quy định thế nào về …": an article states its main rule first
+
+_POINT = re.compile(r"^([a-zđ])\)\s+\S")
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-ZĐÀ-Ỹ0-9])")
+_NUMBERING = re.compile(r"^(\d{1,3}\s*[.)]|[a-zđ]\))\s*")
+# "theo quy định tại điểm a khoản 1 Điều 8 của Luật này", "quy định tại khoản 2 Điều này"
+_REFERENCE = re.compile(
+    r"(?:quy định tại|theo|tại)\s+(?:điểm\s+([a-zđ])\s+)?(?:khoản\s+(\d{1,3})\s+)?Điều\s+(này|\d+[a-zđ]?)",
+    re.IGNORECASE,
+)
+
+
+SAME_ARTICLE = frozenset({"này"})  # "khoản 2 Điều này": the article itself
+_AGGRAVATED = re.compile(r"^\d{1,3}\s*[.)]\s*(Phạm tội|Vi phạm)\b", re.IGNORECASE)
+_CITED = re.compile(r"\b(?:điểm\s+[a-zđ]|khoản\s+\d{1,3}|Điều\s+(?:này|\d+[a-zđ]?))\b", re.IGNORECASE)
+
+
+@dataclass
+class Unit:
+    clause: str  # "1", or "" for an article's lead-in
+    point: str  # "a", or ""
+    text: str  # one sentence (numbering kept)
+    clause_text: str  # the whole clause the unit belongs to (the reply's support)
+    intro: str = ""  # the clause's lead-in line when the unit is in a point
+    # The offence a "Phạm tội thuộc một trong các trường hợp sau đây" clause is about: the
+    # article's first clause, which the later (aggravated) clauses refer to without repeating.
+    background: str = ""
+
+
+@dataclass
+class Selection:
+    unit: Unit
+    score: float
+    referenced: Unit | None = None  # the clause a reference pointed to, when it was followed
+    referenced_article: str = ""
+    items: list[str] = field(default_factory=list)  # the list a lead-in ending in ":" introduces
+
+
+def _points(clause: str) -> list[tuple[str, str]]:
+    blocks: list[tuple[str, list[str]]] = []
+    for para in clause.split("\n"):
+        match = _POINT.match(para)
+        if match or not blocks:
+            blocks.append((match.group(1) if match else "", [para]))
+        else:
+            blocks[-1][1].append(para)
+    return [(letter, "\n".join(lines)) for letter, lines in blocks]
+
+
+def article_units(text: str, heading: str = "") -> list[Unit]:
+    """The sentences of an article, without its heading line when the text repeats it."""
+    units = []
+    heading_key = " ".join(heading.lower().split()).rstrip(".")
+    first = ""
+    for number, clause_text in split_clauses(text):
+        if not number and heading_key and " ".join(clause_text.lower().split()).rstrip(".") == heading_key:
+            continue
+        if number and not first:
+            first = clause_text
+        background = first if number and clause_text != first and _AGGRAVATED.match(clause_text) else ""
+        blocks = _points(clause_text)
+        intro = blocks[0][1] if len(blocks) > 1 and not blocks[0][0] else ""
+        for letter, block in blocks:
+            for sentence in _SENTENCE_END.split(block.replace("\n", " ")):
+                if len(sentence.strip()) >= 8:
+                    units.append(
+                        Unit(
+                            number, letter, sentence.strip(), clause_text, intro if letter else "", background
+                        )
+                    )
+    return units
+
+
+def _weights(question: str, idf: Callable[[str], float] | None) -> dict[str, float]:
+    uni, bi = query_terms(question)
+    weights = {w: (idf("~" + w) if idf else 1.0) for w in uni}
+    weights |= {b: 0.5 * (idf("~" + b) if idf else 1.0) for b in bi if all(p in uni for p in b.split("_"))}
+    return weights
+
+
+def overlap(weights: dict[str, float], text: str) -> float:
+    """Share of the question's (rarity-weighted) content words and pairs found in the text."""
+    if not weights:
+        return 0.0
+    uni, bi = query_terms(text)
+    found = uni | bi
+    total = math.fsum(weights[k] for k in sorted(weights))
+    return math.fsum(weights[k] for k in sorted(weights) if k in found) / (total or 1.0)
+
+
+def score_unit(
+    unit: Unit, weights: dict[str, float], intent: QuestionIntent, term: str, position: int
+) -> float:
+    context = f"{unit.intro} {unit.text}" if unit.intro else unit.text
+    words = f"{unit.background} {context}" if unit.background else context
+    score = overlap(weights, _CITED.sub(" ", words))  # "Điều 23" says nothing of "điều kiện"
+    if intent.wants != AnswerType.none and has_answer_type(context, intent.wants):
+        score += TYPE_WEIGHT  # a point inherits its lead-in ("Phạt tiền từ … đối với hành vi sau đây:")
+    if intent.intent != Intent.general and clause_cue(context, intent.intent):
+        score += CUE_WEIGHT
+    if intent.processing and fit(context, intent) > 1:
+        score += CUE_WEIGHT
+    if term and term in defined_terms(_NUMBERING.sub("", unit.text)):
+        score += DEFINES_WEIGHT
+    prior = POSITION_WEIGHT if intent.wants != AnswerType.none else RULE_FIRST_WEIGHT
+    return score - prior * position
+
+
+def _follow(
+    unit: Unit, units: list[Unit], lookup: Callable[[str], str] | None, intent: QuestionIntent
+) -> tuple[Unit | None, str]:
+    """The clause a unit refers to ("khoản 1 Điều 8"), if it holds the answer type wanted."""
+    match = _REFERENCE.search(unit.text)
+    if match is None or intent.wants == AnswerType.none or has_answer_type(unit.text, intent.wants):
+        return None, ""
+    point, clause, article = match.group(1) or "", match.group(2) or "", match.group(3)
+    pool = units
+    if article.lower() not in SAME_ARTICLE:
+        text = lookup(article) if lookup else ""
+        if not text:
+            return None, ""
+        pool = article_units(text)
+    candidates = [u for u in pool if (not clause or u.clause == clause) and (not point or u.point == point)]
+    found = next((u for u in candidates if has_answer_type(u.text, intent.wants)), None)
+    return found, ("" if article.lower() in SAME_ARTICLE else article)
+
+
+def select(
+    question: str,
+    text: str,
+    intent: QuestionIntent,
+    *,
+    idf: Callable[[str], float] | None = None,
+    lookup: Callable[[str], str] | None = None,
+    heading: str = "",
+) -> Selection | None:
+    """The best unit of an article for the question; `lookup(article number)` gives another
+    article of the same document, for references."""
+    units = article_units(text, heading)
+    if not units:
+        return None
+    weights = _weights(question, idf)
+    term = asked_term(question) if intent.intent == Intent.definition else ""
+    scored = [(score_unit(u, weights, intent, term, i), i, u) for i, u in enumerate(units)]
+    best_score, index, best = max(scored, key=lambda s: (s[0], -s[1]))
+    referenced, article = _follow(best, units, lookup, intent)
+    return Selection(best, best_score, referenced, article, _items(units, index))
+
+
+def _items(units: list[Unit], index: int) -> list[str]:
+    """The points of a clause lead-in, or the clauses of an article lead-in, ending in ":"
+    (the first sentence of each)."""
+    lead = units[index]
+    if not lead.text.rstrip().endswith(":"):
+        return []
+    items: list[str] = []
+    seen: set[tuple[str, str]] = set()
+    for unit in units[index + 1 :]:
+        if lead.clause and (unit.clause != lead.clause or not unit.point):
+            break  # a clause lead-in: its points only
+        if (unit.clause, unit.point) not in seen:
+            seen.add((unit.clause, unit.point))
+            items.append(strip_numbering(unit.text))
+    return items
+
+
+def strip_numbering(text: str) -> str:
+    return _NUMBERING.sub("", text.strip())
