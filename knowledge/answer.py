@@ -171,8 +171,8 @@ def choose_passage(passages: list[Passage], intent: QuestionIntent) -> list[Pass
     """The passages with the one to cite first: the top one, unless a close second (another
     article) fits what is asked better (holds the duration asked for when the first has none)."""
     top = passages[0]
-    if intent.wants == AnswerType.none:
-        return passages
+    if intent.wants == AnswerType.none or (top.chunk.part and top.chunk.part in intent.procedure_parts):
+        return passages  # a procedure record's part asked for is what is asked (KnowledgeBase._part_asked)
     best, best_fit = 0, fit(top.full, intent)
     for i, other in enumerate(passages[1:], 1):
         if other.hit.score < CLOSE_SECOND * top.hit.score:
@@ -294,6 +294,8 @@ def extractive_answer(
     followed = selection is not None and selection.referenced is not None
     if kind == Kind.answer and observed["type_missing"] and intent.wants in STRICT_TYPES and not followed:
         kind = Kind.related  # "phạt bao nhiêu" and no amount in the article: not an answer
+    if kind == Kind.related and observed["topic"] <= 0:
+        kind = Kind.not_found  # "có thể liên quan" needs a topic word of the question in the article
     if kind == Kind.not_found:
         return Answer(question=question, text=NOT_FOUND, grounded=False, confidence=probability)
     if kind == Kind.related:
