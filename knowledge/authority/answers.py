@@ -191,8 +191,13 @@ def correct_answer(engine: Engine, answer: Answer, *, max_chars: int = 2000) -> 
         chunk = session.get(Chunk, first.chunk_id) if first.chunk_id else None
         if chunk is None or not _DISTRICT.search(fold_key(chunk.text)):
             return answer
+        # A compilation article (Pháp điển) is the provision of the text it comes from.
         note = correction_for(
-            session, number=first.number, title=first.document, article=first.article, clause=first.clause
+            session,
+            number=chunk.origin_number or first.number,
+            title=chunk.origin_title or first.document,
+            article=chunk.origin_article or first.article,
+            clause=first.clause,
         )
     if note is None:
         return answer

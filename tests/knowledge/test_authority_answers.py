@@ -193,6 +193,36 @@ def test_an_older_provision_naming_the_district_is_corrected_by_the_map(mapped: 
     assert corrected.text.startswith(note) and corrected.text.endswith(answer.text)
 
 
+def test_a_compilation_article_is_corrected_by_the_provision_it_comes_from(mapped: Engine) -> None:
+    """A Pháp điển article cites Điều 91 Luật Đất đai under its own number (issue 14 item 3)."""
+    with Session(mapped) as session:
+        demuc = Document(source="de-muc.jsonl#16.1", content_hash="z", title="Đề mục 16.1 Đất đai", number="")
+        session.add(demuc)
+        session.flush()
+        chunk = Chunk(
+            id="de-muc-16-1-91-2",
+            document_id=int(demuc.id or 0),
+            ordinal=0,
+            text="2. Chủ tịch Ủy ban nhân dân cấp huyện quyết định giá đất cụ thể.",
+            article="16.1.LQ.91",
+            clause="2",
+            content_hash="w",
+            origin_number="31/2024/QH15",
+            origin_type="Luật",
+            origin_title="Luật Đất đai",
+            origin_article="91",
+        )
+        session.add(chunk)
+        session.commit()
+        source = Source(
+            document=demuc.title, number="", article="16.1.LQ.91", clause="2", score=1.0, chunk_id=chunk.id
+        )
+    answer = Answer(question="giá đất cụ thể", text="Theo …", grounded=True, confidence=0.9, sources=[source])
+    corrected = correct_answer(mapped, answer)
+    assert corrected.text.startswith("Lưu ý: từ 01/7/2025, thẩm quyền này do Chủ tịch Ủy ban nhân dân cấp xã")
+    assert "Điều 5 khoản 1 điểm e Nghị định số 151/2025/NĐ-CP" in corrected.text.splitlines()[0]
+
+
 def test_no_correction_without_a_transfer_or_without_the_district(mapped: Engine) -> None:
     with Session(mapped) as session:
         answer = _older_answer(session)
