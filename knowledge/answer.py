@@ -20,12 +20,13 @@ from dataclasses import dataclass
 from core.models import Chunk, Document, DocumentStatus
 from knowledge import texts
 from knowledge.answering import Candidate, Kind, Model, features, load_model
+from knowledge.answering import plain_coverage as coverage
 from knowledge.chunking import split_clauses
 from knowledge.intent import AnswerType, QuestionIntent, answer_position, detect_intent, fit, has_answer_type
 from knowledge.reply import ReplyParts, clip, compose_related, compose_reply
 from knowledge.retrieve import Hit
 from knowledge.select import Selection, select, strip_numbering
-from knowledge.terms import content_bigrams, query_terms
+from knowledge.terms import content_bigrams
 from knowledge.types import Answer, Source
 
 # Former threshold on `confidence()` (bench/retrieval.py --calibrate), kept for that table.
@@ -57,16 +58,6 @@ class Passage:
     @property
     def key(self) -> str:
         return f"{self.chunk.document_id}:{self.chunk.article or self.chunk.part or self.chunk.id}"
-
-
-def coverage(question: str, text: str) -> float:
-    q_uni, q_bi = query_terms(question)
-    if not q_uni:
-        return 0.0
-    t_uni, t_bi = query_terms(text)
-    uni = len(q_uni & t_uni) / len(q_uni)
-    bi = len(q_bi & t_bi) / len(q_bi) if q_bi else uni
-    return 0.5 * uni + 0.5 * bi
 
 
 def topic_coverage(question: str, text: str, idf: Callable[[str], float] | None = None) -> float:

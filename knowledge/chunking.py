@@ -77,7 +77,7 @@ def split_clauses(text: str) -> list[tuple[str, str]]:
     return [(number, "\n".join(lines)) for number, lines in blocks]
 
 
-def _split_points(clause: str) -> list[tuple[str, str]]:
+def split_points(clause: str) -> list[tuple[str, str]]:
     blocks: list[tuple[str, list[str]]] = []
     for para in clause.split("\n"):
         match = _POINT.match(para)
@@ -131,7 +131,7 @@ def _article_chunks(doc_title: str, art: _Article) -> list[ChunkDraft]:
         if len(clause_text) <= WINDOW_CHARS:
             chunks.append(draft(clause_text, number))
             continue
-        for first, last, text in _windows(_split_points(clause_text)):
+        for first, last, text in _windows(split_points(clause_text)):
             chunks.append(draft(text, number, _span(first, last) if first or last else ""))
     # Merge neighbouring small clauses back into windows (fewer, richer chunks).
     merged: list[ChunkDraft] = []

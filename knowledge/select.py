@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from knowledge.chunking import split_clauses
+from knowledge.chunking import split_clauses, split_points
 from knowledge.definitions import asked_term, defined_terms
 from knowledge.intent import AnswerType, Intent, QuestionIntent, clause_cue, fit, has_answer_type
 from knowledge.terms import query_terms
@@ -26,7 +26,6 @@ DEFINES_WEIGHT = 0.5  # the unit defining the term a "là gì" question asks abo
 POSITION_WEIGHT = 0.01  # earlier units win ties
 RULE_FIRST_WEIGHT = 0.03  # "quy định thế nào về …": an article states its main rule first
 
-_POINT = re.compile(r"^([a-zđ])\)\s+\S")
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-ZĐÀ-Ỹ0-9])")
 _NUMBERING = re.compile(r"^(\d{1,3}\s*[.)]|[a-zđ]\))\s*")
 # "theo quy định tại điểm a khoản 1 Điều 8 của Luật này", "quy định tại khoản 2 Điều này"
@@ -62,17 +61,6 @@ class Selection:
     items: list[str] = field(default_factory=list)  # the list a lead-in ending in ":" introduces
 
 
-def _points(clause: str) -> list[tuple[str, str]]:
-    blocks: list[tuple[str, list[str]]] = []
-    for para in clause.split("\n"):
-        match = _POINT.match(para)
-        if match or not blocks:
-            blocks.append((match.group(1) if match else "", [para]))
-        else:
-            blocks[-1][1].append(para)
-    return [(letter, "\n".join(lines)) for letter, lines in blocks]
-
-
 def article_units(text: str, heading: str = "") -> list[Unit]:
     """The sentences of an article, without its heading line when the text repeats it."""
     units = []
@@ -84,7 +72,7 @@ def article_units(text: str, heading: str = "") -> list[Unit]:
         if number and not first:
             first = clause_text
         background = first if number and clause_text != first and _AGGRAVATED.match(clause_text) else ""
-        blocks = _points(clause_text)
+        blocks = split_points(clause_text)
         intro = blocks[0][1] if len(blocks) > 1 and not blocks[0][0] else ""
         for letter, block in blocks:
             for sentence in _SENTENCE_END.split(block.replace("\n", " ")):
