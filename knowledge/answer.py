@@ -16,13 +16,24 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from core.models import Chunk, Document, DocumentStatus
 from knowledge import texts
 from knowledge.answering import Candidate, Kind, Model, features, load_model
 from knowledge.answering import plain_coverage as coverage
 from knowledge.chunking import split_clauses
-from knowledge.intent import AnswerType, QuestionIntent, answer_position, detect_intent, fit, has_answer_type
+from knowledge.intent import (
+    AnswerType,
+    Intent,
+    QuestionIntent,
+    answer_position,
+    detect_intent,
+    fit,
+    has_answer_type,
+    is_offence,
+    names_crime,
+)
 from knowledge.reply import ReplyParts, clip, compose_related, compose_reply
 from knowledge.retrieve import Hit
 from knowledge.select import Selection, select, strip_numbering
@@ -41,6 +52,7 @@ CONSEQUENCE = " thì "  # "Người nào … thì bị phạt tù từ …": whe
 STRICT_TYPES = frozenset({AnswerType.money, AnswerType.age, AnswerType.penalty, AnswerType.duration})
 NOT_FOUND = texts.NOT_FOUND
 AMENDED_NOTE = texts.AMENDED_NOTE
+OFFENCE_NOTE = texts.OFFENCE_NOTE
 
 
 @dataclass
@@ -229,7 +241,44 @@ def lead_of(passage: Passage, selection: Selection | None, intent: QuestionInten
     return _lead_text(text, intent.wants, LEAD_CHARS), cited, unit.clause_text
 
 
-def related_answer(question: str, passages: list[Passage], probability: float, max_chars: int) -> Answer:
+def selection_of(
+    asked: str, top: Passage, intent: QuestionIntent, lookup: Callable[[Passage, str], str] | None
+) -> Selection | None:
+    """The clause and sentences of the cited article that answer (None for a procedure part)."""
+    if top.chunk.part:
+        return None
+    resolve = (lambda article: lookup(top, article)) if lookup else None
+    return select(asked, top.full, intent, idf=top.idf, lookup=resolve, heading=top.chunk.article_title)
+
+
+class Cap(StrEnum):
+    """Why an article the model would answer with may at most be listed «có thể liên quan»."""
+
+    none = ""
+    type_missing = "type_missing"  # "phạt bao nhiêu" and no amount in the article
+    offence = "offence"  # a fine asked about, a crime's article found
+
+
+def cap_of(
+    asked: str, top: Passage, intent: QuestionIntent, observed: dict[str, float], selection: Selection | None
+) -> Cap:
+    """The rules above the model (the same for the bot and for bench/fit_answering.py):
+    - an article without the amount, age, penalty or time limit asked for never answers, unless
+      the clause chosen points to one that has it;
+    - a sanction asked about without naming a crime is an administrative fine, set by the
+      government's sanction decrees: a Criminal Code article ("Tội …") is not its answer (it
+      applies only when the act is a crime), so it is listed with a note saying so."""
+    followed = selection is not None and selection.referenced is not None
+    if observed["type_missing"] and intent.wants in STRICT_TYPES and not followed:
+        return Cap.type_missing
+    if intent.intent == Intent.penalty and is_offence(top.chunk.article_title) and not names_crime(asked):
+        return Cap.offence
+    return Cap.none
+
+
+def related_answer(
+    question: str, passages: list[Passage], probability: float, max_chars: int, *, note: str = ""
+) -> Answer:
     picked: list[Passage] = []
     for p in passages:
         if p.key not in {q.key for q in picked}:
@@ -243,7 +292,7 @@ def related_answer(question: str, passages: list[Passage], probability: float, m
         titles.append(s.citation + heading)
     return Answer(
         question=question,
-        text=compose_related(titles, max_chars),
+        text=compose_related(titles, max_chars, note=note),
         grounded=False,
         confidence=probability,
         sources=sources,
@@ -276,21 +325,17 @@ def extractive_answer(
     top = passages[0]
     probability = model.probability(observed)
     kind = model.decide(probability) if threshold is None else _decide(model, probability, threshold)
-    selection = None
-    if kind == Kind.answer and not top.chunk.part:
-        resolve = (lambda article: lookup(top, article)) if lookup else None
-        selection = select(
-            asked, top.full, intent, idf=top.idf, lookup=resolve, heading=top.chunk.article_title
-        )
-    followed = selection is not None and selection.referenced is not None
-    if kind == Kind.answer and observed["type_missing"] and intent.wants in STRICT_TYPES and not followed:
-        kind = Kind.related  # "phạt bao nhiêu" and no amount in the article: not an answer
+    selection = selection_of(asked, top, intent, lookup) if kind == Kind.answer else None
+    cap = cap_of(asked, top, intent, observed, selection) if kind == Kind.answer else Cap.none
+    if cap != Cap.none:
+        kind = Kind.related
     if kind == Kind.related and observed["topic"] <= 0:
         kind = Kind.not_found  # "có thể liên quan" needs a topic word of the question in the article
     if kind == Kind.not_found:
         return Answer(question=question, text=NOT_FOUND, grounded=False, confidence=probability)
     if kind == Kind.related:
-        return related_answer(question, passages, probability, max_chars)
+        note = OFFENCE_NOTE if cap == Cap.offence else ""
+        return related_answer(question, passages, probability, max_chars, note=note)
     lead, cited, support = lead_of(top, selection, intent)
     first = to_source(top, cited=cited)
     support_citation = ""

@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from knowledge import texts
 from knowledge.definitions import asked_term
-from knowledge.normalize import fold, fold_key, normalize_text
+from knowledge.normalize import fold, fold_key, has_diacritics, normalize_text
 
 
 class Intent(StrEnum):
@@ -269,6 +269,39 @@ def detect_intent(question: str) -> QuestionIntent:
                 wants = AnswerType.money  # "bị phạt tiền bao nhiêu": an amount, not a prison term
             return QuestionIntent(intent, wants, processing)
     return QuestionIntent(Intent.general, AnswerType.none)
+
+
+# A question about a sanction names a crime when it says so ("tội", "hình sự", "phạt tù",
+# "truy cứu") or states what makes a violation a crime ("gây hậu quả nghiêm trọng", "đã bị xử
+# phạt vi phạm hành chính … mà còn vi phạm"). Without any of these, "bị phạt bao nhiêu" asks for
+# an administrative fine, which the government's sanction decrees set, not the Criminal Code.
+# Folded "toi" is also "tôi" (I): typed with marks, only "tội" counts.
+_CRIME_CUES = re.compile(
+    r"\b(hinh su|phat tu|ngoi tu|di tu|bi tu|nam tu|tu giam|tu chung than|tu hinh|truy cuu"
+    r"|khoi to|an treo|cai tao khong giam giu|pham toi|toi pham|toi danh|hau qua nghiem trong"
+    r"|da bi xu phat|da bi ket an|tien an"
+    # acts that are crimes by their nature, with no administrative fine (the Criminal Code's
+    # chapters on national security, life, drugs, corruption): asked about, they name a crime
+    r"|an ninh quoc gia|gian diep|tinh bao|bi mat nha nuoc|phan boi|khung bo|bao loan|giet nguoi"
+    r"|hiep dam|cuop|bat coc|mua ban nguoi|ma tuy|tham o|hoi lo|tien gia|dao nhiem)\b"
+)
+_CRIME_WORD = re.compile(r"\btội\b")
+_OFFENCE_HEADING = re.compile(r"^(dieu \S+\s+)?toi\b")
+
+
+def names_crime(question: str) -> bool:
+    """Whether a question about a sanction is about a crime (see _CRIME_CUES)."""
+    key = question_key(question)
+    if _CRIME_CUES.search(key):
+        return True
+    if has_diacritics(question):
+        return bool(_CRIME_WORD.search(normalize_text(question).lower()))
+    return bool(re.search(r"\btoi\b", key))
+
+
+def is_offence(heading: str) -> bool:
+    """Whether an article defines a crime: the Criminal Code's headings read "Tội …"."""
+    return bool(_OFFENCE_HEADING.match(question_key(heading)))
 
 
 def text_key(text: str) -> str:

@@ -20,6 +20,11 @@ RELATED = (
     "Chưa tìm thấy quy định trả lời trực tiếp câu hỏi này. Các điều sau có thể liên quan "
     "(không phải câu trả lời, cần đối chiếu):"
 )
+OFFENCE_NOTE = (
+    "Lưu ý: câu hỏi hỏi mức phạt, còn các điều trên quy định tội phạm (Bộ luật Hình sự), chỉ áp "
+    "dụng khi hành vi cấu thành tội phạm. Mức xử phạt vi phạm hành chính do nghị định xử phạt "
+    "của lĩnh vực đó quy định, chưa có trong các văn bản đã nạp."
+)
 RELATED_HINT = "Nếu chưa đúng, anh/chị có thể chọn «Gửi vướng mắc» để chuyển câu hỏi tới Sở phụ trách."
 SEE_ALSO = "\n\nXem thêm: {citations}."
 LEGAL_BASIS = "\n\nCăn cứ: {citations}."
