@@ -22,10 +22,18 @@ from knowledge import texts
 from knowledge.answering import Candidate, Kind, Model, features, load_model
 from knowledge.answering import plain_coverage as coverage
 from knowledge.chunking import split_clauses
-from knowledge.intent import AnswerType, QuestionIntent, answer_position, detect_intent, fit, has_answer_type
+from knowledge.intent import (
+    AnswerType,
+    Intent,
+    QuestionIntent,
+    answer_position,
+    detect_intent,
+    fit,
+    has_answer_type,
+)
 from knowledge.reply import ReplyParts, clip, compose_related, compose_reply
 from knowledge.retrieve import Hit
-from knowledge.select import Selection, select, strip_numbering
+from knowledge.select import Selection, article_units, select, strip_numbering
 from knowledge.terms import content_bigrams
 from knowledge.types import Answer, Source
 
@@ -38,6 +46,12 @@ RELATED_ARTICLES = 3
 CONSEQUENCE = " thì "  # "Người nào … thì bị phạt tù từ …": where a long sentence's answer starts
 # Answer types a reply cannot do without: an article with no amount, age, penalty or time limit
 # does not answer "bao nhiêu tiền", "bao nhiêu tuổi", "bị phạt thế nào", "bao lâu".
+# Intents a procedure record's part answers better than an article describing the procedure.
+RECORD_INTENTS = frozenset({Intent.dossier, Intent.procedure, Intent.fee})
+RECORD_TOPIC = 0.5  # share of the question's topic words (by rarity) the record's name must hold
+# A time limit in a sentence sharing this much more of the question's topic beats a first
+# article whose time limits are about something else.
+SENTENCE_MARGIN = 0.25
 STRICT_TYPES = frozenset({AnswerType.money, AnswerType.age, AnswerType.penalty, AnswerType.duration})
 NOT_FOUND = texts.NOT_FOUND
 AMENDED_NOTE = texts.AMENDED_NOTE
@@ -158,18 +172,58 @@ def _clip(text: str, limit: int) -> str:
     return clip(text, limit)
 
 
-def choose_passage(passages: list[Passage], intent: QuestionIntent) -> list[Passage]:
-    """The passages with the one to cite first: the top one, unless a close second (another
-    article) fits what is asked better (holds the duration asked for when the first has none)."""
+def prefer_procedure(question: str, passages: list[Passage], intent: QuestionIntent) -> list[Passage]:
+    """For "cần giấy tờ gì", "thủ tục … thế nào", "lệ phí": a procedure record retrieved close to
+    a legal text's article (a decree describing the same procedure) answers first, since its
+    part is what an official hands out (KnowledgeBase._part_asked then picks that part). The
+    record must be about the question's topic: its name holds at least half of the question's
+    topic words (by rarity), and no less than the article's heading does."""
+    if not passages or passages[0].chunk.part or intent.intent not in RECORD_INTENTS:
+        return passages
     top = passages[0]
-    if intent.wants == AnswerType.none or (top.chunk.part and top.chunk.part in intent.procedure_parts):
-        return passages  # a procedure record's part asked for is what is asked (KnowledgeBase._part_asked)
-    best, best_fit = 0, fit(top.full, intent)
+    bar = max(RECORD_TOPIC, topic_coverage(question, top.chunk.article_title, top.idf))
     for i, other in enumerate(passages[1:], 1):
         if other.hit.score < CLOSE_SECOND * top.hit.score:
             break
-        if other.key != top.key and fit(other.full, intent) > best_fit:
-            best, best_fit = i, fit(other.full, intent)
+        if other.chunk.part and topic_coverage(question, other.document.title, other.idf) >= bar:
+            return [other, *passages[:i], *passages[i + 1 :]]
+    return passages
+
+
+def answer_overlap(question: str, passage: Passage, intent: QuestionIntent) -> float:
+    """How much of the question's topic the article's best sentence holding the answer type
+    shares: for "người chết bao nhiêu ngày phải đăng ký khai tử", the sentence with "15 ngày"
+    that speaks of the death, not a processing time of the same article's procedure."""
+    best = 0.0
+    for unit in article_units(passage.full, passage.chunk.article_title):
+        context = f"{unit.intro} {unit.text}" if unit.intro else unit.text
+        if has_answer_type(context, intent.wants):
+            best = max(best, topic_coverage(question, context, passage.idf))
+    return best
+
+
+def choose_passage(passages: list[Passage], intent: QuestionIntent, question: str = "") -> list[Passage]:
+    """The passages with the one to cite first: the top one, unless a close second (another
+    article) fits what is asked better (holds the duration asked for when the first has none;
+    for a time limit, holds it in a sentence about what is asked when the first does not)."""
+    top = passages[0]
+    if intent.wants == AnswerType.none or (top.chunk.part and top.chunk.part in intent.procedure_parts):
+        return passages  # a procedure record's part asked for is what is asked (KnowledgeBase._part_asked)
+    by_sentence = bool(question) and intent.wants == AnswerType.duration
+
+    def rank(p: Passage) -> tuple[int, float]:
+        return fit(p.full, intent), answer_overlap(question, p, intent) if by_sentence else 0.0
+
+    best, (best_fit, best_overlap) = 0, rank(top)
+    for i, other in enumerate(passages[1:], 1):
+        if other.hit.score < CLOSE_SECOND * top.hit.score:
+            break
+        if other.key == top.key:
+            continue
+        other_fit, other_overlap = rank(other)
+        closer = other_fit == best_fit and other_overlap >= best_overlap + SENTENCE_MARGIN
+        if other_fit > best_fit or closer:
+            best, best_fit, best_overlap = i, other_fit, other_overlap
     if best == 0:
         return passages
     return [passages[best], *passages[:best], *passages[best + 1 :]]
@@ -180,7 +234,7 @@ def decision_inputs(
 ) -> tuple[list[Passage], dict[str, float]]:
     """The passages in citing order and the features the answering model reads (the same for
     the bot and for bench/fit_answering.py)."""
-    ordered = choose_passage(passages, intent)
+    ordered = choose_passage(passages, intent, question)
     observed = features(question, intent, candidates_of(ordered), ordered[0].idf, expansion)
     # How sure retrieval itself is: the margin between its own first two articles, whichever
     # of them the reply cites.
@@ -215,7 +269,9 @@ def lead_of(passage: Passage, selection: Selection | None, intent: QuestionInten
     chunk = passage.chunk
     if chunk.part or selection is None:
         lines = [line.strip() for line in passage.full.split("\n") if line.strip()]
-        return _lead_text(" ".join(lines), intent.wants, LEAD_CHARS), chunk, passage.full
+        # A procedure part asked for a list (the dossier) is that list: it starts the reply.
+        wanted = AnswerType.none if chunk.part and intent.wants == AnswerType.listing else intent.wants
+        return _lead_text(" ".join(lines), wanted, LEAD_CHARS), chunk, passage.full
     unit = selection.referenced or selection.unit
     text = strip_numbering(unit.text)
     in_intro = bool(unit.intro) and not has_answer_type(unit.text, intent.wants)
