@@ -98,12 +98,17 @@ def confidence(question: str, passage: Passage) -> float:
     return 0.6 * passage.hit.dense + 0.2 * coverage(question, text) + 0.2 * topic
 
 
+def procedure_name(document: Document) -> str:
+    """ "Thủ tục đăng ký khai sinh (mã 1.001193)": a procedure record named as officials look it up."""
+    code = texts.PROCEDURE_CODE.format(number=document.number) if document.number else ""
+    is_procedure = document.title.lower().startswith(texts.PROCEDURE_PREFIX)
+    name = document.title if is_procedure else texts.PROCEDURE.format(title=document.title)
+    return f"{name}{code}"
+
+
 def citation(chunk: Chunk, document: Document, clause: str = "") -> str:
     if chunk.part:
-        code = texts.PROCEDURE_CODE.format(number=document.number) if document.number else ""
-        is_procedure = document.title.lower().startswith(texts.PROCEDURE_PREFIX)
-        name = document.title if is_procedure else texts.PROCEDURE.format(title=document.title)
-        return f"{name}{code} — {chunk.part}"
+        return f"{procedure_name(document)} — {chunk.part}"
     parts = []
     article = (chunk.origin_article or chunk.article) if chunk.origin_number else chunk.article
     if article:
@@ -122,7 +127,9 @@ def citation(chunk: Chunk, document: Document, clause: str = "") -> str:
 def document_name(chunk: Chunk, document: Document) -> str:
     """The text an official can look up: "Luật Cư trú số 68/2020/QH14"; for an article of a
     compilation (Pháp điển), the source it comes from: "Nghị định số 123/2015/NĐ-CP", "Luật
-    Hộ tịch số 60/2014/QH13"."""
+    Hộ tịch số 60/2014/QH13"; for a procedure record's part, the procedure with its code."""
+    if chunk.part and not chunk.article:
+        return procedure_name(document)
     if chunk.origin_number:
         kind = f"{chunk.origin_type} {chunk.origin_title}".strip()  # "Luật Hộ tịch", "Nghị định"
         return texts.NUMBERED.format(name=kind, number=chunk.origin_number).strip()
@@ -154,7 +161,7 @@ def to_source(passage: Passage, clause: str = "", *, cited: Chunk | None = None)
     shown = cited or chunk
     return Source(
         document=document.title,
-        number=document.number,
+        number=chunk.origin_number or document.number,  # a Pháp điển article: the text it comes from
         article=shown.article,
         clause=clause or shown.clause,
         score=passage.hit.score,
