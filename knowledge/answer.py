@@ -34,7 +34,7 @@ from knowledge.intent import (
 from knowledge.reply import ReplyParts, clip, compose_related, compose_reply
 from knowledge.retrieve import Hit
 from knowledge.select import Selection, article_units, select, strip_numbering
-from knowledge.terms import content_bigrams
+from knowledge.terms import content_bigrams, query_terms
 from knowledge.types import Answer, Source
 
 # Former threshold on `confidence()` (bench/retrieval.py --calibrate), kept for that table.
@@ -184,17 +184,44 @@ def prefer_procedure(question: str, passages: list[Passage], intent: QuestionInt
     a legal text's article (a decree describing the same procedure) answers first, since its
     part is what an official hands out (KnowledgeBase._part_asked then picks that part). The
     record must be about the question's topic: its name holds at least half of the question's
-    topic words (by rarity), and no less than the article's heading does."""
-    if not passages or passages[0].chunk.part or intent.intent not in RECORD_INTENTS:
+    topic words (by rarity), and no less than the article's heading does.
+
+    Among close records about the topic, the plainest answers: the one whose name adds the
+    fewest words the question does not have ("Thủ tục đăng ký kết hôn" for "lệ phí đăng ký kết
+    hôn", not "… có yếu tố nước ngoài" unless the question says so)."""
+    if not passages:
         return passages
     top = passages[0]
-    bar = max(RECORD_TOPIC, topic_coverage(question, top.chunk.article_title, top.idf))
-    for i, other in enumerate(passages[1:], 1):
-        if other.hit.score < CLOSE_SECOND * top.hit.score:
-            break
-        if other.chunk.part and topic_coverage(question, other.document.title, other.idf) >= bar:
-            return [other, *passages[:i], *passages[i + 1 :]]
-    return passages
+    window = [(i, p) for i, p in enumerate(passages) if p.hit.score >= CLOSE_SECOND * top.hit.score]
+    chosen = 0 if top.chunk.part else -1
+    if chosen < 0 and intent.intent in RECORD_INTENTS:
+        bar = max(RECORD_TOPIC, topic_coverage(question, top.chunk.article_title, top.idf))
+        about = [i for i, p in window if p.chunk.part and _record_topic(question, p) >= bar]
+        chosen = about[0] if about else -1
+    if chosen < 0:
+        return passages
+    record = passages[chosen]
+    topic = _record_topic(question, record)
+    asked = query_terms(question)[0]
+    best, best_extra = chosen, _unasked(record.document.title, asked)
+    for i, other in window:
+        if not other.chunk.part or other.chunk.document_id == record.chunk.document_id:
+            continue
+        extra = _unasked(other.document.title, asked)
+        if extra < best_extra and _record_topic(question, other) >= topic:
+            best, best_extra = i, extra
+    if best == 0:
+        return passages
+    return [passages[best], *passages[:best], *passages[best + 1 :]]
+
+
+def _record_topic(question: str, record: Passage) -> float:
+    return topic_coverage(question, record.document.title, record.idf)
+
+
+def _unasked(title: str, asked: set[str]) -> int:
+    """How many content words of a procedure's name the question does not have."""
+    return len(query_terms(title)[0] - asked)
 
 
 def answer_overlap(question: str, passage: Passage, intent: QuestionIntent) -> float:

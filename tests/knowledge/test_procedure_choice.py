@@ -82,3 +82,19 @@ def test_a_time_limit_in_a_sentence_about_what_is_asked_beats_an_unrelated_one()
     assert choose_passage([decree, law], detect_intent(question))[0] is decree
     same = _passage(DECREE, 0.60, LAW_ARTICLE, article="21")
     assert choose_passage([same, law], detect_intent(question), question)[0] is same
+
+
+FOREIGN_RECORD = Document(id=5, source="tt.jsonl", content_hash="e", number="2.000806",
+                          title="Thủ tục đăng ký kết hôn có yếu tố nước ngoài")  # fmt: skip
+
+
+def test_among_close_records_the_plainest_answers_unless_the_question_names_the_case() -> None:
+    foreign = _passage(FOREIGN_RECORD, 0.61, "Phí, lệ phí: Miễn phí", part="Cách thức, thời hạn, phí, lệ phí")
+    plain = _passage(OTHER_RECORD, 0.60, "Bước 1: nộp hồ sơ.", part="Trình tự thực hiện")
+    question = "lệ phí đăng ký kết hôn bao nhiêu"
+    assert prefer_procedure(question, [foreign, plain], detect_intent(question))[0] is plain
+    asked = "lệ phí đăng ký kết hôn có yếu tố nước ngoài"
+    assert prefer_procedure(asked, [foreign, plain], detect_intent(asked))[0] is foreign
+    # Not close enough: retrieval's order stands.
+    far = _passage(OTHER_RECORD, 0.40, "Bước 1: nộp hồ sơ.", part="Trình tự thực hiện")
+    assert prefer_procedure(question, [foreign, far], detect_intent(question))[0] is foreign
