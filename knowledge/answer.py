@@ -36,8 +36,8 @@ from knowledge.intent import (
 )
 from knowledge.reply import ReplyParts, clip, compose_related, compose_reply
 from knowledge.retrieve import Hit
-from knowledge.select import Selection, select, strip_numbering
-from knowledge.terms import content_bigrams
+from knowledge.select import Selection, article_units, select, strip_numbering
+from knowledge.terms import content_bigrams, query_terms
 from knowledge.types import Answer, Source
 
 # Former threshold on `confidence()` (bench/retrieval.py --calibrate), kept for that table.
@@ -47,6 +47,12 @@ CLOSE_SECOND = 0.85  # a passage this close to the first may replace it when onl
 LEAD_CHARS = 290  # the lead: within the first 300 characters of the reply
 RELATED_ARTICLES = 3
 CONSEQUENCE = " thì "  # "Người nào … thì bị phạt tù từ …": where a long sentence's answer starts
+# Intents a procedure record's part answers better than an article describing the procedure.
+RECORD_INTENTS = frozenset({Intent.dossier, Intent.procedure, Intent.fee})
+RECORD_TOPIC = 0.5  # share of the question's topic words (by rarity) the record's name must hold
+# A time limit in a sentence sharing this much more of the question's topic beats a first
+# article whose time limits are about something else.
+SENTENCE_MARGIN = 0.25
 # Answer types a reply cannot do without: an article with no amount, age, penalty or time limit
 # does not answer "bao nhiêu tiền", "bao nhiêu tuổi", "bị phạt thế nào", "bao lâu".
 STRICT_TYPES = frozenset({AnswerType.money, AnswerType.age, AnswerType.penalty, AnswerType.duration})
@@ -96,12 +102,17 @@ def confidence(question: str, passage: Passage) -> float:
     return 0.6 * passage.hit.dense + 0.2 * coverage(question, text) + 0.2 * topic
 
 
+def procedure_name(document: Document) -> str:
+    """ "Thủ tục đăng ký khai sinh (mã 1.001193)": a procedure record named as officials look it up."""
+    code = texts.PROCEDURE_CODE.format(number=document.number) if document.number else ""
+    is_procedure = document.title.lower().startswith(texts.PROCEDURE_PREFIX)
+    name = document.title if is_procedure else texts.PROCEDURE.format(title=document.title)
+    return f"{name}{code}"
+
+
 def citation(chunk: Chunk, document: Document, clause: str = "") -> str:
     if chunk.part:
-        code = texts.PROCEDURE_CODE.format(number=document.number) if document.number else ""
-        is_procedure = document.title.lower().startswith(texts.PROCEDURE_PREFIX)
-        name = document.title if is_procedure else texts.PROCEDURE.format(title=document.title)
-        return f"{name}{code} — {chunk.part}"
+        return f"{procedure_name(document)} — {chunk.part}"
     parts = []
     article = (chunk.origin_article or chunk.article) if chunk.origin_number else chunk.article
     if article:
@@ -120,7 +131,9 @@ def citation(chunk: Chunk, document: Document, clause: str = "") -> str:
 def document_name(chunk: Chunk, document: Document) -> str:
     """The text an official can look up: "Luật Cư trú số 68/2020/QH14"; for an article of a
     compilation (Pháp điển), the source it comes from: "Nghị định số 123/2015/NĐ-CP", "Luật
-    Hộ tịch số 60/2014/QH13"."""
+    Hộ tịch số 60/2014/QH13"; for a procedure record's part, the procedure with its code."""
+    if chunk.part and not chunk.article:
+        return procedure_name(document)
     if chunk.origin_number:
         kind = f"{chunk.origin_type} {chunk.origin_title}".strip()  # "Luật Hộ tịch", "Nghị định"
         return texts.NUMBERED.format(name=kind, number=chunk.origin_number).strip()
@@ -152,7 +165,7 @@ def to_source(passage: Passage, clause: str = "", *, cited: Chunk | None = None)
     shown = cited or chunk
     return Source(
         document=document.title,
-        number=document.number,
+        number=chunk.origin_number or document.number,  # a Pháp điển article: the text it comes from
         article=shown.article,
         clause=clause or shown.clause,
         score=passage.hit.score,
@@ -170,18 +183,85 @@ def _clip(text: str, limit: int) -> str:
     return clip(text, limit)
 
 
-def choose_passage(passages: list[Passage], intent: QuestionIntent) -> list[Passage]:
+def prefer_procedure(question: str, passages: list[Passage], intent: QuestionIntent) -> list[Passage]:
+    """For "cần giấy tờ gì", "thủ tục … thế nào", "lệ phí": a procedure record retrieved close to
+    a legal text's article (a decree describing the same procedure) answers first, since its
+    part is what an official hands out (KnowledgeBase._part_asked then picks that part). The
+    record must be about the question's topic: its name holds at least half of the question's
+    topic words (by rarity), and no less than the article's heading does.
+
+    Among close records about the topic, the plainest answers: the one whose name adds the
+    fewest words the question does not have ("Thủ tục đăng ký kết hôn" for "lệ phí đăng ký kết
+    hôn", not "… có yếu tố nước ngoài" unless the question says so)."""
+    if not passages:
+        return passages
+    top = passages[0]
+    window = [(i, p) for i, p in enumerate(passages) if p.hit.score >= CLOSE_SECOND * top.hit.score]
+    chosen = 0 if top.chunk.part else -1
+    if chosen < 0 and intent.intent in RECORD_INTENTS:
+        bar = max(RECORD_TOPIC, topic_coverage(question, top.chunk.article_title, top.idf))
+        about = [i for i, p in window if p.chunk.part and _record_topic(question, p) >= bar]
+        chosen = about[0] if about else -1
+    if chosen < 0:
+        return passages
+    record = passages[chosen]
+    topic = _record_topic(question, record)
+    asked = query_terms(question)[0]
+    best, best_extra = chosen, _unasked(record.document.title, asked)
+    for i, other in window:
+        if not other.chunk.part or other.chunk.document_id == record.chunk.document_id:
+            continue
+        extra = _unasked(other.document.title, asked)
+        if extra < best_extra and _record_topic(question, other) >= topic:
+            best, best_extra = i, extra
+    if best == 0:
+        return passages
+    return [passages[best], *passages[:best], *passages[best + 1 :]]
+
+
+def _record_topic(question: str, record: Passage) -> float:
+    return topic_coverage(question, record.document.title, record.idf)
+
+
+def _unasked(title: str, asked: set[str]) -> int:
+    """How many content words of a procedure's name the question does not have."""
+    return len(query_terms(title)[0] - asked)
+
+
+def answer_overlap(question: str, passage: Passage, intent: QuestionIntent) -> float:
+    """How much of the question's topic the article's best sentence holding the answer type
+    shares: for "người chết bao nhiêu ngày phải đăng ký khai tử", the sentence with "15 ngày"
+    that speaks of the death, not a processing time of the same article's procedure."""
+    best = 0.0
+    for unit in article_units(passage.full, passage.chunk.article_title):
+        context = f"{unit.intro} {unit.text}" if unit.intro else unit.text
+        if has_answer_type(context, intent.wants):
+            best = max(best, topic_coverage(question, context, passage.idf))
+    return best
+
+
+def choose_passage(passages: list[Passage], intent: QuestionIntent, question: str = "") -> list[Passage]:
     """The passages with the one to cite first: the top one, unless a close second (another
-    article) fits what is asked better (holds the duration asked for when the first has none)."""
+    article) fits what is asked better (holds the duration asked for when the first has none;
+    for a time limit, holds it in a sentence about what is asked when the first does not)."""
     top = passages[0]
     if intent.wants == AnswerType.none or (top.chunk.part and top.chunk.part in intent.procedure_parts):
         return passages  # a procedure record's part asked for is what is asked (KnowledgeBase._part_asked)
-    best, best_fit = 0, fit(top.full, intent)
+    by_sentence = bool(question) and intent.wants == AnswerType.duration
+
+    def rank(p: Passage) -> tuple[int, float]:
+        return fit(p.full, intent), answer_overlap(question, p, intent) if by_sentence else 0.0
+
+    best, (best_fit, best_overlap) = 0, rank(top)
     for i, other in enumerate(passages[1:], 1):
         if other.hit.score < CLOSE_SECOND * top.hit.score:
             break
-        if other.key != top.key and fit(other.full, intent) > best_fit:
-            best, best_fit = i, fit(other.full, intent)
+        if other.key == top.key:
+            continue
+        other_fit, other_overlap = rank(other)
+        closer = other_fit == best_fit and other_overlap >= best_overlap + SENTENCE_MARGIN
+        if other_fit > best_fit or closer:
+            best, best_fit, best_overlap = i, other_fit, other_overlap
     if best == 0:
         return passages
     return [passages[best], *passages[:best], *passages[best + 1 :]]
@@ -192,7 +272,7 @@ def decision_inputs(
 ) -> tuple[list[Passage], dict[str, float]]:
     """The passages in citing order and the features the answering model reads (the same for
     the bot and for bench/fit_answering.py)."""
-    ordered = choose_passage(passages, intent)
+    ordered = choose_passage(passages, intent, question)
     observed = features(question, intent, candidates_of(ordered), ordered[0].idf, expansion)
     # How sure retrieval itself is: the margin between its own first two articles, whichever
     # of them the reply cites.
@@ -227,7 +307,9 @@ def lead_of(passage: Passage, selection: Selection | None, intent: QuestionInten
     chunk = passage.chunk
     if chunk.part or selection is None:
         lines = [line.strip() for line in passage.full.split("\n") if line.strip()]
-        return _lead_text(" ".join(lines), intent.wants, LEAD_CHARS), chunk, passage.full
+        # A procedure part asked for a list (the dossier) is that list: it starts the reply.
+        wanted = AnswerType.none if chunk.part and intent.wants == AnswerType.listing else intent.wants
+        return _lead_text(" ".join(lines), wanted, LEAD_CHARS), chunk, passage.full
     unit = selection.referenced or selection.unit
     text = strip_numbering(unit.text)
     in_intro = bool(unit.intro) and not has_answer_type(unit.text, intent.wants)

@@ -244,6 +244,10 @@ _ASKED_HEADS = re.compile(
 _PROCESSING = re.compile(
     r"\b(giai quyet|xu ly|cap (lai|doi|moi)?|mat bao lau|may ngay|bao nhieu ngay|tra ket qua)\b"
 )
+# "bao nhiêu ngày phải đăng ký khai tử": a time limit the person must keep, not the time a body
+# takes (unless the question also names the body's work: "phải giải quyết trong mấy ngày").
+_OBLIGATION = re.compile(r"\bphai\b(?! (cho|doi)\b)")
+_BODY_WORK = re.compile(r"\b(giai quyet|xu ly|tra ket qua|cap (lai|doi|moi)?)\b")
 # What a processing time reads like in a text: "03 ngày làm việc kể từ ngày nhận đủ hồ sơ".
 _PROCESSING_TEXT = re.compile(r"\b(ngay lam viec|ke tu ngay nhan|ke tu khi nhan|tra ket qua)\b")
 
@@ -264,6 +268,8 @@ def detect_intent(question: str) -> QuestionIntent:
             if intent == Intent.definition and _ASKED_HEADS.match(asked_term(question)):
                 continue
             processing = intent == Intent.duration and bool(_PROCESSING.search(key))
+            if processing and _OBLIGATION.search(key) and not _BODY_WORK.search(key):
+                processing = False
             wants = WANTS[intent]
             if intent == Intent.penalty and re.search(r"\bphat tien\b", key):
                 wants = AnswerType.money  # "bị phạt tiền bao nhiêu": an amount, not a prison term
