@@ -54,6 +54,11 @@ class Context(StrEnum):
     question = "question"
     describing = "describing"  # the description of a report
     adding = "adding"  # information added to a filed blocker
+    step = "step"  # any other dialog step: a note is heard and taken as if typed (voice_steps.py)
+
+
+# Steps where a voice note cannot sensibly be used: never fetched, answered "please type".
+TYPED_ONLY_STEPS = frozenset({("reg", "code")})  # an invite code: a secret read letter by letter
 
 
 @dataclass(frozen=True)
@@ -105,7 +110,9 @@ def dialog_context(session: Session, incoming: Incoming, *, settings: Settings, 
     if is_add_dialog(flow, step):
         return Where(Context.adding, data) if person is not None else Where(Context.none)
     if flow:
-        return Where(Context.none)
+        if person is None or (flow, step) in TYPED_ONLY_STEPS:
+            return Where(Context.none)
+        return Where(Context.step, data)
     if person is None and not settings.allow_unregistered_questions:
         return Where(Context.none)
     return Where(Context.question)
