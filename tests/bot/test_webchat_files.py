@@ -175,3 +175,11 @@ def test_a_stored_update_names_only_files_staged_for_its_own_chat(tmp_path) -> N
     own = {**forged, "ref": ref.replace(other, mine)}
     [attachment] = channel.parse({"chat_id": mine, "client_id": "c3", "attachments": [own]}).attachments  # type: ignore[union-attr]
     assert attachment.file_ref == own["ref"] and attachment.kind == "photo"
+
+
+def test_only_the_chat_pages_may_use_the_microphone(make_harness) -> None:
+    h = make_harness("polling")
+    chat = httpx.Client(base_url=h.url).get("/chat")
+    assert "microphone=(self)" in chat.headers["permissions-policy"]
+    login = httpx.Client(base_url=h.url).get("/login")
+    assert "microphone=()" in login.headers["permissions-policy"]
