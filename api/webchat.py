@@ -113,8 +113,11 @@ async def get_messages(request: Request, after: int = Query(default=0, ge=0)) ->
     return JSONResponse({"messages": await asyncio.to_thread(load)})
 
 
-def _error(text: str, status: int) -> JSONResponse:
-    return JSONResponse({"detail": text}, status_code=status)
+def _error(text: str, status: int, *, unread: bool = False) -> JSONResponse:
+    """A refusal; `unread`: answered before the body was read, so the connection is closed and
+    the server stops taking in what the client still sends."""
+    headers = {"Connection": "close"} if unread else None
+    return JSONResponse({"detail": text}, status_code=status, headers=headers)
 
 
 def _kind(content_type: str, *, recorded: bool) -> str:
@@ -129,7 +132,7 @@ async def post_file(request: Request) -> JSONResponse:
     Nothing of the body is read before the chat and its right to send files are checked."""
     chat_id = _chat_id(request)
     if chat_id is None:
-        return _error(texts.CHAT_REOPEN, 403)
+        return _error(texts.CHAT_REOPEN, 403, unread=True)
     ctx = request.app.state.ctx
     settings = ctx.settings
     source = request.client.host if request.client else ""
@@ -147,7 +150,7 @@ async def post_file(request: Request) -> JSONResponse:
     refusal = await asyncio.to_thread(admitted)
     if refusal:
         status = 429 if refusal == texts.CHAT_FILE_TOO_MANY else 403
-        return _error(refusal, status)
+        return _error(refusal, status, unread=True)
     try:
         form = await request.form(max_files=1, max_fields=8)
     except Exception:  # not multipart, a broken body, too many parts: the sender's fault
