@@ -3,8 +3,9 @@ report being described, information being added), and the media step that reads 
 
 The inbound worker asks twice, both before the dispatcher's transaction: which attachments to
 download (handlers/uploads.py, on what the platform says of each file), then, with the files
-on disk, `MediaStep.read_media`, which transcribes the voice note (in a question, a report or
-added information) and reads the photo asked about (a question), each through its engine's
+on disk, `MediaStep.read_media`, which transcribes the voice note (in a question, a report,
+added information, or any other dialog step but the invite code: handlers/voice_steps.py) and
+reads the photo asked about (a question), each through its engine's
 bounded lane (knowledge/media), so slow work never blocks the event loop, never holds a
 database transaction and never takes both cores. What was heard or read travels on the
 attachment (`Attachment.text` and `.reading`) into the dialog, where `Turn.text` carries it.
