@@ -56,6 +56,8 @@ def body_rules(settings: Settings) -> list[BodyRule]:
         rule(r"/webhooks/.*", settings.webhook_max_bytes, json=True),
         rule(r"/chat/messages", settings.form_max_bytes, json=True),
         rule(uploads, settings.upload_max_bytes + MULTIPART_FIELDS_BYTES),
+        # The web chat's files: the route checks the chat before it reads a byte (api/webchat.py).
+        rule(r"/chat/files", settings.upload_max_bytes + MULTIPART_FIELDS_BYTES),
     ]
 
 

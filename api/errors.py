@@ -45,7 +45,7 @@ from api.web.texts import (
 
 log = logging.getLogger(__name__)
 
-JSON_PREFIXES = ("/webhooks/", "/chat/messages", "/api/", "/healthz", "/metrics")
+JSON_PREFIXES = ("/webhooks/", "/chat/messages", "/chat/files", "/api/", "/healthz", "/metrics")
 # 19 digits reach past every integer column (2^63 - 1 has 19); such a number in the address is
 # bad input, whatever the route did with it.
 OVERSIZED_NUMBER = re.compile(r"(?<![\w.])[-+]?\d{19,}")

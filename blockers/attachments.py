@@ -33,6 +33,50 @@ ALLOWED_TYPES = frozenset(
 )
 
 
+# What a file's first bytes say it is, for files whose type the sender only claims (the web
+# chat's uploads): (signature, offset, content type). Office files are ZIP or OLE containers.
+_SIGNATURES: tuple[tuple[bytes, int, str], ...] = (
+    (b"\xff\xd8\xff", 0, "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", 0, "image/png"),
+    (b"GIF8", 0, "image/gif"),
+    (b"%PDF-", 0, "application/pdf"),
+    (b"\x1a\x45\xdf\xa3", 0, "audio/webm"),  # Matroska/WebM: Chromium's MediaRecorder
+    (b"OggS", 0, "audio/ogg"),  # Firefox's MediaRecorder, Telegram-style notes
+    (b"ID3", 0, "audio/mpeg"),
+    (b"\xff\xfb", 0, "audio/mpeg"),
+    (b"\xff\xf1", 0, "audio/aac"),
+    (b"\xff\xf9", 0, "audio/aac"),
+    (b"PK\x03\x04", 0, "application/zip"),  # .docx, .xlsx
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", 0, "application/x-ole-storage"),  # .doc, .xls
+)
+_RIFF = {b"WEBP": "image/webp", b"WAVE": "audio/wav"}
+_FTYP_IMAGES = (b"heic", b"heix", b"mif1", b"msf1")
+_OFFICE = {
+    "application/zip": (".docx", ".xlsx"),
+    "application/x-ole-storage": (".doc", ".xls"),
+}
+
+
+def sniffed_type(head: bytes) -> str:
+    """The content type a file's first bytes show ("" when none we take)."""
+    if head[:4] == b"RIFF" and head[8:12] in _RIFF:
+        return _RIFF[head[8:12]]
+    if head[4:8] == b"ftyp":  # MP4 family: Safari's MediaRecorder and Zalo notes, or HEIC photos
+        return "image/heic" if head[8:12] in _FTYP_IMAGES else "audio/mp4"
+    return next((ctype for sig, at, ctype in _SIGNATURES if head[at : at + len(sig)] == sig), "")
+
+
+def checked_type(filename: str, head: bytes) -> str:
+    """The type to store for a file whose sender only claims one: what its bytes are, when that
+    is a type a report takes (a Word or Excel file by its container and its extension); "" to
+    refuse it."""
+    found = sniffed_type(head)
+    suffix = PurePosixPath(filename.lower()).suffix
+    if found in _OFFICE:
+        return guess_type(filename) if suffix in _OFFICE[found] else ""
+    return found
+
+
 @dataclass(frozen=True)
 class StoredAttachment:
     """A file already saved under DATA_DIR/uploads (path relative to it)."""

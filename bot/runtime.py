@@ -38,7 +38,7 @@ def build_channels(settings: Settings, engine: Engine, *, poll_timeout: int = 25
     from bot.zalo import ZaloChannel
     from bot.zalo_oa import ZaloOaChannel
 
-    channels: dict[str, Any] = {ChannelName.web: WebChannel()}
+    channels: dict[str, Any] = {ChannelName.web: WebChannel(settings.uploads_dir)}
     if settings.telegram_bot_token.get_secret_value():
         channels[ChannelName.telegram] = TelegramChannel(
             token=settings.telegram_bot_token.get_secret_value(),

@@ -2,22 +2,73 @@
 
 A visitor's chat id is a random value kept in an HttpOnly cookie (see api/webchat.py). Sending
 only marks the outbox row delivered: the page fetches sent rows itself.
+
+Files: the page posts a photo, a document or a recorded voice note (api/webchat.py checks the
+chat, its size and its type); the file is staged under DATA_DIR/uploads/inbound/web-staged/
+<chat id>/ and the stored update names it. From there it goes the way of any platform's
+attachment: `parse` makes it an Attachment (only a file staged for this very chat), the inbound
+worker asks the dialog whether it is wanted and "downloads" it (`download` reads the staged
+file) into inbound/web/, and the media step hears or reads it. Staged files nothing refers to
+are removed with the other orphaned uploads (blockers/retention.py).
 """
 
 from __future__ import annotations
 
+import asyncio
+import re
 import secrets
+import uuid
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from sqlmodel import Session, col, select
 
+from bot.attachments import safe_filename
 from bot.channel import Attachment, ChannelLimits, ChannelName, Incoming, Reply, SendResult, clean_incoming
 from bot.inbound import store_update
 from core.models import DeliveryStatus, OutboxMessage
 
 MAX_TEXT = 4000
 MAX_CLIENT_ID = 64
+STAGED = "inbound/web-staged"  # under DATA_DIR/uploads: files posted by the page, per chat
+_CHAT_PART = r"w[A-Za-z0-9_-]{16,40}"
+_STAGED_REF = re.compile(rf"^{STAGED}/({_CHAT_PART})/[0-9a-f]{{32}}-[\w.\-]{{1,120}}$")
+_KINDS = frozenset({"photo", "document", "voice", "audio"})
+
+
+def stage_file(uploads_dir: Path, *, chat_id: str, filename: str, data: bytes) -> str:
+    """Write a posted file where only this chat's updates may name it; its ref (relative to
+    uploads). Blocking: call it in a thread."""
+    name = f"{uuid.uuid4().hex}-{safe_filename(filename, 'tep')}"
+    folder = uploads_dir / STAGED / chat_id
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / name).write_bytes(data)
+    return f"{STAGED}/{chat_id}/{name}"
+
+
+def _attachments(chat_id: str, raw: object) -> tuple[Attachment, ...]:
+    """The files a stored update names, only those staged for this chat (anything else is a
+    forged or corrupted row and is dropped)."""
+    found = []
+    for item in raw if isinstance(raw, list) else []:
+        if not isinstance(item, dict):
+            continue
+        ref = str(item.get("ref") or "")
+        match = _STAGED_REF.match(ref)
+        if match is None or match.group(1) != chat_id or item.get("kind") not in _KINDS:
+            continue
+        found.append(
+            Attachment(
+                kind=str(item["kind"]),
+                file_ref=ref,
+                filename=str(item.get("filename") or "")[:120],
+                content_type=str(item.get("content_type") or "")[:100],
+                size=int(item.get("size") or 0),
+                duration=int(item.get("duration") or 0),
+            )
+        )
+    return tuple(found[:1])
 
 
 def new_chat_id() -> str:
@@ -27,6 +78,9 @@ def new_chat_id() -> str:
 class WebChannel:
     name = ChannelName.web
     limits = ChannelLimits(max_text=100_000, buttons=True)
+
+    def __init__(self, uploads_dir: Path | None = None) -> None:
+        self.uploads_dir = uploads_dir
 
     def verify(self, headers: Mapping[str, str], body: bytes) -> bool:
         return False  # no platform webhook: the page posts through /chat/messages
@@ -48,6 +102,7 @@ class WebChannel:
                 text=str(payload.get("text") or "")[:MAX_TEXT],
                 payload=str(payload.get("payload") or "")[:200],
                 source_address=str(payload.get("source") or "")[:100],
+                attachments=_attachments(chat_id, payload.get("attachments")),
             )
         )
 
@@ -55,15 +110,35 @@ class WebChannel:
         return SendResult(ok=True, platform_message_id="web")
 
     async def download(self, attachment: Attachment) -> bytes:
-        raise LookupError("the web chat has no inbound files")
+        """A staged file's bytes (parse only lets through refs staged for the update's chat)."""
+        if self.uploads_dir is None or not _STAGED_REF.match(attachment.file_ref):
+            raise LookupError("not a staged web chat file")
+        path = self.uploads_dir / attachment.file_ref
+        return await asyncio.to_thread(path.read_bytes)
 
 
 def store_web_message(
-    session: Session, *, chat_id: str, client_id: str, text: str, payload: str = "", source: str = ""
+    session: Session,
+    *,
+    chat_id: str,
+    client_id: str,
+    text: str,
+    payload: str = "",
+    source: str = "",
+    attachments: list[dict[str, Any]] | None = None,
 ) -> bool:
     """Store what the page posted; False for a repeated client id (double click, retry).
-    `source` (the visitor's address) lets limits count per address, not per cookie."""
-    body = {"chat_id": chat_id, "client_id": client_id, "text": text, "payload": payload, "source": source}
+    `source` (the visitor's address) lets limits count per address, not per cookie;
+    `attachments`: a staged file ({kind, ref, filename, content_type, size, duration})."""
+    body: dict[str, Any] = {
+        "chat_id": chat_id,
+        "client_id": client_id,
+        "text": text,
+        "payload": payload,
+        "source": source,
+    }
+    if attachments:
+        body["attachments"] = attachments
     key = f"{chat_id}:{client_id}"
     return store_update(session, channel=ChannelName.web, key=key, payload=body, chat_key=chat_id)
 

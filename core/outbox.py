@@ -27,6 +27,7 @@ class Button:
 
 # Conversation.data key holding the payloads a number typed next stands for (handlers/state.py).
 CHOICES_KEY = "_choices"
+LABELS_KEY = "_labels"  # the labels of those buttons, in the same order (a spoken choice)
 
 
 def button_dicts(buttons: Iterable[Button]) -> list[dict[str, str]]:
@@ -96,17 +97,26 @@ def enqueue_to_account(
         blocker_message_id=blocker_message_id,
     )
     if row.buttons and account.id is not None:
-        remember_choices(session, account_id=account.id, payloads=[b["payload"] for b in row.buttons])
+        remember_choices(
+            session,
+            account_id=account.id,
+            payloads=[b["payload"] for b in row.buttons],
+            labels=[b["label"] for b in row.buttons],
+        )
     return row
 
 
-def remember_choices(session: Session, *, account_id: int, payloads: list[str]) -> None:
+def remember_choices(
+    session: Session, *, account_id: int, payloads: list[str], labels: list[str] | None = None
+) -> None:
     """A notification with buttons (e.g. rating an answered blocker): on Zalo, where buttons
     are numbered, the number the official types next must mean one of these."""
     state = session.get(Conversation, account_id)
     if state is None:
         state = Conversation(account_id=account_id)
-    state.data = {**(state.data or {}), CHOICES_KEY: list(payloads)}  # new dict: JSON column
+    labels = list(labels) if labels is not None and len(labels) == len(payloads) else []
+    # A new dict: the JSON column does not track in-place changes.
+    state.data = {**(state.data or {}), CHOICES_KEY: list(payloads), LABELS_KEY: labels}
     session.add(state)
     session.flush()
 

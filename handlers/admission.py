@@ -14,12 +14,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from enum import StrEnum
 
+from sqlmodel import Session, select
+
 from blockers import payloads
 from blockers.access import ChatRelation, chat_relation
 from blockers.payloads import FollowUpAction
 from bot.channel import Reply
-from core.models import Blocker
+from core.models import Blocker, ChatAccount
+from core.settings import Settings
 from handlers import asking, onboarding, texts
+from handlers.accounts import registered_person
 from handlers.commands import Command
 from handlers.flow import Turn
 from handlers.reporting import DEPARTMENT_PREFIX, QUESTION_PREFIX
@@ -59,6 +63,18 @@ FOLLOW_UPS: dict[FollowUpAction, frozenset[ChatRelation]] = {
 }
 _NOT_YOURS = {FollowUpAction.open: texts.MY_NOT_YOURS, FollowUpAction.add_info: texts.MY_NOT_YOURS}
 _QUESTION_PAYLOADS = ("fb:", asking.SOURCE_PREFIX, QUESTION_PREFIX)
+
+
+def may_send_files(session: Session, *, channel: str, user_id: str, settings: Settings) -> bool:
+    """Whether a chat may post files at all (the web chat asks before it takes a byte): a
+    registered official, or anyone while questions are open to all. Which file a dialog then
+    takes is handlers/uploads.py's."""
+    if settings.allow_unregistered_questions:  # the questions level: a voice or photo question
+        return True
+    account = session.exec(
+        select(ChatAccount).where(ChatAccount.channel == channel, ChatAccount.user_id == user_id)
+    ).first()
+    return account is not None and registered_person(session, account=account) is not None
 
 
 def payload_access(payload: str) -> Access | None:

@@ -115,3 +115,30 @@ def parse_number(text: str) -> int | None:
     """A typed choice such as "2", " 2. " or "số 2"; None when the text is not just a number."""
     match = re.fullmatch(r"(?:so\s*)?(\d{1,2})\s*[.)]?", fold_key(text))
     return int(match.group(1)) if match else None
+
+
+# Numbers as a voice note's transcript writes them: words, not digits ("số hai", "chọn ba").
+_SPOKEN_NUMBERS = {
+    "mot": 1,
+    "hai": 2,
+    "ba": 3,
+    "bon": 4,
+    "tu": 4,
+    "nam": 5,
+    "sau": 6,
+    "bay": 7,
+    "tam": 8,
+    "chin": 9,
+    "muoi": 10,
+}
+
+
+def parse_spoken_number(text: str) -> int | None:
+    """A spoken choice: "hai", "số hai", "chọn số 2", "2"; None for anything else."""
+    words = fold_key(text).replace(".", " ").split()
+    while words and words[0] in ("chon", "so"):
+        words = words[1:]
+    if len(words) != 1:
+        return None
+    word = words[0]
+    return int(word) if word.isdigit() and len(word) <= 2 else _SPOKEN_NUMBERS.get(word)

@@ -19,7 +19,18 @@ from blockers import payloads
 from bot.channel import Incoming, Reply
 from core.clock import utcnow
 from core.settings import Settings
-from handlers import admission, asking, drafts, feedback, follow_up, media, menu, onboarding, texts
+from handlers import (
+    admission,
+    asking,
+    drafts,
+    feedback,
+    follow_up,
+    media,
+    menu,
+    onboarding,
+    texts,
+    voice_steps,
+)
 from handlers.accounts import get_or_create_account, registered_person
 from handlers.admission import Access
 from handlers.commands import Command, ParsedCommand, looks_like_code, parse_command, parse_number
@@ -135,6 +146,12 @@ class Dispatcher:
             return self._on_payload(turn, meta, incoming.payload)
         if incoming.contact_phone:
             return onboarding.handle_contact(turn)
+        if voice_steps.applies(turn):
+            return self._route_spoken(turn, meta)
+        return self._route_typed(turn, meta)
+
+    def _route_typed(self, turn: Turn, meta: Meta) -> list[Reply]:
+        incoming = turn.incoming
         number = parse_number(turn.text)
         if number is not None and meta.choices:
             if not 1 <= number <= len(meta.choices):
@@ -159,6 +176,22 @@ class Dispatcher:
         if turn.person is None and looks_like_code(turn.text):
             return onboarding.redeem_code(turn, turn.text)
         return self._ask(turn, turn.text)
+
+    def _route_spoken(self, turn: Turn, meta: Meta) -> list[Reply]:
+        """A voice note in an open dialog step (handlers/voice_steps.py): a spoken choice is
+        pressed, any other transcript handled as typed, and the answer starts with the echo."""
+        refused = admission.refusal(turn, admission.DIALOGS.get(turn.state.flow, Access.anyone))
+        if refused is not None:
+            turn.close()
+            return refused
+        spoken = voice_steps.judge(turn, meta)
+        if spoken.replies is not None:
+            return spoken.replies
+        if spoken.payload:
+            replies = self._on_payload(turn, meta, spoken.payload)
+        else:
+            replies = self._route_typed(turn, meta)
+        return voice_steps.echoed(replies, turn.heard)
 
     def _on_payload(self, turn: Turn, meta: Meta, payload: str) -> list[Reply]:
         turn.choice = payload

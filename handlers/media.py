@@ -3,8 +3,9 @@ report being described, information being added), and the media step that reads 
 
 The inbound worker asks twice, both before the dispatcher's transaction: which attachments to
 download (handlers/uploads.py, on what the platform says of each file), then, with the files
-on disk, `MediaStep.read_media`, which transcribes the voice note (in a question, a report or
-added information) and reads the photo asked about (a question), each through its engine's
+on disk, `MediaStep.read_media`, which transcribes the voice note (in a question, a report,
+added information, or any other dialog step but the invite code: handlers/voice_steps.py) and
+reads the photo asked about (a question), each through its engine's
 bounded lane (knowledge/media), so slow work never blocks the event loop, never holds a
 database transaction and never takes both cores. What was heard or read travels on the
 attachment (`Attachment.text` and `.reading`) into the dialog, where `Turn.text` carries it.
@@ -54,6 +55,11 @@ class Context(StrEnum):
     question = "question"
     describing = "describing"  # the description of a report
     adding = "adding"  # information added to a filed blocker
+    step = "step"  # any other dialog step: a note is heard and taken as if typed (voice_steps.py)
+
+
+# Steps where a voice note cannot sensibly be used: never fetched, answered "please type".
+TYPED_ONLY_STEPS = frozenset({("reg", "code")})  # an invite code: a secret read letter by letter
 
 
 @dataclass(frozen=True)
@@ -105,7 +111,9 @@ def dialog_context(session: Session, incoming: Incoming, *, settings: Settings, 
     if is_add_dialog(flow, step):
         return Where(Context.adding, data) if person is not None else Where(Context.none)
     if flow:
-        return Where(Context.none)
+        if person is None or (flow, step) in TYPED_ONLY_STEPS:
+            return Where(Context.none)
+        return Where(Context.step, data)
     if person is None and not settings.allow_unregistered_questions:
         return Where(Context.none)
     return Where(Context.question)

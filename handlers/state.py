@@ -6,7 +6,8 @@ survives a restart and works across worker processes:
 
 - "_choices": payloads of the buttons last shown, so a typed "2" means the second button on
   every channel (Zalo has no buttons; the renderer numbers them). Notifications with buttons
-  sent outside a dialog set it too (core.outbox.enqueue_to_account);
+  sent outside a dialog set it too (core.outbox.enqueue_to_account); "_labels": their labels,
+  so a spoken choice ("gửi", "bỏ qua") can be matched to one (handlers/voice_steps.py);
 - "_flood": the per-chat message counter of the current one-minute window;
 - "_draft": a blocker report put aside when a command interrupted it (handlers/drafts.py).
 
@@ -25,17 +26,18 @@ from sqlmodel import Session
 
 from bot.channel import Reply
 from core.models import Conversation
-from core.outbox import CHOICES_KEY
+from core.outbox import CHOICES_KEY, LABELS_KEY
 
 FLOOD_KEY = "_flood"
 DRAFT_KEY = "_draft"
-_RESERVED = (CHOICES_KEY, FLOOD_KEY, DRAFT_KEY)
+_RESERVED = (CHOICES_KEY, LABELS_KEY, FLOOD_KEY, DRAFT_KEY)
 FLOOD_WINDOW = timedelta(minutes=1)
 
 
 @dataclass
 class Meta:
     choices: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)  # of the same buttons; [] when not known
     flood_start: datetime | None = None
     flood_count: int = 0
     flood_warned: bool = False
@@ -59,10 +61,13 @@ def load_state(session: Session, *, account_id: int) -> Conversation:
 def take_meta(state: Conversation) -> Meta:
     data: dict[str, Any] = dict(state.data or {})
     choices = data.pop(CHOICES_KEY, [])
+    labels = data.pop(LABELS_KEY, [])
     flood = data.pop(FLOOD_KEY, None)
     draft = data.pop(DRAFT_KEY, None)
     state.data = data
     meta = Meta(choices=[str(c) for c in choices] if isinstance(choices, list) else [])
+    if isinstance(labels, list) and len(labels) == len(meta.choices):
+        meta.labels = [str(label) for label in labels]
     meta.draft = draft if isinstance(draft, dict) else None
     if isinstance(flood, dict) and flood.get("start"):
         meta.flood_start = datetime.fromisoformat(str(flood["start"]))
@@ -76,6 +81,8 @@ def save_state(state: Conversation, *, meta: Meta, now: datetime) -> None:
     data = {k: v for k, v in (state.data or {}).items() if k not in _RESERVED}
     if meta.choices:
         data[CHOICES_KEY] = list(meta.choices)
+        if len(meta.labels) == len(meta.choices):
+            data[LABELS_KEY] = list(meta.labels)
     if meta.flood_start is not None:
         data[FLOOD_KEY] = {
             "start": meta.flood_start.isoformat(),
@@ -122,4 +129,5 @@ def remember_choices(meta: Meta, replies: list[Reply]) -> None:
     for reply in reversed(replies):
         if reply.buttons:
             meta.choices = [b.payload for b in reply.buttons]
+            meta.labels = [b.label for b in reply.buttons]
             return

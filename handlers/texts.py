@@ -312,6 +312,33 @@ _REASON_UNAVAILABLE = "máy chủ này chưa bật nghe ghi âm"
 _REASON_NOT_HEARD = "trợ lý không nghe rõ"
 
 
+# A voice note in another dialog step (handlers/voice_steps.py).
+VOICE_TYPE_CODE = (
+    "Mã đăng ký cần được gõ bằng chữ: trợ lý không nhận mã qua ghi âm để tránh nghe nhầm. "
+    "Mời anh/chị gõ mã 8 ký tự (ví dụ: ABCD-2345). Gõ /huy để thôi."
+)
+VOICE_NO_MATCHING_CHOICE = (
+    "Bước này cần chọn một trong các lựa chọn bên dưới, nhưng câu vừa nghe không khớp lựa chọn "
+    "nào. Anh/chị bấm nút (hoặc gõ số thứ tự), hoặc nói đúng tên lựa chọn."
+)
+VOICE_STEP_NOT_HEARD = (
+    "Chưa dùng được ghi âm ở bước này vì {reason}. Anh/chị vui lòng gõ bằng chữ (hoặc chọn "
+    "trong các lựa chọn đã gửi); những gì đã soạn vẫn được giữ nguyên."
+)
+_STEP_REASONS = {
+    "too_long": "ghi âm dài quá 2 phút",
+    "unavailable": "máy chủ này chưa bật nghe ghi âm",
+    "empty": "trợ lý không nghe rõ",
+    "busy": "bộ phận nghe ghi âm đang bận",
+}
+_STEP_REASON_DEFAULT = "trợ lý không nghe được ghi âm này"
+
+
+def not_heard_in_step(reading: str) -> str:
+    """A voice note in a dialog step that gave no text: why, and that nothing was lost."""
+    return VOICE_STEP_NOT_HEARD.format(reason=_STEP_REASONS.get(reading, _STEP_REASON_DEFAULT))
+
+
 def not_heard(reading: str) -> str:
     """A voice note asked as a question that gave no text: why, and to type instead."""
     return _NOT_HEARD.get(reading, _NOT_HEARD_DEFAULT)

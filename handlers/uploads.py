@@ -6,7 +6,9 @@ lands):
 - a question (outside any dialog, as far as questions are admitted): the first voice note (up
   to 2 minutes) when voice transcription is on, or else the first photo or scan when the paper
   reader is installed;
-- anything else (other dialog steps, over the flood limit, files no dialog takes): nothing.
+- another dialog step of a registered official (choosing, confirming, the optional field): the
+  first voice note (up to 2 minutes) when voice transcription is on, heard as if typed;
+- anything else (the invite-code step, over the flood limit, files no dialog takes): nothing.
 The inbound worker downloads those only; the others reach the dialog unfetched and are
 answered with the reason. Read-only: nothing is counted or changed here.
 """
@@ -30,8 +32,9 @@ def wanted_attachments(
 ) -> list[bool]:
     wanted = [False] * len(incoming.attachments)
     where = dialog_context(session, incoming, settings=settings, now=now)
-    if where.context == Context.question:
-        voice, paper = first_voice(incoming), first_paper(incoming)
+    if where.context in (Context.question, Context.step):
+        voice = first_voice(incoming)
+        paper = first_paper(incoming) if where.context == Context.question else None
         if voice is not None:
             note = incoming.attachments[voice]
             wanted[voice] = (

@@ -40,6 +40,8 @@ SECURITY_HEADERS = {
 # The web chat page still carries its script and style inline (api/templates/webchat.html);
 # until they move to /static it gets the same policy with inline code allowed.
 _INLINE_PREFIXES = ("/chat",)
+# The web chat records voice notes (MediaRecorder): the microphone, for this origin only.
+CHAT_PERMISSIONS = "camera=(), microphone=(self), geolocation=()"
 INLINE_POLICY = CONTENT_SECURITY_POLICY.replace(
     "style-src 'self'", "style-src 'self' 'unsafe-inline'"
 ).replace("script-src 'self'", "script-src 'self' 'unsafe-inline'")
@@ -50,7 +52,8 @@ class SecurityHeadersMiddleware(HttpMiddleware):
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = str(scope.get("path", ""))
-        policy = INLINE_POLICY if path.startswith(_INLINE_PREFIXES) else CONTENT_SECURITY_POLICY
+        chat = path.startswith(_INLINE_PREFIXES)
+        policy = INLINE_POLICY if chat else CONTENT_SECURITY_POLICY
 
         async def send_wrapper(message: Message) -> None:
             if message["type"] == "http.response.start":
@@ -58,6 +61,8 @@ class SecurityHeadersMiddleware(HttpMiddleware):
                 for name, value in SECURITY_HEADERS.items():
                     if name == "Content-Security-Policy":
                         value = policy
+                    elif name == "Permissions-Policy" and chat:
+                        value = CHAT_PERMISSIONS
                     if value and name not in headers:  # a route may set its own, e.g. files
                         headers[name] = value
             await send(message)

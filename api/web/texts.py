@@ -174,6 +174,18 @@ CHAT_REOPEN = "Hãy mở lại trang /chat để bắt đầu."
 CHAT_BAD_CLIENT = "client_id không hợp lệ"
 CHAT_EMPTY = "Tin nhắn trống"
 CHAT_BUSY = "Hệ thống đang bận, vui lòng gửi lại."
+CHAT_FILE_MISSING = "Chưa chọn tệp nào để gửi."
+CHAT_FILE_EMPTY = "Tệp trống, không có gì để gửi."
+CHAT_FILE_TOO_LARGE = "Tệp quá lớn: mỗi tệp tối đa {mb} MB. Anh/chị gửi tệp nhỏ hơn, hoặc chụp lại ảnh."
+CHAT_FILE_WRONG_TYPE = (
+    "Trợ lý chỉ nhận ảnh (JPG, PNG, WEBP, GIF, HEIC), PDF, Word, Excel và ghi âm. "
+    "Tệp này không đúng loại (hoặc nội dung không khớp với tên tệp)."
+)
+CHAT_FILE_BAD_FORM = "Không đọc được tệp gửi lên. Anh/chị thử gửi lại."
+CHAT_FILE_NEEDS_REGISTRATION = (
+    "Chỉ cán bộ đã đăng ký mới gửi được tệp. Anh/chị gõ /dangky và mã đăng ký được cấp để đăng ký."
+)
+CHAT_FILE_TOO_MANY = "Anh/chị đã gửi nhiều tệp trong một giờ qua. Vui lòng thử lại sau."
 
 
 # --- accounts and sessions ---------------------------------------------------------------

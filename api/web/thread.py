@@ -17,7 +17,14 @@ from core.settings import Settings
 
 router = APIRouter()
 INLINE_IMAGES = {"image/jpeg", "image/png", "image/gif", "image/webp"}
-INLINE_AUDIO = {"audio/ogg", "audio/aac", "audio/mp4", "audio/mpeg", "audio/wav"}  # voice notes
+INLINE_AUDIO = {
+    "audio/ogg",
+    "audio/aac",
+    "audio/mp4",
+    "audio/mpeg",
+    "audio/wav",
+    "audio/webm",
+}  # voice notes (webm: the web chat)
 
 
 @router.get("/inbox/blockers/{blocker_id}")

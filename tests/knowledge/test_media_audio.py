@@ -50,6 +50,8 @@ def speech() -> np.ndarray:
         ("Telegram voice note", "ogg", "libopus", b"OggS"),
         ("Zalo voice message", "ipod", "aac", b"ftypM4A"),
         ("Zalo Bot voice_url", "adts", "aac", b"\xff\xf1"),
+        ("web chat, Chromium MediaRecorder", "webm", "libopus", b"\x1a\x45\xdf\xa3"),
+        ("web chat, Safari MediaRecorder", "mp4", "aac", b"ftyp"),
     ],
 )
 def test_platform_audio_decodes_to_16khz_mono_pcm(speech, platform, container, codec, magic) -> None:

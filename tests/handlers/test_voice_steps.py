@@ -1,0 +1,143 @@
+"""A voice note in every dialog step, through the real Dispatcher: what the media step heard
+(Attachment.text / .reading, as the inbound worker hands it over) is taken as typed text, a
+spoken choice presses its button, and steps that cannot use a note say so, losing nothing."""
+
+from __future__ import annotations
+
+import pytest
+from report_support import command
+from sqlmodel import Session, select
+from test_media_dialogs import engines, incoming, unread, voice
+
+from core.models import Blocker, Conversation
+from core.settings import Settings
+from handlers import texts
+from handlers.commands import parse_spoken_number
+from handlers.dispatch import Dispatcher
+from handlers.media import Context, dialog_context
+
+CHANNELS = ["telegram", "zalo"]
+DESCRIPTION = "Kho bạc chưa mở tài khoản cho xã mới sau sáp nhập, xã không rút được kinh phí chi lương."
+
+
+def say(chat, text: str, reading: str = "ok") -> None:  # type: ignore[no-untyped-def]
+    chat.send(attachments=(voice(text=text, reading=reading, channel=chat.channel.value),))
+
+
+def to_department_step(chat) -> None:  # type: ignore[no-untyped-def]
+    command(chat, "baocao")
+    chat.send(DESCRIPTION)
+    chat.press("Xong")
+
+
+@pytest.mark.parametrize("channel", CHANNELS)
+def test_a_whole_report_can_be_finished_by_voice(open_chat, session: Session, channel: str) -> None:
+    chat = open_chat(channel)
+    to_department_step(chat)
+    first = chat.labels[0]
+    say(chat, first.lower())  # the department's name, as the model writes it (lowercase)
+    assert chat.text.startswith(f"Tôi nghe được: «{first.lower()}»") and texts.ASK_FIELD in chat.text
+    say(chat, "tài chính ngân sách xã")  # the optional field: a free text step
+    assert chat.text.startswith("Tôi nghe được: «tài chính ngân sách xã»")
+    assert "tài chính ngân sách xã" in chat.text and "Gửi" in chat.labels  # the summary
+    say(chat, "gửi")
+    blocker = session.exec(select(Blocker)).one()
+    assert blocker.field == "tài chính ngân sách xã" and blocker.description == DESCRIPTION
+    assert blocker.code in chat.text and chat.text.startswith("Tôi nghe được: «gửi»")
+
+
+@pytest.mark.parametrize(("spoken", "label"), [("hai", 1), ("số một", 0), ("chọn số 2", 1)])
+def test_a_spoken_number_presses_that_choice(open_chat, session: Session, spoken: str, label: int) -> None:
+    chat = open_chat("zalo")
+    to_department_step(chat)
+    chosen = chat.labels[label]
+    say(chat, spoken)
+    assert texts.ASK_FIELD in chat.text
+    say(chat, "bỏ qua")
+    assert chosen in chat.text  # the summary names the department spoken by number
+
+
+def test_a_choice_step_that_hears_no_choice_asks_to_tap_and_keeps_the_report(
+    open_chat, session: Session
+) -> None:
+    chat = open_chat("telegram")
+    to_department_step(chat)
+    shown = list(chat.labels)
+    say(chat, "tôi cũng không biết nữa")
+    assert chat.text.startswith("Tôi nghe được: «tôi cũng không biết nữa»")
+    assert texts.VOICE_NO_MATCHING_CHOICE in chat.text
+    assert chat.labels == shown  # the same choices again
+    state = session.exec(select(Conversation)).one()
+    assert (state.flow, state.step) == ("rp", "department") and DESCRIPTION in state.data["parts"]
+    chat.press(shown[0])  # still works
+    assert texts.ASK_FIELD in chat.text
+
+
+@pytest.mark.parametrize(
+    ("reading", "says"),
+    [("unavailable", "chưa bật nghe ghi âm"), ("busy", "đang bận"), ("empty", "không nghe rõ")],
+)
+def test_a_note_not_heard_in_a_step_asks_to_type_and_loses_nothing(
+    open_chat, session: Session, reading: str, says: str
+) -> None:
+    chat = open_chat("telegram")
+    to_department_step(chat)
+    chat.press(chat.labels[0])
+    say(chat, "", reading=reading)
+    assert says in chat.text and "gõ bằng chữ" in chat.text and "giữ nguyên" in chat.text
+    state = session.exec(select(Conversation)).one()
+    assert state.step == "field" and state.data["department"]
+    chat.send("Đất đai")  # typing goes on from the same step
+    assert "Đất đai" in chat.text and "Gửi" in chat.labels
+
+
+def test_the_invite_code_is_never_taken_from_a_voice_note(make_chat, real_dispatcher, invite_code) -> None:
+    chat = make_chat("telegram", via=real_dispatcher)
+    chat.send("/dangky")
+    assert chat.text == texts.ASK_CODE
+    say(chat, invite_code.lower())
+    assert chat.text == texts.VOICE_TYPE_CODE
+    chat.send(invite_code)  # still in the code step: the typed code registers
+    assert "Xã Phú Bình" in chat.text
+
+
+def test_a_spoken_command_works_in_a_step(open_chat, session: Session) -> None:
+    chat = open_chat("telegram")
+    to_department_step(chat)
+    chat.press(chat.labels[0])
+    say(chat, "hủy")
+    assert chat.text == f"Tôi nghe được: «hủy»\n\n{texts.REPORT_CANCELLED}"
+    assert session.exec(select(Conversation)).one().flow == ""
+    assert session.exec(select(Blocker)).all() == []
+
+
+def test_notes_in_steps_are_fetched_only_where_they_can_be_used(
+    settings: Settings, session: Session, guidance, open_chat, clock
+) -> None:
+    dispatcher = Dispatcher(settings=settings, knowledge=guidance, engines=engines(), clock=clock)  # type: ignore[arg-type]
+    chat = open_chat("telegram")
+    to_department_step(chat)
+    note = unread(voice())
+    where = dialog_context(session, incoming(note), settings=settings, now=clock())
+    assert where.context == Context.step
+    assert dispatcher.attachments_wanted(session, incoming(note)) == [True]
+    off = Dispatcher(settings=settings, knowledge=guidance, engines=engines(voice_on=False), clock=clock)  # type: ignore[arg-type]
+    assert off.attachments_wanted(session, incoming(note)) == [False]
+
+
+def test_the_code_step_never_fetches_a_note(
+    settings: Settings, session: Session, make_chat, real_dispatcher, clock
+) -> None:
+    chat = make_chat("telegram", via=real_dispatcher)
+    chat.send("/dangky")
+    note = unread(voice())
+    where = dialog_context(session, incoming(note), settings=settings, now=clock())
+    assert where.context == Context.none
+
+
+@pytest.mark.parametrize(
+    ("said", "number"),
+    [("hai", 2), ("Số ba", 3), ("chọn số 4", 4), ("mười", 10), ("2", 2), ("hai con mèo", None), ("", None)],
+)
+def test_spoken_numbers(said: str, number: int | None) -> None:
+    assert parse_spoken_number(said) == number
