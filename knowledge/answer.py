@@ -22,7 +22,15 @@ from knowledge import texts
 from knowledge.answering import Candidate, Kind, Model, features, load_model
 from knowledge.answering import plain_coverage as coverage
 from knowledge.chunking import split_clauses
-from knowledge.intent import AnswerType, QuestionIntent, answer_position, detect_intent, fit, has_answer_type
+from knowledge.intent import (
+    STRICT_TYPES,
+    AnswerType,
+    QuestionIntent,
+    answer_position,
+    detect_intent,
+    fit,
+    has_answer_type,
+)
 from knowledge.reply import ReplyParts, clip, compose_related, compose_reply
 from knowledge.retrieve import Hit
 from knowledge.select import Selection, select, strip_numbering
@@ -36,9 +44,6 @@ CLOSE_SECOND = 0.85  # a passage this close to the first may replace it when onl
 LEAD_CHARS = 290  # the lead: within the first 300 characters of the reply
 RELATED_ARTICLES = 3
 CONSEQUENCE = " thì "  # "Người nào … thì bị phạt tù từ …": where a long sentence's answer starts
-# Answer types a reply cannot do without: an article with no amount, age, penalty or time limit
-# does not answer "bao nhiêu tiền", "bao nhiêu tuổi", "bị phạt thế nào", "bao lâu".
-STRICT_TYPES = frozenset({AnswerType.money, AnswerType.age, AnswerType.penalty, AnswerType.duration})
 NOT_FOUND = texts.NOT_FOUND
 AMENDED_NOTE = texts.AMENDED_NOTE
 

@@ -214,6 +214,18 @@ _TYPE_PATTERNS: dict[AnswerType, re.Pattern[str]] = {
 }
 
 
+# Answer types a reply cannot do without: an article with no amount, age, penalty or time limit
+# does not answer "bao nhiêu tiền", "bao nhiêu tuổi", "bị phạt thế nào", "bao lâu".
+STRICT_TYPES = frozenset({AnswerType.money, AnswerType.age, AnswerType.penalty, AnswerType.duration})
+# The value itself, not only words about it ("thời hạn", "lệ phí"): what a lead must state.
+_VALUE_PATTERNS: dict[AnswerType, re.Pattern[str]] = {
+    AnswerType.duration: re.compile(rf"\b{_NUMBER}\s*(ngay|thang|nam|gio|tuan|quy|phut)\b|\bngay lam viec\b"),
+    AnswerType.money: re.compile(
+        r"\b\d[\d.,]*\s*(dong|trieu|nghin|ngan|ty|vnd)\b|\b(mien phi|khong thu phi)\b|\blan muc luong\b"
+    ),
+}
+
+
 @dataclass(frozen=True)
 class QuestionIntent:
     intent: Intent
@@ -286,6 +298,13 @@ def answer_position(text: str, wanted: AnswerType) -> int | None:
 def has_answer_type(text: str, wanted: AnswerType) -> bool:
     """Whether a passage contains the kind of answer asked for (always True for `none`)."""
     pattern = _TYPE_PATTERNS.get(wanted)
+    return True if pattern is None else bool(pattern.search(text_key(text)))
+
+
+def has_value(text: str, wanted: AnswerType) -> bool:
+    """Whether a passage states the value asked for: an amount, not only "lệ phí"; a number of
+    days, not only "thời hạn" (the answer type itself for the other types)."""
+    pattern = _VALUE_PATTERNS.get(wanted) or _TYPE_PATTERNS.get(wanted)
     return True if pattern is None else bool(pattern.search(text_key(text)))
 
 

@@ -17,14 +17,26 @@ from dataclasses import dataclass, field
 
 from knowledge.chunking import split_clauses, split_points
 from knowledge.definitions import asked_term, defined_terms
-from knowledge.intent import AnswerType, Intent, QuestionIntent, clause_cue, fit, has_answer_type
+from knowledge.intent import (
+    STRICT_TYPES,
+    AnswerType,
+    Intent,
+    QuestionIntent,
+    clause_cue,
+    fit,
+    has_answer_type,
+    has_value,
+    text_key,
+)
 from knowledge.terms import query_terms
 
 TYPE_WEIGHT = 0.35  # a unit holding the answer type asked for
 CUE_WEIGHT = 0.15  # a unit speaking of what the intent asks ("thời hạn", "hồ sơ")
 DEFINES_WEIGHT = 0.5  # the unit defining the term a "là gì" question asks about
 POSITION_WEIGHT = 0.01  # earlier units win ties
-RULE_FIRST_WEIGHT = 0.03  # "quy định thế nào về …": an article states its main rule first
+RULE_FIRST_WEIGHT = 0.03  # "quy định thế nào về …": an article states its main rule first (per clause)
+OWN_WEIGHT = 0.3  # the unit's own words, beside those it inherits from the offence it is about
+QUALIFIER_WEIGHT = 0.4  # "tối thiểu" → the mildest clause, "tối đa" → the severest, "còn bị" → additional
 
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-ZĐÀ-Ỹ0-9])")
 _NUMBERING = re.compile(r"^(\d{1,3}\s*[.)]|[a-zđ]\))\s*")
@@ -38,6 +50,26 @@ _REFERENCE = re.compile(
 SAME_ARTICLE = frozenset({"này"})  # "khoản 2 Điều này": the article itself
 _AGGRAVATED = re.compile(r"^\d{1,3}\s*[.)]\s*(Phạm tội|Vi phạm)\b", re.IGNORECASE)
 _CITED = re.compile(r"\b(?:điểm\s+[a-zđ]|khoản\s+\d{1,3}|Điều\s+(?:này|\d+[a-zđ]?))\b", re.IGNORECASE)
+# "Người phạm tội còn có thể bị phạt tiền …": an additional penalty, about the same offence.
+_ADDITIONAL = re.compile(
+    r"^\d{1,3}\s*[.)]\s*(Người phạm tội|Pháp nhân thương mại phạm tội)\s+còn\b", re.IGNORECASE
+)
+
+# Folded question parts that frame the question and say nothing of which clause answers it:
+# the law it cites ("Theo Điều 32 Bộ luật dân sự 2015", "Luật An ninh mạng năm 2018") and
+# "quy định thế nào về".
+_FRAME = re.compile(
+    r"\b(?:theo\s+)?(?:dieu\s+\d+[a-z]?\s*[:,.]?\s*)?(?:bo\s+)?luat(?:\s+[a-z]+){1,6}?\s+(?:nam\s+)?(?:19|20)\d\d\b"
+    r"|\b(?:theo\s+)?dieu\s+\d+[a-z]?\b|\bquy dinh (?:nhu )?(?:the nao|ra sao|gi)(?: ve)?\b|\btheo quy dinh\b"
+)
+# What the question qualifies the penalty by (folded).
+_LOWEST = re.compile(r"\b(toi thieu|thap nhat|it nhat|nhe nhat)\b")
+_HIGHEST = re.compile(r"\b(toi da|cao nhat|nang nhat|nhieu nhat)\b")
+_ASKS_ADDITIONAL = re.compile(r"\bcon (co the )?(bi|phai chiu|ap dung)\b")
+_IS_ADDITIONAL = re.compile(r"\bcon (co the )?bi\b")
+_PRISON = re.compile(r"\b(\d+)\s*(nam|thang)\b")
+_MONEY = re.compile(r"\b(\d{1,3}(?:\.\d{3})+|\d+)\s*dong\b")
+_LIFE = {"tu chung than": 30 * 12, "tu hinh": 40 * 12}
 
 
 @dataclass
@@ -71,7 +103,8 @@ def article_units(text: str, heading: str = "") -> list[Unit]:
             continue
         if number and not first:
             first = clause_text
-        background = first if number and clause_text != first and _AGGRAVATED.match(clause_text) else ""
+        inherits = _AGGRAVATED.match(clause_text) or _ADDITIONAL.match(clause_text)
+        background = first if number and clause_text != first and inherits else ""
         blocks = split_points(clause_text)
         intro = blocks[0][1] if len(blocks) > 1 and not blocks[0][0] else ""
         for letter, block in blocks:
@@ -85,8 +118,13 @@ def article_units(text: str, heading: str = "") -> list[Unit]:
     return units
 
 
+def question_words(question: str) -> str:
+    """The question without its frame (the law it cites, "quy định thế nào về"), folded."""
+    return " ".join(_FRAME.sub(" ", text_key(question)).split())
+
+
 def _weights(question: str, idf: Callable[[str], float] | None) -> dict[str, float]:
-    uni, bi = query_terms(question)
+    uni, bi = query_terms(question_words(question) or question)
     weights = {w: (idf("~" + w) if idf else 1.0) for w in uni}
     weights |= {b: 0.5 * (idf("~" + b) if idf else 1.0) for b in bi if all(p in uni for p in b.split("_"))}
     return weights
@@ -106,8 +144,12 @@ def score_unit(
     unit: Unit, weights: dict[str, float], intent: QuestionIntent, term: str, position: int
 ) -> float:
     context = f"{unit.intro} {unit.text}" if unit.intro else unit.text
-    words = f"{unit.background} {context}" if unit.background else context
-    score = overlap(weights, _CITED.sub(" ", words))  # "Điều 23" says nothing of "điều kiện"
+    own = overlap(weights, _CITED.sub(" ", context))  # "Điều 23" says nothing of "điều kiện"
+    score = own
+    if unit.background:  # an aggravated clause is about the offence of clause 1, but its own words decide
+        score = overlap(weights, _CITED.sub(" ", f"{unit.background} {context}")) + OWN_WEIGHT * own
+    else:
+        score += OWN_WEIGHT * own
     if intent.wants != AnswerType.none and has_answer_type(context, intent.wants):
         score += TYPE_WEIGHT  # a point inherits its lead-in ("Phạt tiền từ … đối với hành vi sau đây:")
     if intent.intent != Intent.general and clause_cue(context, intent.intent):
@@ -116,8 +158,63 @@ def score_unit(
         score += CUE_WEIGHT
     if term and term in defined_terms(_NUMBERING.sub("", unit.text)):
         score += DEFINES_WEIGHT
-    prior = POSITION_WEIGHT if intent.wants != AnswerType.none else RULE_FIRST_WEIGHT
-    return score - prior * position
+    if intent.wants != AnswerType.none:
+        return score - POSITION_WEIGHT * position
+    return score - RULE_FIRST_WEIGHT * _clause_index(unit)
+
+
+def _clause_index(unit: Unit) -> int:
+    return int(unit.clause) - 1 if unit.clause.isdigit() else 0
+
+
+def severity(text: str) -> tuple[int, int] | None:
+    """(lowest, highest) penalty a text names, in months of prison or in đồng for a fine."""
+    key = text_key(text)
+    values = [int(n) * (12 if unit == "nam" else 1) for n, unit in _PRISON.findall(key)]
+    values += [months for phrase, months in _LIFE.items() if phrase in key]
+    if not values:
+        values = [int(n.replace(".", "")) for n in _MONEY.findall(key)]
+    return (min(values), max(values)) if values else None
+
+
+def _qualified(question: str, units: list[Unit], scores: list[float], intent: QuestionIntent) -> None:
+    """ "Phạt tù tối thiểu bao nhiêu năm" → the clause with the mildest penalty; "tối đa" → the
+    severest; "còn có thể bị phạt tiền" → the additional penalty clause (scores in place)."""
+    if intent.intent != Intent.penalty and intent.wants not in (AnswerType.money, AnswerType.penalty):
+        return
+    key = text_key(question)
+    if _ASKS_ADDITIONAL.search(key):
+        for i, unit in enumerate(units):
+            if unit.clause and _IS_ADDITIONAL.search(text_key(unit.clause_text)):
+                scores[i] += QUALIFIER_WEIGHT
+        return
+    lowest, highest = bool(_LOWEST.search(key)), bool(_HIGHEST.search(key))
+    if lowest == highest:
+        return
+    bounds = {}
+    for unit in units:
+        if (
+            unit.clause
+            and unit.clause not in bounds
+            and not _IS_ADDITIONAL.search(text_key(unit.clause_text))
+        ):
+            found = severity(
+                unit.clause_text.split(":")[0]
+                if unit.clause_text.rstrip().endswith(":")
+                else unit.clause_text
+            )
+            if found is not None and has_answer_type(unit.clause_text, intent.wants):
+                bounds[unit.clause] = found
+    if len(bounds) < 2:
+        return
+    chosen = (
+        min(bounds, key=lambda c: (bounds[c][0], int(c) if c.isdigit() else 0))
+        if lowest
+        else max(bounds, key=lambda c: (bounds[c][1], -(int(c) if c.isdigit() else 0)))
+    )
+    for i, unit in enumerate(units):
+        if unit.clause == chosen:
+            scores[i] += QUALIFIER_WEIGHT
 
 
 def _follow(
@@ -155,10 +252,22 @@ def select(
         return None
     weights = _weights(question, idf)
     term = asked_term(question) if intent.intent == Intent.definition else ""
-    scored = [(score_unit(u, weights, intent, term, i), i, u) for i, u in enumerate(units)]
-    best_score, index, best = max(scored, key=lambda s: (s[0], -s[1]))
+    scores = [score_unit(u, weights, intent, term, i) for i, u in enumerate(units)]
+    if intent.wants in STRICT_TYPES:
+        # "bao nhiêu tuổi", "phạt tiền bao nhiêu", "bao lâu": only a unit stating an age, an
+        # amount, a penalty or a time limit answers, when the article has one.
+        holds = [has_value(_context(u), intent.wants) for u in units]
+        if any(holds):
+            scores = [s if h else s - 1.0 for s, h in zip(scores, holds, strict=True)]
+    _qualified(question, units, scores, intent)
+    best_score, index = max(((sc, i) for i, sc in enumerate(scores)), key=lambda s: (s[0], -s[1]))
+    best = units[index]
     referenced, article = _follow(best, units, lookup, intent)
     return Selection(best, best_score, referenced, article, _items(units, index))
+
+
+def _context(unit: Unit) -> str:
+    return f"{unit.intro} {unit.text}" if unit.intro else unit.text
 
 
 def _items(units: list[Unit], index: int) -> list[str]:

@@ -162,8 +162,10 @@ class KnowledgeBase:
 
     @staticmethod
     def _article_text(session: Session, chunk: Chunk) -> str:
-        if not chunk.article or (not chunk.clause and not chunk.point):
-            return chunk.text  # a whole article (or a procedure part) is one chunk
+        if not chunk.article:
+            return chunk.text  # a procedure part or a text without articles
+        # Every chunk of the article, also for its first window (a long article's lead-in and
+        # first clauses carry no clause number): the answer may sit in a later window.
         query = (
             select(Chunk.text)
             .where(Chunk.document_id == chunk.document_id, Chunk.article == chunk.article)
