@@ -37,14 +37,21 @@ from core.settings import Settings, get_settings  # noqa: E402
 from knowledge.answer import extractive_answer  # noqa: E402
 from knowledge.answering import Kind  # noqa: E402
 from knowledge.chunking import split_clauses  # noqa: E402
-from knowledge.eval import LEAD_WINDOW, _words, answer_in_lead, open_eval_base, read_qrels  # noqa: E402
+from knowledge.eval import (  # noqa: E402
+    LEAD_WINDOW,
+    _words,
+    answer_in_lead,
+    open_eval_base,
+    read_qrels,
+    strip_diacritics,
+)
 from knowledge.intent import detect_intent  # noqa: E402
-from knowledge.eval import strip_diacritics  # noqa: E402
 from knowledge.retrieve import Hit, Retrieval  # noqa: E402
 from knowledge.service import KnowledgeBase  # noqa: E402
 
-
-EVAL = next((p for p in (ROOT.parent / "shared/eval", ROOT.parent.parent / "shared/eval") if p.is_dir()), ROOT)
+EVAL = next(
+    (p for p in (ROOT.parent / "shared/eval", ROOT.parent.parent / "shared/eval") if p.is_dir()), ROOT
+)
 HASHED_DIR = ROOT / "data/lead-hashed"  # the stand-in base, kept between runs (data/ is not committed)
 
 
@@ -79,7 +86,7 @@ def _oracle_answer(kb: KnowledgeBase, question: str, gold_id: str) -> Any:
         ).first()
     if row is None:
         return None
-    chunk, document = row
+    chunk = row[0]
     searched = kb.search(question, k=1)
     hit = Hit(chunk.id, 1.0, 10.0, 0.9, chunk.document_id, gold_id, "")
     retrieval = Retrieval(question, searched.searched, searched.accented, [hit], expansion=searched.expansion)
@@ -174,11 +181,13 @@ def main() -> int:
     summary |= {"misses": dict(counts.most_common())}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(
-        json.dumps({"summary": summary, "misses": misses}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        json.dumps({"summary": summary, "misses": misses}, ensure_ascii=False, indent=1) + "\n",
+        encoding="utf-8",
     )
     if not args.quiet:
         for m in misses:
-            print(f"--- {m['mechanism']} [{m['intent']}] lead {m['lead_clause']} gold in {m['gold_clause']}@{m['gold_at']}")
+            where = f"lead {m['lead_clause']} gold in {m['gold_clause']}@{m['gold_at']}"
+            print(f"--- {m['mechanism']} [{m['intent']}] {where}")
             print(f"Q: {m['query']}\nGOLD: {m['gold']}\nLEAD: {m['lead']!r}\n")
     print(json.dumps(summary, ensure_ascii=False))
     return 0

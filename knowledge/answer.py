@@ -26,12 +26,11 @@ from knowledge.intent import (
     STRICT_TYPES,
     AnswerType,
     QuestionIntent,
-    answer_position,
     detect_intent,
     fit,
     has_answer_type,
 )
-from knowledge.reply import ReplyParts, clip, compose_related, compose_reply
+from knowledge.reply import ReplyParts, clip, compose_related, compose_reply, lead_text
 from knowledge.retrieve import Hit
 from knowledge.select import Selection, select, strip_numbering
 from knowledge.terms import content_bigrams
@@ -43,7 +42,6 @@ MAX_SOURCES = 3
 CLOSE_SECOND = 0.85  # a passage this close to the first may replace it when only it has the answer type
 LEAD_CHARS = 290  # the lead: within the first 300 characters of the reply
 RELATED_ARTICLES = 3
-CONSEQUENCE = " thì "  # "Người nào … thì bị phạt tù từ …": where a long sentence's answer starts
 NOT_FOUND = texts.NOT_FOUND
 AMENDED_NOTE = texts.AMENDED_NOTE
 
@@ -202,25 +200,12 @@ def candidates_of(passages: list[Passage]) -> list[Candidate]:
     return list(seen.values())
 
 
-def _lead_text(text: str, wanted: AnswerType, budget: int) -> str:
-    """The sentence, shortened to `budget` keeping the part that holds the answer type."""
-    text = " ".join(text.split())
-    if len(text) <= budget:
-        return text
-    pos = answer_position(text, wanted)
-    if pos is None or pos < budget - 80:
-        return clip(text, budget)
-    start = max(text.rfind(", ", 0, pos), text.rfind(CONSEQUENCE, 0, pos), pos - 120, 0)
-    tail = clip(text[start:].lstrip(", "), max(budget // 2, budget - 100))
-    return f"{clip(text, budget - len(tail) - 2).rstrip('…')}… {tail}"
-
-
 def lead_of(passage: Passage, selection: Selection | None, intent: QuestionIntent) -> tuple[str, Chunk, str]:
     """(lead sentence(s), the chunk as cited, supporting text)."""
     chunk = passage.chunk
     if chunk.part or selection is None:
         lines = [line.strip() for line in passage.full.split("\n") if line.strip()]
-        return _lead_text(" ".join(lines), intent.wants, LEAD_CHARS), chunk, passage.full
+        return lead_text(" ".join(lines), intent.wants, LEAD_CHARS), chunk, passage.full
     unit = selection.referenced or selection.unit
     text = strip_numbering(unit.text)
     in_intro = bool(unit.intro) and not has_answer_type(unit.text, intent.wants)
@@ -231,7 +216,7 @@ def lead_of(passage: Passage, selection: Selection | None, intent: QuestionInten
         text = f"{text} " + " ".join(selection.items)
     article = selection.referenced_article if selection.referenced else ""
     cited = _cited_chunk(chunk, article=article, clause=unit.clause, point=unit.point)
-    return _lead_text(text, intent.wants, LEAD_CHARS), cited, unit.clause_text
+    return lead_text(text, intent.wants, LEAD_CHARS, selection.weights), cited, unit.clause_text
 
 
 def related_answer(question: str, passages: list[Passage], probability: float, max_chars: int) -> Answer:

@@ -9,8 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from knowledge import texts
+from knowledge.intent import AnswerType, answer_position
+from knowledge.select import echo_end, echo_start
 
 MAX_SUPPORT = 700  # characters of the supporting clause: about one phone screen
+CONSEQUENCE = " thì "  # "Người nào … thì bị phạt tù từ …": where a long sentence's answer starts
+ECHO_KEEP = 200  # characters kept after the question's echo: the answer, when it is a phrase
+ECHO_HEAD = 70  # at most this much of the sentence's start before "…" and the answer
 
 
 @dataclass
@@ -30,6 +35,27 @@ def clip(text: str, limit: int) -> str:
         return text
     cut = text[: max(limit - 1, 1)]
     return (cut[: cut.rfind(" ")] if " " in cut else cut).rstrip(",;: ") + "…"
+
+
+def lead_text(text: str, wanted: AnswerType, budget: int, weights: dict[str, float] | None = None) -> str:
+    """The sentence, shortened to `budget` keeping the part that answers: where the answer type
+    asked for is (a duration, an amount), else where the sentence stops repeating the question
+    (`weights`: the question's words), after at most ECHO_HEAD characters of its start."""
+    text = " ".join(text.split())
+    if len(text) <= budget:
+        return text
+    pos = answer_position(text, wanted)
+    if pos is not None:
+        if pos < budget - 80:
+            return clip(text, budget)
+        start = max(text.rfind(", ", 0, pos), text.rfind(CONSEQUENCE, 0, pos), pos - 120, 0)
+        tail = clip(text[start:].lstrip(", "), max(budget // 2, budget - 100))
+        return f"{clip(text, budget - len(tail) - 2).rstrip('…')}… {tail}"
+    at = echo_end(text, weights) if weights else None
+    if at is None or at + ECHO_KEEP <= budget:
+        return clip(text, budget)
+    tail = clip(text[echo_start(text, at) :].lstrip(" ,;:"), budget - ECHO_HEAD - 2)
+    return f"{clip(text, budget - len(tail) - 2).rstrip('…')}… {tail}"
 
 
 def compose_reply(parts: ReplyParts, max_chars: int) -> str:

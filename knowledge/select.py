@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from knowledge.chunking import split_clauses, split_points
-from knowledge.definitions import asked_term, defined_terms
+from knowledge.definitions import asked_term, defined_terms, term_key
 from knowledge.intent import (
     STRICT_TYPES,
     AnswerType,
@@ -28,14 +28,17 @@ from knowledge.intent import (
     has_value,
     text_key,
 )
-from knowledge.terms import query_terms
+from knowledge.normalize import fold, normalize_text
+from knowledge.terms import STOP_FOLDED, query_terms
 
 TYPE_WEIGHT = 0.35  # a unit holding the answer type asked for
 CUE_WEIGHT = 0.15  # a unit speaking of what the intent asks ("thời hạn", "hồ sơ")
 DEFINES_WEIGHT = 0.5  # the unit defining the term a "là gì" question asks about
 POSITION_WEIGHT = 0.01  # earlier units win ties
 RULE_FIRST_WEIGHT = 0.03  # "quy định thế nào về …": an article states its main rule first (per clause)
-OWN_WEIGHT = 0.3  # the unit's own words, beside those it inherits from the offence it is about
+TIE_WEIGHT = 0.002  # inside a clause, the earlier sentence on a tie
+OWN_WEIGHT = 0.1  # the unit's own words, beside those it inherits from the offence it is about
+VALUE_WEIGHT = 0.2  # a unit stating the value the question names ("phạt tù lên đến 05 năm")
 QUALIFIER_WEIGHT = 0.4  # "tối thiểu" → the mildest clause, "tối đa" → the severest, "còn bị" → additional
 
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-ZĐÀ-Ỹ0-9])")
@@ -61,7 +64,15 @@ _ADDITIONAL = re.compile(
 _FRAME = re.compile(
     r"\b(?:theo\s+)?(?:dieu\s+\d+[a-z]?\s*[:,.]?\s*)?(?:bo\s+)?luat(?:\s+[a-z]+){1,6}?\s+(?:nam\s+)?(?:19|20)\d\d\b"
     r"|\b(?:theo\s+)?dieu\s+\d+[a-z]?\b|\bquy dinh (?:nhu )?(?:the nao|ra sao|gi)(?: ve)?\b|\btheo quy dinh\b"
+    r"|\blam gi\b|\b(?:nhu )?the nao\b|\bra sao\b"
 )
+# A value the question names ("lên đến 05 năm", "50.000.000 đồng"), folded.
+_VALUE = re.compile(r"\b(\d[\d.,]*)\s*(nam|thang|ngay|gio|tuoi|dong|trieu|%)")
+# "Người nào …, thì bị phạt …": the offence is the part before its penalty.
+_PENALTY_START = re.compile(r",?\s+thì\s+(?:bị|có thể bị)\s+(?:phạt|xử phạt)", re.IGNORECASE)
+# "có phải là tội phạm không": the sentence that says yes or no ("không phải là tội phạm").
+_ASKS_PERMISSION = re.compile(r"\bco (duoc|phai|bi|can|the)\b")
+_PERMITS = r"\b(khong {verb}|nghiem cam|duoc phep|khong duoc|co quyen)\b"
 # What the question qualifies the penalty by (folded).
 _LOWEST = re.compile(r"\b(toi thieu|thap nhat|it nhat|nhe nhat)\b")
 _HIGHEST = re.compile(r"\b(toi da|cao nhat|nang nhat|nhieu nhat)\b")
@@ -91,20 +102,22 @@ class Selection:
     referenced: Unit | None = None  # the clause a reference pointed to, when it was followed
     referenced_article: str = ""
     items: list[str] = field(default_factory=list)  # the list a lead-in ending in ":" introduces
+    weights: dict[str, float] = field(default_factory=dict)  # the question's words (for the lead's cut)
 
 
 def article_units(text: str, heading: str = "") -> list[Unit]:
     """The sentences of an article, without its heading line when the text repeats it."""
     units = []
     heading_key = " ".join(heading.lower().split()).rstrip(".")
-    first = ""
+    first = offence = ""
     for number, clause_text in split_clauses(text):
         if not number and heading_key and " ".join(clause_text.lower().split()).rstrip(".") == heading_key:
             continue
         if number and not first:
             first = clause_text
+            offence = _PENALTY_START.split(first, maxsplit=1)[0]
         inherits = _AGGRAVATED.match(clause_text) or _ADDITIONAL.match(clause_text)
-        background = first if number and clause_text != first and inherits else ""
+        background = offence if number and clause_text != first and inherits else ""
         blocks = split_points(clause_text)
         intro = blocks[0][1] if len(blocks) > 1 and not blocks[0][0] else ""
         for letter, block in blocks:
@@ -119,8 +132,27 @@ def article_units(text: str, heading: str = "") -> list[Unit]:
 
 
 def question_words(question: str) -> str:
-    """The question without its frame (the law it cites, "quy định thế nào về"), folded."""
-    return " ".join(_FRAME.sub(" ", text_key(question)).split())
+    """The question without its frame (the law it cites, "quy định thế nào về", "làm gì"),
+    marks kept ("đề án" is not the function word "để")."""
+    text = normalize_text(question)
+    key = fold(text.lower())
+    if len(key) != len(text):
+        return text
+    kept, last = [], 0
+    for match in _FRAME.finditer(key):
+        kept.append(text[last : match.start()])
+        last = match.end()
+    kept.append(text[last:])
+    return " ".join(" ".join(kept).split())
+
+
+_WHO_IS = re.compile(r"(?:^|[,:])\s*([^,:]+?)\s+la ai\s*\??$")
+
+
+def _who_is(question: str) -> str:
+    """ "Người xúi giục là ai?" asks who the term names: the line defining it answers."""
+    match = _WHO_IS.search(term_key(question))
+    return match.group(1) if match else ""
 
 
 def _weights(question: str, idf: Callable[[str], float] | None) -> dict[str, float]:
@@ -141,8 +173,16 @@ def overlap(weights: dict[str, float], text: str) -> float:
 
 
 def score_unit(
-    unit: Unit, weights: dict[str, float], intent: QuestionIntent, term: str, position: int
+    unit: Unit,
+    weights: dict[str, float],
+    intent: QuestionIntent,
+    term: str,
+    position: int,
+    values: tuple[str, ...] = (),
+    permits: str = "",
 ) -> float:
+    """`values`: the folded values the question names ("05 nam"); `permits`: the pattern of
+    a yes/no answer to a "có được … không" question."""
     context = f"{unit.intro} {unit.text}" if unit.intro else unit.text
     own = overlap(weights, _CITED.sub(" ", context))  # "Điều 23" says nothing of "điều kiện"
     score = own
@@ -158,9 +198,14 @@ def score_unit(
         score += CUE_WEIGHT
     if term and term in defined_terms(_NUMBERING.sub("", unit.text)):
         score += DEFINES_WEIGHT
+    key = text_key(context)
+    if values and any(v in key for v in values):
+        score += VALUE_WEIGHT
+    if permits and re.search(permits, key):
+        score += CUE_WEIGHT
     if intent.wants != AnswerType.none:
         return score - POSITION_WEIGHT * position
-    return score - RULE_FIRST_WEIGHT * _clause_index(unit)
+    return score - RULE_FIRST_WEIGHT * _clause_index(unit) - TIE_WEIGHT * position
 
 
 def _clause_index(unit: Unit) -> int:
@@ -251,8 +296,12 @@ def select(
     if not units:
         return None
     weights = _weights(question, idf)
-    term = asked_term(question) if intent.intent == Intent.definition else ""
-    scores = [score_unit(u, weights, intent, term, i) for i, u in enumerate(units)]
+    term = asked_term(question) if intent.intent == Intent.definition else _who_is(question)
+    key = text_key(question)
+    values = tuple(f"{n} {u}" for n, u in _VALUE.findall(key))
+    asked = _ASKS_PERMISSION.search(key) if intent.intent == Intent.permission else None
+    permits = _PERMITS.format(verb=asked.group(1)) if asked else ""
+    scores = [score_unit(u, weights, intent, term, i, values, permits) for i, u in enumerate(units)]
     if intent.wants in STRICT_TYPES:
         # "bao nhiêu tuổi", "phạt tiền bao nhiêu", "bao lâu": only a unit stating an age, an
         # amount, a penalty or a time limit answers, when the article has one.
@@ -263,7 +312,45 @@ def select(
     best_score, index = max(((sc, i) for i, sc in enumerate(scores)), key=lambda s: (s[0], -s[1]))
     best = units[index]
     referenced, article = _follow(best, units, lookup, intent)
-    return Selection(best, best_score, referenced, article, _items(units, index))
+    return Selection(best, best_score, referenced, article, _items(units, index), weights)
+
+
+_WORD = re.compile(r"\w+")
+ECHO_BACK = 40  # characters of the echo kept before the answer ("chỉ được thử việc một lần …")
+MIN_ANSWER = 20  # characters an answer after the echo has at least
+_PART = re.compile(r";\s+")
+
+
+def echo_end(text: str, weights: dict[str, float]) -> int | None:
+    """Where a sentence stops repeating the question, i.e. where its answer starts: after the
+    run of question words that completes the question ("Việc … người đã chết phải được sự
+    đồng ý | của vợ, chồng …" for "… phải được sự đồng ý của ai?"). When that run closes the
+    sentence's part ("…; trường hợp do thiên tai … thì không phải bồi thường"), the part's
+    start. None: no question word in the text."""
+    words = [(m.start(), m.end(), fold(m.group().lower())) for m in _WORD.finditer(text)]
+    wanted = {w for w in weights if "_" not in w}
+    missing = {w for *_, w in words if w in wanted}
+    if not missing:
+        return None
+    done = 0
+    while done < len(words) - 1 and (missing.discard(words[done][2]) or missing):
+        done += 1
+    # The run goes on through its function words ("không biết ai là chủ sở hữu").
+    while True:
+        ahead = next((j for j in range(done + 1, min(done + 4, len(words))) if words[j][2] in wanted), None)
+        if ahead is None or any(words[j][2] not in STOP_FOLDED for j in range(done + 1, ahead)):
+            break
+        done = ahead
+    at = words[done][1]
+    if len(text) - at < MIN_ANSWER:
+        starts = [m.end() for m in _PART.finditer(text, 0, at)]
+        return starts[-1] if starts else None
+    return at
+
+
+def echo_start(text: str, at: int) -> int:
+    """The word ECHO_BACK characters before `at`: the answer read with the end of its echo."""
+    return next((m.start() for m in _WORD.finditer(text) if m.start() >= at - ECHO_BACK), at)
 
 
 def _context(unit: Unit) -> str:

@@ -48,7 +48,7 @@ DATA_TABLES: dict[str, set[str]] = {
     "knowledge/importers/phapdien.py": {"_LEVELS"},
     "knowledge/intent.py": {"PROCEDURE_PART"},  # the part names of procedure records
     "knowledge/select.py": {"SAME_ARTICLE"},  # "Điều này" in cross-references
-    "knowledge/answer.py": {"CONSEQUENCE"},  # "thì" before a sentence's consequence
+    "knowledge/reply.py": {"CONSEQUENCE"},  # "thì" before a sentence's consequence
 }
 # Modules whose every literal is vocabulary of legal documents (types, issuers, headings).
 # knowledge/authority/vocabulary.py: holder names, officials' words for tasks (issue 14).
