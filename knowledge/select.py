@@ -143,7 +143,7 @@ def question_words(question: str) -> str:
         kept.append(text[last : match.start()])
         last = match.end()
     kept.append(text[last:])
-    return " ".join(" ".join(kept).split())
+    return " ".join(" ".join(kept).split()).strip(" ,;:.")
 
 
 _WHO_IS = re.compile(r"(?:^|[,:])\s*([^,:]+?)\s+la ai\s*\??$")
