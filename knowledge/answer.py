@@ -28,11 +28,10 @@ from knowledge.intent import (
     QuestionIntent,
     detect_intent,
     fit,
-    has_answer_type,
 )
-from knowledge.reply import ReplyParts, clip, compose_related, compose_reply, lead_text
+from knowledge.reply import ReplyParts, clip, compose_related, compose_reply, lead_sentences, lead_text
 from knowledge.retrieve import Hit
-from knowledge.select import Selection, select, strip_numbering
+from knowledge.select import Selection, select
 from knowledge.terms import content_bigrams
 from knowledge.types import Answer, Source
 
@@ -207,16 +206,9 @@ def lead_of(passage: Passage, selection: Selection | None, intent: QuestionInten
         lines = [line.strip() for line in passage.full.split("\n") if line.strip()]
         return lead_text(" ".join(lines), intent.wants, LEAD_CHARS), chunk, passage.full
     unit = selection.referenced or selection.unit
-    text = strip_numbering(unit.text)
-    in_intro = bool(unit.intro) and not has_answer_type(unit.text, intent.wants)
-    if unit.intro and (len(text) < 160 or in_intro):  # "Phạt tiền từ … đối với hành vi sau đây:"
-        text = f"{strip_numbering(unit.intro)} {text}"
-    elif text.endswith(":") and selection.items and unit is selection.unit:
-        # A lead-in ("Hồ sơ đăng ký tạm trú bao gồm:") answers with the list that follows it.
-        text = f"{text} " + " ".join(selection.items)
     article = selection.referenced_article if selection.referenced else ""
     cited = _cited_chunk(chunk, article=article, clause=unit.clause, point=unit.point)
-    return lead_text(text, intent.wants, LEAD_CHARS, selection.weights), cited, unit.clause_text
+    return lead_sentences(selection, intent, LEAD_CHARS), cited, unit.clause_text
 
 
 def related_answer(question: str, passages: list[Passage], probability: float, max_chars: int) -> Answer:

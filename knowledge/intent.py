@@ -231,6 +231,7 @@ class QuestionIntent:
     intent: Intent
     wants: AnswerType
     processing: bool = False  # "thời hạn giải quyết", "mất bao lâu": the time a body takes
+    listing: bool = False  # "trong những trường hợp nào", "gồm những gì": the whole list answers
 
     @property
     def procedure_part(self) -> str:
@@ -269,8 +270,18 @@ def fit(text: str, intent: QuestionIntent) -> int:
     return score
 
 
+# A question asking for a whole list or rule: "trong (những) trường hợp nào", "gồm những gì",
+# "liệt kê", "quy định thế nào về …".
+_LISTING = re.compile(
+    r"\b(truong hop nao|nhung gi|nhung ai|gom nhung|bao gom nhung|cac truong hop|"
+    r"nhung (loai|hanh vi|dieu kien|quyen|nghia vu|can cu|noi dung|hinh thuc|bien phap)|"
+    r"cac (can cu|noi dung|hinh thuc|bien phap) nao|liet ke|mo ta|quy dinh (nhu )?(the nao|ra sao|gi))\b"
+)
+
+
 def detect_intent(question: str) -> QuestionIntent:
     key = question_key(question)
+    listing = bool(_LISTING.search(key))
     for intent, pattern in _COMPILED:
         if pattern.search(key):
             if intent == Intent.definition and _ASKED_HEADS.match(asked_term(question)):
@@ -279,8 +290,8 @@ def detect_intent(question: str) -> QuestionIntent:
             wants = WANTS[intent]
             if intent == Intent.penalty and re.search(r"\bphat tien\b", key):
                 wants = AnswerType.money  # "bị phạt tiền bao nhiêu": an amount, not a prison term
-            return QuestionIntent(intent, wants, processing)
-    return QuestionIntent(Intent.general, AnswerType.none)
+            return QuestionIntent(intent, wants, processing, listing)
+    return QuestionIntent(Intent.general, AnswerType.none, listing=listing)
 
 
 def text_key(text: str) -> str:

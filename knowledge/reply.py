@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from knowledge import texts
-from knowledge.intent import AnswerType, answer_position
-from knowledge.select import echo_end, echo_start
+from knowledge.intent import AnswerType, QuestionIntent, answer_position, has_answer_type
+from knowledge.select import Selection, echo_end, echo_start, strip_numbering
 
 MAX_SUPPORT = 700  # characters of the supporting clause: about one phone screen
 CONSEQUENCE = " thì "  # "Người nào … thì bị phạt tù từ …": where a long sentence's answer starts
@@ -35,6 +35,33 @@ def clip(text: str, limit: int) -> str:
         return text
     cut = text[: max(limit - 1, 1)]
     return (cut[: cut.rfind(" ")] if " " in cut else cut).rstrip(",;: ") + "…"
+
+
+def lead_sentences(selection: Selection, intent: QuestionIntent, budget: int) -> str:
+    """The lead of a selected unit: the sentence; a point with its clause's lead-in ("Phạt tiền
+    từ … đối với hành vi sau đây: …"), or every point when the question asks for the list; a
+    lead-in ending in ":" with the list it introduces; a sentence with the next ones of its
+    clause while they fit; a short article whole when the question asks for all of it
+    ("quy định thế nào về …", "liệt kê"); shortened to `budget`."""
+    unit = selection.referenced or selection.unit
+    text = strip_numbering(unit.text)
+    own = unit is selection.unit
+    in_intro = bool(unit.intro) and not has_answer_type(unit.text, intent.wants)
+    if own and intent.listing and selection.whole and len(selection.whole) <= budget:
+        text = selection.whole  # "quy định thế nào về …", "liệt kê": a short article whole
+    elif own and intent.listing and selection.siblings:  # "trong những trường hợp nào": the whole list
+        text = f"{strip_numbering(unit.intro)} " + " ".join(selection.siblings)
+    elif unit.intro and (len(text) < 160 or in_intro):  # "Phạt tiền từ … đối với hành vi sau đây:"
+        text = f"{strip_numbering(unit.intro)} {text}"
+    elif text.endswith(":") and selection.items and own:
+        # A lead-in ("Hồ sơ đăng ký tạm trú bao gồm:") answers with the list that follows it.
+        text = f"{text} " + " ".join(selection.items)
+    elif own:
+        for nxt in selection.following:  # "Cá nhân có quyền đối với hình ảnh của mình. Việc sử dụng …"
+            if len(text) + 1 + len(nxt) > budget:
+                break
+            text = f"{text} {nxt}"
+    return lead_text(text, intent.wants, budget, selection.weights)
 
 
 def lead_text(text: str, wanted: AnswerType, budget: int, weights: dict[str, float] | None = None) -> str:

@@ -103,6 +103,9 @@ class Selection:
     referenced_article: str = ""
     items: list[str] = field(default_factory=list)  # the list a lead-in ending in ":" introduces
     weights: dict[str, float] = field(default_factory=dict)  # the question's words (for the lead's cut)
+    following: list[str] = field(default_factory=list)  # the unit's next sentences, same clause and point
+    siblings: list[str] = field(default_factory=list)  # a point's clause: every point (first sentence)
+    whole: str = ""  # the article's sentences, numbering left out (a short article answers whole)
 
 
 def article_units(text: str, heading: str = "") -> list[Unit]:
@@ -312,7 +315,18 @@ def select(
     best_score, index = max(((sc, i) for i, sc in enumerate(scores)), key=lambda s: (s[0], -s[1]))
     best = units[index]
     referenced, article = _follow(best, units, lookup, intent)
-    return Selection(best, best_score, referenced, article, _items(units, index), weights)
+    following = []
+    for unit in units[index + 1 :]:
+        if (unit.clause, unit.point) != (best.clause, best.point):
+            break
+        following.append(strip_numbering(unit.text))
+    siblings: list[str] = []
+    if best.point and best.intro.rstrip().endswith(":"):
+        start = next(i for i, u in enumerate(units) if u.clause == best.clause)
+        siblings = _items(units, start) if units[start].text.rstrip().endswith(":") else []
+    return Selection(
+        best, best_score, referenced, article, _items(units, index), weights, following, siblings
+    )
 
 
 _WORD = re.compile(r"\w+")
