@@ -181,7 +181,8 @@ def main() -> int:
     summary = {"counted": counted, "in_lead": hits, "rate": round(hits / counted, 3) if counted else 0.0}
     summary |= {"misses": dict(counts.most_common())}
     if args.half == "B":
-        print(json.dumps({"half": "B", "counted": counted, "in_lead": hits}, ensure_ascii=False))
+        counts_b = {"half": "B", "counted": counted, "in_lead": hits, "misses": dict(counts.most_common())}
+        print(json.dumps(counts_b, ensure_ascii=False))
         return 0
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(

@@ -262,7 +262,13 @@ def extractive_answer(
     if kind == Kind.answer and not top.chunk.part:
         resolve = (lambda article: lookup(top, article)) if lookup else None
         selection = select(
-            asked, top.full, intent, idf=top.idf, lookup=resolve, heading=top.chunk.article_title
+            asked,
+            top.full,
+            intent,
+            idf=top.idf,
+            lookup=resolve,
+            heading=top.chunk.article_title,
+            hit=top.chunk.text,  # the window retrieval ranked best, in a long article
         )
     followed = selection is not None and selection.referenced is not None
     if kind == Kind.answer and observed["type_missing"] and intent.wants in STRICT_TYPES and not followed:

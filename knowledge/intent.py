@@ -221,7 +221,8 @@ STRICT_TYPES = frozenset({AnswerType.money, AnswerType.age, AnswerType.penalty, 
 _VALUE_PATTERNS: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.duration: re.compile(rf"\b{_NUMBER}\s*(ngay|thang|nam|gio|tuan|quy|phut)\b|\bngay lam viec\b"),
     AnswerType.money: re.compile(
-        r"\b\d[\d.,]*\s*(dong|trieu|nghin|ngan|ty|vnd)\b|\b(mien phi|khong thu phi)\b|\blan muc luong\b"
+        r"\b\d[\d.,]*\s*(dong|trieu|nghin|ngan|ty|vnd)\b|\b(mien (le )?phi|khong (thu|phai nop) (le )?phi)\b"
+        r"|\blan muc luong\b"
     ),
 }
 

@@ -38,6 +38,7 @@ POSITION_WEIGHT = 0.01  # earlier units win ties
 RULE_FIRST_WEIGHT = 0.03  # "quy định thế nào về …": an article states its main rule first (per clause)
 TIE_WEIGHT = 0.002  # inside a clause, the earlier sentence on a tie
 OWN_WEIGHT = 0.1  # the unit's own words, beside those it inherits from the offence it is about
+HIT_WEIGHT = 0.1  # a sentence of the window retrieval ranked best, in a long article
 VALUE_WEIGHT = 0.2  # a unit stating the value the question names ("phạt tù lên đến 05 năm")
 QUALIFIER_WEIGHT = 0.4  # "tối thiểu" → the mildest clause, "tối đa" → the severest, "còn bị" → additional
 
@@ -73,6 +74,8 @@ _PENALTY_START = re.compile(r",?\s+thì\s+(?:bị|có thể bị)\s+(?:phạt|x�
 # "có phải là tội phạm không": the sentence that says yes or no ("không phải là tội phạm").
 _ASKS_PERMISSION = re.compile(r"\bco (duoc|phai|bi|can|the)\b")
 _PERMITS = r"\b(khong {verb}|nghiem cam|duoc phep|khong duoc|co quyen)\b"
+# "Khi nào", "lúc nào": a moment ("ngay khi nhận tài sản"), not necessarily a number of days.
+_TIME_POINT = re.compile(r"\b(khi nao|luc nao|bao gio|thoi diem nao)\b")
 # What the question qualifies the penalty by (folded).
 _LOWEST = re.compile(r"\b(toi thieu|thap nhat|it nhat|nhe nhat)\b")
 _HIGHEST = re.compile(r"\b(toi da|cao nhat|nang nhat|nhieu nhat)\b")
@@ -292,9 +295,11 @@ def select(
     idf: Callable[[str], float] | None = None,
     lookup: Callable[[str], str] | None = None,
     heading: str = "",
+    hit: str = "",
 ) -> Selection | None:
     """The best unit of an article for the question; `lookup(article number)` gives another
-    article of the same document, for references."""
+    article of the same document, for references; `hit`: the part of a long article retrieval
+    ranked best (its window), whose sentences are preferred a little."""
     units = article_units(text, heading)
     if not units:
         return None
@@ -305,13 +310,19 @@ def select(
     asked = _ASKS_PERMISSION.search(key) if intent.intent == Intent.permission else None
     permits = _PERMITS.format(verb=asked.group(1)) if asked else ""
     scores = [score_unit(u, weights, intent, term, i, values, permits) for i, u in enumerate(units)]
-    if intent.wants in STRICT_TYPES:
+    if intent.wants in STRICT_TYPES and not _TIME_POINT.search(key):
         # "bao nhiêu tuổi", "phạt tiền bao nhiêu", "bao lâu": only a unit stating an age, an
         # amount, a penalty or a time limit answers, when the article has one.
         holds = [has_value(_context(u), intent.wants) for u in units]
         if any(holds):
             scores = [s if h else s - 1.0 for s, h in zip(scores, holds, strict=True)]
     _qualified(question, units, scores, intent)
+    if hit and len(hit) < len(text):
+        window = " ".join(hit.split())
+        scores = [
+            sc + HIT_WEIGHT * (" ".join(u.text.split()) in window)
+            for sc, u in zip(scores, units, strict=True)
+        ]
     best_score, index = max(((sc, i) for i, sc in enumerate(scores)), key=lambda s: (s[0], -s[1]))
     best = units[index]
     referenced, article = _follow(best, units, lookup, intent)
