@@ -335,9 +335,9 @@ def select(
     if best.point and best.intro.rstrip().endswith(":"):
         start = next(i for i, u in enumerate(units) if u.clause == best.clause)
         siblings = _items(units, start) if units[start].text.rstrip().endswith(":") else []
-    return Selection(
-        best, best_score, referenced, article, _items(units, index), weights, following, siblings
-    )
+    whole = " ".join(strip_numbering(u.text) for u in units)
+    items = _items(units, index)
+    return Selection(best, best_score, referenced, article, items, weights, following, siblings, whole)
 
 
 _WORD = re.compile(r"\w+")

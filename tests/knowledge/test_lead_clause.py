@@ -34,9 +34,15 @@ OFFENCE = (
 )
 
 
-def _passage(text: str, *, article: str = "999", heading: str = "Tội làm hư hại cây xanh công cộng") -> Passage:
-    document = Document(id=1, source="x", title="Bộ luật Thử nghiệm", number="", status=DocumentStatus.in_force)
-    chunk = Chunk(id=f"c{article}", document_id=1, ordinal=0, text=text, article=article, article_title=heading)
+def _passage(
+    text: str, *, article: str = "999", heading: str = "Tội làm hư hại cây xanh công cộng"
+) -> Passage:
+    document = Document(
+        id=1, source="x", title="Bộ luật Thử nghiệm", number="", status=DocumentStatus.in_force
+    )
+    chunk = Chunk(
+        id=f"c{article}", document_id=1, ordinal=0, text=text, article=article, article_title=heading
+    )
     return Passage(Hit(chunk.id, 0.9, 10.0, 0.9, 1, f"x::{article}", "in_force"), chunk, document)
 
 
@@ -85,7 +91,9 @@ def _lead(answer: Answer) -> str:
         ),
     ],
 )
-def test_the_penalty_clause_follows_the_question(question: str, clause: str, expected: str, typed: bool) -> None:
+def test_the_penalty_clause_follows_the_question(
+    question: str, clause: str, expected: str, typed: bool
+) -> None:
     answer = _ask(question, typed=typed)
     assert answer.sources[0].clause == clause
     assert expected in _lead(answer)
@@ -187,5 +195,104 @@ def test_the_question_frame_is_left_out() -> None:
         "2. Trường hợp không xác định được nơi cư trú của cá nhân theo quy định tại khoản 1 Điều này thì "
         "nơi cư trú của cá nhân là nơi người đó đang sinh sống."
     )
-    answer = _ask("Bộ luật Dân sự 2015 quy định thế nào về nơi cư trú của cá nhân?", text, heading="Nơi cư trú")
+    answer = _ask(
+        "Bộ luật Dân sự 2015 quy định thế nào về nơi cư trú của cá nhân?", text, heading="Nơi cư trú"
+    )
     assert answer.sources[0].clause == "1"
+
+
+def test_a_list_question_gets_every_point_of_the_clause() -> None:
+    text = (
+        "1. Hội đồng chấm dứt hoạt động trong trường hợp sau đây:\n"
+        "a) Hết nhiệm kỳ mà không được gia hạn;\n"
+        "b) Theo quyết định giải thể của cơ quan đã thành lập.\n"
+        "2. Trước khi chấm dứt hoạt động, hội đồng báo cáo kết quả hoạt động, bàn giao hồ sơ, tài liệu, con "
+        "dấu và tài sản cho cơ quan đã thành lập; cơ quan đã thành lập công bố việc chấm dứt hoạt động "
+        "của hội đồng trên cổng thông tin điện tử của mình trong thời hạn 05 ngày làm việc."
+    )
+    answer = _ask(
+        "Hội đồng chấm dứt hoạt động trong những trường hợp nào?", text, heading="Chấm dứt hoạt động"
+    )
+    assert _lead(answer) == (
+        "Hội đồng chấm dứt hoạt động trong trường hợp sau đây: Hết nhiệm kỳ mà không được gia hạn; "
+        "Theo quyết định giải thể của cơ quan đã thành lập."
+    )
+    # a question about one point keeps that point
+    answer = _ask("Hội đồng hết nhiệm kỳ mà không được gia hạn thì sao?", text, heading="Chấm dứt hoạt động")
+    assert (answer.sources[0].clause, answer.sources[0].point) == ("1", "a")
+
+
+def test_a_sentence_goes_on_with_the_rest_of_its_clause_while_it_fits() -> None:
+    text = (
+        "1. Cá nhân có quyền đối với giọng nói của mình.\n"
+        "Việc ghi âm giọng nói của cá nhân phải được người đó đồng ý.\n"
+        "2. Việc sử dụng bản ghi âm trái pháp luật thì người có giọng nói có quyền yêu cầu Tòa án buộc "
+        "chấm dứt việc sử dụng."
+    )
+    answer = _ask(
+        "Cá nhân có quyền đối với giọng nói của mình như thế nào?", text, heading="Quyền đối với giọng nói"
+    )
+    assert _lead(answer) == (
+        "Cá nhân có quyền đối với giọng nói của mình. "
+        "Việc ghi âm giọng nói của cá nhân phải được người đó đồng ý."
+    )
+
+
+def test_what_the_law_says_about_a_short_article_is_the_whole_article() -> None:
+    text = (
+        "1. Hội đồng phải có tên gọi bằng tiếng Việt.\n"
+        "2. Tên gọi của hội đồng phải thể hiện rõ lĩnh vực hoạt động.\n"
+        "3. Tên gọi của hội đồng được pháp luật bảo vệ."
+    )
+    answer = _ask("Luật quy định thế nào về tên gọi của hội đồng?", text, heading="Tên gọi của hội đồng")
+    assert _lead(answer) == (
+        "Hội đồng phải có tên gọi bằng tiếng Việt. Tên gọi của hội đồng phải thể hiện rõ lĩnh vực hoạt động. "
+        "Tên gọi của hội đồng được pháp luật bảo vệ."
+    )
+
+
+def test_the_window_retrieval_ranked_best_breaks_a_tie() -> None:
+    from knowledge.intent import detect_intent
+    from knowledge.select import select
+
+    first = "1. Bên thuê phải trả tiền thuê đúng hạn."
+    second = "2. Bên thuê phải trả tiền thuê đúng hạn theo thỏa thuận."
+    text = f"{first}\n{second}"
+    question = "Bên thuê phải trả tiền thuê thế nào?"
+    assert select(question, text, detect_intent(question)).unit.clause == "1"  # type: ignore[union-attr]
+    chosen = select(question, text, detect_intent(question), hit=second)
+    assert chosen is not None and chosen.unit.clause == "2"
+
+
+def test_the_first_window_of_a_long_article_reads_the_whole_article(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from sqlmodel import Session
+
+    from core.db import create_schema, make_engine
+    from knowledge.service import KnowledgeBase
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'kb.sqlite3'}")
+    create_schema(engine)
+    with Session(engine) as session:
+        session.add(Document(id=1, source="x", content_hash="h", title="Bộ luật Thử nghiệm"))
+        session.commit()
+        # A long article's first window has its lead-in and first clauses: no clause number.
+        head = Chunk(
+            id="a",
+            document_id=1,
+            ordinal=0,
+            text="Trong Bộ luật này:\n1. A là …",
+            article="3",
+            content_hash="1",
+        )
+        tail = Chunk(
+            id="b",
+            document_id=1,
+            ordinal=1,
+            text="7. Cưỡng ép là …",
+            article="3",
+            clause="7",
+            content_hash="2",
+        )
+        session.add_all([head, tail])
+        session.commit()
+        assert KnowledgeBase._article_text(session, head) == "Trong Bộ luật này:\n1. A là …\n7. Cưỡng ép là …"
