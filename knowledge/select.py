@@ -358,8 +358,10 @@ def echo_end(text: str, weights: dict[str, float]) -> int | None:
     if not missing:
         return None
     done = 0
-    while done < len(words) - 1 and (missing.discard(words[done][2]) or missing):
-        done += 1
+    for done, (*_, word) in enumerate(words):  # noqa: B007 (the index is used after the loop)
+        missing.discard(word)
+        if not missing:
+            break
     # The run goes on through its function words ("không biết ai là chủ sở hữu").
     while True:
         ahead = next((j for j in range(done + 1, min(done + 4, len(words))) if words[j][2] in wanted), None)
