@@ -12,10 +12,14 @@ Procedure (reproducible; no constant is set by hand or per question):
 2. Halves by a hash of the query id (bench/retrieval.half_of). Only half A is fitted.
 3. L2-regularised logistic regression (Newton steps), each (set, typed/stripped) group
    weighted to the same total, so the 624 annotator questions do not drown the 50 lay ones.
-4. `answer_at`: the lowest threshold (0.05 steps) at which half A refuses at least
-   REFUSE_TARGET = 85 % of the unanswerable questions, typed and stripped alike (the issue's
-   target; the lay and annotator rates that follow from it are reported, never searched: a
-   lay group of half A has 15 questions, and following them moves the optimum by ±0.2).
+   Rows the rules above the model forbid to answer (knowledge.answer.cap_of: the answer type
+   asked for is missing, a crime's article for a fine) are not fitted: the model never decides
+   them. They count as refused in steps 4 and 5.
+4. `answer_at`: the lowest threshold (0.05 steps) at which half A meets the issue's targets
+   in every group, typed and stripped alike: at least REFUSE_TARGET = 85 % of the unanswerable
+   questions refused, and at most WRONG_TARGET = 10 % of the answerable ones answered wrong
+   (the rules' refusals counted). The right-answer rates that follow are reported, never
+   searched.
    `related_at` = answer_at / 2: below it, a plain refusal rather than "có thể liên quan".
 5. Half B (never fitted) is reported with bench/answers.py.
 Results: bench/results/fit_answering.json; `--write` updates knowledge/data/answering.json.
@@ -38,7 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.retrieval import half_of  # noqa: E402
 from core.settings import get_settings  # noqa: E402
-from knowledge.answer import decision_inputs  # noqa: E402
+from knowledge.answer import Cap, cap_of, decision_inputs, selection_of  # noqa: E402
 from knowledge.answering import FEATURES, MODEL_FILE  # noqa: E402
 from knowledge.eval import Query, open_eval_base, read_qrels  # noqa: E402
 from knowledge.retrieve import strip_diacritics  # noqa: E402
@@ -48,6 +52,7 @@ SETS = {"annotator": "qrels_dev.jsonl", "lay": "lay_dev.jsonl", "unanswerable": 
 L2 = 1.0
 WRONG_COST = 2.0  # in the reported utility: a wrong citation costs twice a refusal
 REFUSE_TARGET = 0.85
+WRONG_TARGET = 0.10
 
 
 @dataclass
@@ -58,6 +63,7 @@ class Row:
     answerable: bool
     label: int  # 1 = the cited article is gold
     x: list[float]
+    capped: bool  # the rules above the model (knowledge.answer.cap_of) forbid an answer
 
 
 def observe(kb: KnowledgeBase, name: str, queries: list[Query], strip: bool) -> list[Row]:
@@ -67,11 +73,15 @@ def observe(kb: KnowledgeBase, name: str, queries: list[Query], strip: bool) -> 
         intent, retrieval, passages = kb.retrieve_for_answer(text)
         group = f"{name}/{'stripped' if strip else 'typed'}"
         if not passages:
-            rows.append(Row(q.qid, group, half_of(q.qid), bool(q.relevant), 0, [0.0] * len(FEATURES)))
+            rows.append(Row(q.qid, group, half_of(q.qid), bool(q.relevant), 0, [0.0] * len(FEATURES), True))
             continue
         ordered, feats = decision_inputs(text, passages, intent, retrieval.expansion)
         label = int(bool(q.relevant) and ordered[0].hit.record_id in q.relevant)
-        rows.append(Row(q.qid, group, half_of(q.qid), bool(q.relevant), label, [feats[f] for f in FEATURES]))
+        asked = f"{text} {retrieval.expansion}".strip()
+        selection = selection_of(asked, ordered[0], intent, kb.other_article)
+        capped = cap_of(asked, ordered[0], intent, feats, selection) != Cap.none
+        x = [feats[f] for f in FEATURES]
+        rows.append(Row(q.qid, group, half_of(q.qid), bool(q.relevant), label, x, capped))
     return rows
 
 
@@ -97,7 +107,7 @@ def fit(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, float]
 def utility(rows: list[Row], prob: np.ndarray, threshold: float) -> float:
     groups: dict[str, list[float]] = {}
     for row, p in zip(rows, prob, strict=True):
-        answered = p >= threshold
+        answered = p >= threshold and not row.capped
         if not row.answerable:
             value = 0.0 if answered else 1.0
             value -= WRONG_COST if answered else 0.0
@@ -112,8 +122,8 @@ def rates_at(rows: list[Row], prob: np.ndarray, threshold: float) -> dict[str, d
     out: dict[str, dict[str, float]] = {}
     for group in sorted({r.group for r in rows}):
         picked = [(r, p) for r, p in zip(rows, prob, strict=True) if r.group == group]
-        right = sum(1 for r, p in picked if p >= threshold and r.label)
-        wrong = sum(1 for r, p in picked if p >= threshold and not r.label)
+        right = sum(1 for r, p in picked if p >= threshold and not r.capped and r.label)
+        wrong = sum(1 for r, p in picked if p >= threshold and not r.capped and not r.label)
         n = len(picked)
         out[group] = {
             "right": round(right / n, 3),
@@ -121,6 +131,15 @@ def rates_at(rows: list[Row], prob: np.ndarray, threshold: float) -> dict[str, d
             "refused": round(1 - (right + wrong) / n, 3),
         }
     return out
+
+
+def meets_targets(rates: dict[str, dict[str, float]]) -> bool:
+    """The issue's targets as constraints: every unanswerable group refused at least
+    REFUSE_TARGET, no answerable group answered wrong more than WRONG_TARGET."""
+    return all(
+        v["refused"] >= REFUSE_TARGET if g.startswith("unanswerable") else v["wrong"] <= WRONG_TARGET
+        for g, v in rates.items()
+    )
 
 
 def main() -> int:
@@ -142,27 +161,18 @@ def main() -> int:
             logging.info("%s stripped=%s: %d questions observed", name, strip, len(queries))
     kb.close()
     train = [r for r in rows if r.half == "A"]
+    decided = [r for r in train if not r.capped]  # the rows the model decides
+    xd = np.array([r.x for r in decided])
+    y = np.array([r.label for r in decided], dtype=float)
+    sizes = {g: sum(1 for r in decided if r.group == g) for g in {r.group for r in decided}}
+    w = np.array([len(decided) / (len(sizes) * sizes[r.group]) for r in decided])
+    coef, bias = fit(xd, y, w)
     x = np.array([r.x for r in train])
-    y = np.array([r.label for r in train], dtype=float)
-    sizes = {g: sum(1 for r in train if r.group == g) for g in {r.group for r in train}}
-    w = np.array([len(train) / (len(sizes) * sizes[r.group]) for r in train])
-    coef, bias = fit(x, y, w)
     prob = 1 / (1 + np.exp(-(x @ coef + bias)))
     grid = [round(t, 3) for t in np.arange(0.05, 0.951, 0.01)]
     scores = {t: utility(train, prob, t) for t in grid}
     steps = [round(t, 2) for t in np.arange(0.05, 0.951, 0.05)]
-    answer_at = next(
-        (
-            t
-            for t in steps
-            if all(
-                v["refused"] >= REFUSE_TARGET
-                for g, v in rates_at(train, prob, t).items()
-                if g.startswith("unanswerable")
-            )
-        ),
-        steps[-1],
-    )
+    answer_at = next((t for t in steps if meets_targets(rates_at(train, prob, t))), steps[-1])
     related_at = round(answer_at / 2, 3)
     model = {
         "weights": {f: round(float(c), 5) for f, c in zip(FEATURES, coef, strict=True)},
@@ -174,6 +184,7 @@ def main() -> int:
             "data": list(SETS.values()),
             "half": "A (sha256 of the query id even), typed and stripped; half B never fitted",
             "rows": {g: n for g, n in sorted(sizes.items())},
+            "capped_by_rules": sum(1 for r in train if r.capped),
             "positives": int(y.sum()),
             "utility_on_A": round(utility(train, prob, answer_at), 4),
         },

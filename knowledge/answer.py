@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from enum import StrEnum
 
 from core.models import Chunk, Document, DocumentStatus
 from knowledge import texts
@@ -25,14 +26,18 @@ from knowledge.chunking import split_clauses
 from knowledge.intent import (
     STRICT_TYPES,
     AnswerType,
+    Intent,
     QuestionIntent,
     detect_intent,
     fit,
+    has_answer_type,
+    is_offence,
+    names_crime,
 )
 from knowledge.reply import ReplyParts, clip, compose_related, compose_reply, lead_sentences, lead_text
 from knowledge.retrieve import Hit
-from knowledge.select import Selection, select
-from knowledge.terms import content_bigrams
+from knowledge.select import Selection, article_units, select
+from knowledge.terms import content_bigrams, query_terms
 from knowledge.types import Answer, Source
 
 # Former threshold on `confidence()` (bench/retrieval.py --calibrate), kept for that table.
@@ -41,8 +46,16 @@ MAX_SOURCES = 3
 CLOSE_SECOND = 0.85  # a passage this close to the first may replace it when only it has the answer type
 LEAD_CHARS = 290  # the lead: within the first 300 characters of the reply
 RELATED_ARTICLES = 3
+# Intents a procedure record's part answers better than an article describing the procedure.
+RECORD_INTENTS = frozenset({Intent.dossier, Intent.procedure, Intent.fee})
+RECORD_TOPIC = 0.5  # share of the question's topic words (by rarity) the record's name must hold
+# A time limit in a sentence sharing this much more of the question's topic beats a first
+# article whose time limits are about something else.
+SENTENCE_MARGIN = 0.25
+# STRICT_TYPES (knowledge.intent): answer types a reply cannot do without.
 NOT_FOUND = texts.NOT_FOUND
 AMENDED_NOTE = texts.AMENDED_NOTE
+OFFENCE_NOTE = texts.OFFENCE_NOTE
 
 
 @dataclass
@@ -86,12 +99,17 @@ def confidence(question: str, passage: Passage) -> float:
     return 0.6 * passage.hit.dense + 0.2 * coverage(question, text) + 0.2 * topic
 
 
+def procedure_name(document: Document) -> str:
+    """ "Thủ tục đăng ký khai sinh (mã 1.001193)": a procedure record named as officials look it up."""
+    code = texts.PROCEDURE_CODE.format(number=document.number) if document.number else ""
+    is_procedure = document.title.lower().startswith(texts.PROCEDURE_PREFIX)
+    name = document.title if is_procedure else texts.PROCEDURE.format(title=document.title)
+    return f"{name}{code}"
+
+
 def citation(chunk: Chunk, document: Document, clause: str = "") -> str:
     if chunk.part:
-        code = texts.PROCEDURE_CODE.format(number=document.number) if document.number else ""
-        is_procedure = document.title.lower().startswith(texts.PROCEDURE_PREFIX)
-        name = document.title if is_procedure else texts.PROCEDURE.format(title=document.title)
-        return f"{name}{code} — {chunk.part}"
+        return f"{procedure_name(document)} — {chunk.part}"
     parts = []
     article = (chunk.origin_article or chunk.article) if chunk.origin_number else chunk.article
     if article:
@@ -110,7 +128,9 @@ def citation(chunk: Chunk, document: Document, clause: str = "") -> str:
 def document_name(chunk: Chunk, document: Document) -> str:
     """The text an official can look up: "Luật Cư trú số 68/2020/QH14"; for an article of a
     compilation (Pháp điển), the source it comes from: "Nghị định số 123/2015/NĐ-CP", "Luật
-    Hộ tịch số 60/2014/QH13"."""
+    Hộ tịch số 60/2014/QH13"; for a procedure record's part, the procedure with its code."""
+    if chunk.part and not chunk.article:
+        return procedure_name(document)
     if chunk.origin_number:
         kind = f"{chunk.origin_type} {chunk.origin_title}".strip()  # "Luật Hộ tịch", "Nghị định"
         return texts.NUMBERED.format(name=kind, number=chunk.origin_number).strip()
@@ -142,7 +162,7 @@ def to_source(passage: Passage, clause: str = "", *, cited: Chunk | None = None)
     shown = cited or chunk
     return Source(
         document=document.title,
-        number=document.number,
+        number=chunk.origin_number or document.number,  # a Pháp điển article: the text it comes from
         article=shown.article,
         clause=clause or shown.clause,
         score=passage.hit.score,
@@ -160,18 +180,85 @@ def _clip(text: str, limit: int) -> str:
     return clip(text, limit)
 
 
-def choose_passage(passages: list[Passage], intent: QuestionIntent) -> list[Passage]:
+def prefer_procedure(question: str, passages: list[Passage], intent: QuestionIntent) -> list[Passage]:
+    """For "cần giấy tờ gì", "thủ tục … thế nào", "lệ phí": a procedure record retrieved close to
+    a legal text's article (a decree describing the same procedure) answers first, since its
+    part is what an official hands out (KnowledgeBase._part_asked then picks that part). The
+    record must be about the question's topic: its name holds at least half of the question's
+    topic words (by rarity), and no less than the article's heading does.
+
+    Among close records about the topic, the plainest answers: the one whose name adds the
+    fewest words the question does not have ("Thủ tục đăng ký kết hôn" for "lệ phí đăng ký kết
+    hôn", not "… có yếu tố nước ngoài" unless the question says so)."""
+    if not passages:
+        return passages
+    top = passages[0]
+    window = [(i, p) for i, p in enumerate(passages) if p.hit.score >= CLOSE_SECOND * top.hit.score]
+    chosen = 0 if top.chunk.part else -1
+    if chosen < 0 and intent.intent in RECORD_INTENTS:
+        bar = max(RECORD_TOPIC, topic_coverage(question, top.chunk.article_title, top.idf))
+        about = [i for i, p in window if p.chunk.part and _record_topic(question, p) >= bar]
+        chosen = about[0] if about else -1
+    if chosen < 0:
+        return passages
+    record = passages[chosen]
+    topic = _record_topic(question, record)
+    asked = query_terms(question)[0]
+    best, best_extra = chosen, _unasked(record.document.title, asked)
+    for i, other in window:
+        if not other.chunk.part or other.chunk.document_id == record.chunk.document_id:
+            continue
+        extra = _unasked(other.document.title, asked)
+        if extra < best_extra and _record_topic(question, other) >= topic:
+            best, best_extra = i, extra
+    if best == 0:
+        return passages
+    return [passages[best], *passages[:best], *passages[best + 1 :]]
+
+
+def _record_topic(question: str, record: Passage) -> float:
+    return topic_coverage(question, record.document.title, record.idf)
+
+
+def _unasked(title: str, asked: set[str]) -> int:
+    """How many content words of a procedure's name the question does not have."""
+    return len(query_terms(title)[0] - asked)
+
+
+def answer_overlap(question: str, passage: Passage, intent: QuestionIntent) -> float:
+    """How much of the question's topic the article's best sentence holding the answer type
+    shares: for "người chết bao nhiêu ngày phải đăng ký khai tử", the sentence with "15 ngày"
+    that speaks of the death, not a processing time of the same article's procedure."""
+    best = 0.0
+    for unit in article_units(passage.full, passage.chunk.article_title):
+        context = f"{unit.intro} {unit.text}" if unit.intro else unit.text
+        if has_answer_type(context, intent.wants):
+            best = max(best, topic_coverage(question, context, passage.idf))
+    return best
+
+
+def choose_passage(passages: list[Passage], intent: QuestionIntent, question: str = "") -> list[Passage]:
     """The passages with the one to cite first: the top one, unless a close second (another
-    article) fits what is asked better (holds the duration asked for when the first has none)."""
+    article) fits what is asked better (holds the duration asked for when the first has none;
+    for a time limit, holds it in a sentence about what is asked when the first does not)."""
     top = passages[0]
     if intent.wants == AnswerType.none or (top.chunk.part and top.chunk.part in intent.procedure_parts):
         return passages  # a procedure record's part asked for is what is asked (KnowledgeBase._part_asked)
-    best, best_fit = 0, fit(top.full, intent)
+    by_sentence = bool(question) and intent.wants == AnswerType.duration
+
+    def rank(p: Passage) -> tuple[int, float]:
+        return fit(p.full, intent), answer_overlap(question, p, intent) if by_sentence else 0.0
+
+    best, (best_fit, best_overlap) = 0, rank(top)
     for i, other in enumerate(passages[1:], 1):
         if other.hit.score < CLOSE_SECOND * top.hit.score:
             break
-        if other.key != top.key and fit(other.full, intent) > best_fit:
-            best, best_fit = i, fit(other.full, intent)
+        if other.key == top.key:
+            continue
+        other_fit, other_overlap = rank(other)
+        closer = other_fit == best_fit and other_overlap >= best_overlap + SENTENCE_MARGIN
+        if other_fit > best_fit or closer:
+            best, best_fit, best_overlap = i, other_fit, other_overlap
     if best == 0:
         return passages
     return [passages[best], *passages[:best], *passages[best + 1 :]]
@@ -182,7 +269,7 @@ def decision_inputs(
 ) -> tuple[list[Passage], dict[str, float]]:
     """The passages in citing order and the features the answering model reads (the same for
     the bot and for bench/fit_answering.py)."""
-    ordered = choose_passage(passages, intent)
+    ordered = choose_passage(passages, intent, question)
     observed = features(question, intent, candidates_of(ordered), ordered[0].idf, expansion)
     # How sure retrieval itself is: the margin between its own first two articles, whichever
     # of them the reply cites.
@@ -204,14 +291,61 @@ def lead_of(passage: Passage, selection: Selection | None, intent: QuestionInten
     chunk = passage.chunk
     if chunk.part or selection is None:
         lines = [line.strip() for line in passage.full.split("\n") if line.strip()]
-        return lead_text(" ".join(lines), intent.wants, LEAD_CHARS), chunk, passage.full
+        # A procedure part asked for a list (the dossier) is that list: it starts the reply.
+        wanted = AnswerType.none if chunk.part and intent.wants == AnswerType.listing else intent.wants
+        return lead_text(" ".join(lines), wanted, LEAD_CHARS), chunk, passage.full
     unit = selection.referenced or selection.unit
     article = selection.referenced_article if selection.referenced else ""
     cited = _cited_chunk(chunk, article=article, clause=unit.clause, point=unit.point)
     return lead_sentences(selection, intent, LEAD_CHARS), cited, unit.clause_text
 
 
-def related_answer(question: str, passages: list[Passage], probability: float, max_chars: int) -> Answer:
+def selection_of(
+    asked: str, top: Passage, intent: QuestionIntent, lookup: Callable[[Passage, str], str] | None
+) -> Selection | None:
+    """The clause and sentences of the cited article that answer (None for a procedure part)."""
+    if top.chunk.part:
+        return None
+    resolve = (lambda article: lookup(top, article)) if lookup else None
+    return select(
+        asked,
+        top.full,
+        intent,
+        idf=top.idf,
+        lookup=resolve,
+        heading=top.chunk.article_title,
+        hit=top.chunk.text,  # the window retrieval ranked best, in a long article
+    )
+
+
+class Cap(StrEnum):
+    """Why an article the model would answer with may at most be listed «có thể liên quan»."""
+
+    none = ""
+    type_missing = "type_missing"  # "phạt bao nhiêu" and no amount in the article
+    offence = "offence"  # a fine asked about, a crime's article found
+
+
+def cap_of(
+    asked: str, top: Passage, intent: QuestionIntent, observed: dict[str, float], selection: Selection | None
+) -> Cap:
+    """The rules above the model (the same for the bot and for bench/fit_answering.py):
+    - an article without the amount, age, penalty or time limit asked for never answers, unless
+      the clause chosen points to one that has it;
+    - a sanction asked about without naming a crime is an administrative fine, set by the
+      government's sanction decrees: a Criminal Code article ("Tội …") is not its answer (it
+      applies only when the act is a crime), so it is listed with a note saying so."""
+    followed = selection is not None and selection.referenced is not None
+    if observed["type_missing"] and intent.wants in STRICT_TYPES and not followed:
+        return Cap.type_missing
+    if intent.intent == Intent.penalty and is_offence(top.chunk.article_title) and not names_crime(asked):
+        return Cap.offence
+    return Cap.none
+
+
+def related_answer(
+    question: str, passages: list[Passage], probability: float, max_chars: int, *, note: str = ""
+) -> Answer:
     picked: list[Passage] = []
     for p in passages:
         if p.key not in {q.key for q in picked}:
@@ -225,7 +359,7 @@ def related_answer(question: str, passages: list[Passage], probability: float, m
         titles.append(s.citation + heading)
     return Answer(
         question=question,
-        text=compose_related(titles, max_chars),
+        text=compose_related(titles, max_chars, note=note),
         grounded=False,
         confidence=probability,
         sources=sources,
@@ -258,27 +392,17 @@ def extractive_answer(
     top = passages[0]
     probability = model.probability(observed)
     kind = model.decide(probability) if threshold is None else _decide(model, probability, threshold)
-    selection = None
-    if kind == Kind.answer and not top.chunk.part:
-        resolve = (lambda article: lookup(top, article)) if lookup else None
-        selection = select(
-            asked,
-            top.full,
-            intent,
-            idf=top.idf,
-            lookup=resolve,
-            heading=top.chunk.article_title,
-            hit=top.chunk.text,  # the window retrieval ranked best, in a long article
-        )
-    followed = selection is not None and selection.referenced is not None
-    if kind == Kind.answer and observed["type_missing"] and intent.wants in STRICT_TYPES and not followed:
-        kind = Kind.related  # "phạt bao nhiêu" and no amount in the article: not an answer
+    selection = selection_of(asked, top, intent, lookup) if kind == Kind.answer else None
+    cap = cap_of(asked, top, intent, observed, selection) if kind == Kind.answer else Cap.none
+    if cap != Cap.none:
+        kind = Kind.related
     if kind == Kind.related and observed["topic"] <= 0:
         kind = Kind.not_found  # "có thể liên quan" needs a topic word of the question in the article
     if kind == Kind.not_found:
         return Answer(question=question, text=NOT_FOUND, grounded=False, confidence=probability)
     if kind == Kind.related:
-        return related_answer(question, passages, probability, max_chars)
+        note = OFFENCE_NOTE if cap == Cap.offence else ""
+        return related_answer(question, passages, probability, max_chars, note=note)
     lead, cited, support = lead_of(top, selection, intent)
     first = to_source(top, cited=cited)
     support_citation = ""

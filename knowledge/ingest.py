@@ -23,6 +23,7 @@ from sqlmodel import col, select
 from core.clock import utcnow
 from core.db import session_scope
 from core.models import Chunk, Document, DocumentOrigin, DocumentStatus
+from knowledge import texts
 from knowledge.chunking import embedding_text
 from knowledge.docstore import (
     ChunkIndex,
@@ -165,7 +166,9 @@ def _read_changed(
         try:
             key = file_key(file, defaults)
         except OSError as exc:
-            report.errors.append((str(file), f"Không đọc được tệp {file.name}: {exc.strerror or exc}."))
+            report.errors.append(
+                (str(file), texts.INGEST_UNREADABLE.format(name=file.name, error=exc.strerror or exc))
+            )
             continue
         previous = stored.get(source, [])
         if previous and all(row.extra.get("file_key") == key for row in previous):
@@ -246,11 +249,11 @@ def ingest_paths(
             log.exception("ingesting %s failed", item.file)
             report = replace(counts, errors=report.errors)  # the rolled-back work does not count
             name = item.file.name
-            report.errors.append((str(item.file), f"Lỗi khi lưu hoặc lập chỉ mục tệp {name}: {exc}"))
+            report.errors.append((str(item.file), texts.INGEST_STORE_FAILED.format(name=name, error=exc)))
     if prune:
         _prune(engine, index, stored, folders, missing, report)
     else:
-        report.errors.extend((str(p), f"Không tìm thấy {p}.") for p in missing)
+        report.errors.extend((str(p), texts.INGEST_NOT_FOUND.format(path=p)) for p in missing)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -274,7 +277,7 @@ def _prune(
     ]
     for path in missing:
         if source_of(path) not in stored:
-            report.errors.append((str(path), f"Không tìm thấy {path}."))
+            report.errors.append((str(path), texts.INGEST_NOT_FOUND.format(path=path)))
     if not gone:
         return
     with session_scope(engine) as session:

@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from knowledge import texts
 from knowledge.definitions import asked_term
-from knowledge.normalize import fold, fold_key, normalize_text
+from knowledge.normalize import fold, fold_key, has_diacritics, normalize_text
 
 
 class Intent(StrEnum):
@@ -258,6 +258,10 @@ _ASKED_HEADS = re.compile(
 _PROCESSING = re.compile(
     r"\b(giai quyet|xu ly|cap (lai|doi|moi)?|mat bao lau|may ngay|bao nhieu ngay|tra ket qua)\b"
 )
+# "bao nhiêu ngày phải đăng ký khai tử": a time limit the person must keep, not the time a body
+# takes (unless the question also names the body's work: "phải giải quyết trong mấy ngày").
+_OBLIGATION = re.compile(r"\bphai\b(?! (cho|doi)\b)")
+_BODY_WORK = re.compile(r"\b(giai quyet|xu ly|tra ket qua|cap (lai|doi|moi)?)\b")
 # What a processing time reads like in a text: "03 ngày làm việc kể từ ngày nhận đủ hồ sơ".
 _PROCESSING_TEXT = re.compile(r"\b(ngay lam viec|ke tu ngay nhan|ke tu khi nhan|tra ket qua)\b")
 
@@ -288,11 +292,46 @@ def detect_intent(question: str) -> QuestionIntent:
             if intent == Intent.definition and _ASKED_HEADS.match(asked_term(question)):
                 continue
             processing = intent == Intent.duration and bool(_PROCESSING.search(key))
+            if processing and _OBLIGATION.search(key) and not _BODY_WORK.search(key):
+                processing = False
             wants = WANTS[intent]
             if intent == Intent.penalty and re.search(r"\bphat tien\b", key):
                 wants = AnswerType.money  # "bị phạt tiền bao nhiêu": an amount, not a prison term
             return QuestionIntent(intent, wants, processing, listing)
     return QuestionIntent(Intent.general, AnswerType.none, listing=listing)
+
+
+# A question about a sanction names a crime when it says so ("tội", "hình sự", "phạt tù",
+# "truy cứu") or states what makes a violation a crime ("gây hậu quả nghiêm trọng", "đã bị xử
+# phạt vi phạm hành chính … mà còn vi phạm"). Without any of these, "bị phạt bao nhiêu" asks for
+# an administrative fine, which the government's sanction decrees set, not the Criminal Code.
+# Folded "toi" is also "tôi" (I): typed with marks, only "tội" counts.
+_CRIME_CUES = re.compile(
+    r"\b(hinh su|phat tu|ngoi tu|di tu|bi tu|nam tu|tu giam|tu chung than|tu hinh|truy cuu"
+    r"|khoi to|an treo|cai tao khong giam giu|pham toi|toi pham|toi danh|hau qua nghiem trong"
+    r"|da bi xu phat|da bi ket an|tien an"
+    # acts that are crimes by their nature, with no administrative fine (the Criminal Code's
+    # chapters on national security, life, drugs, corruption): asked about, they name a crime
+    r"|an ninh quoc gia|gian diep|tinh bao|bi mat nha nuoc|phan boi|khung bo|bao loan|giet nguoi"
+    r"|hiep dam|cuop|bat coc|mua ban nguoi|ma tuy|tham o|hoi lo|tien gia|dao nhiem)\b"
+)
+_CRIME_WORD = re.compile(r"\btội\b")
+_OFFENCE_HEADING = re.compile(r"^(dieu \S+\s+)?toi\b")
+
+
+def names_crime(question: str) -> bool:
+    """Whether a question about a sanction is about a crime (see _CRIME_CUES)."""
+    key = question_key(question)
+    if _CRIME_CUES.search(key):
+        return True
+    if has_diacritics(question):
+        return bool(_CRIME_WORD.search(normalize_text(question).lower()))
+    return bool(re.search(r"\btoi\b", key))
+
+
+def is_offence(heading: str) -> bool:
+    """Whether an article defines a crime: the Criminal Code's headings read "Tội …"."""
+    return bool(_OFFENCE_HEADING.match(question_key(heading)))
 
 
 def text_key(text: str) -> str:

@@ -53,7 +53,7 @@ def _read_text_file(path: Path) -> str:
     data = path.read_bytes()
     wide = data.startswith((b"\xff\xfe", b"\xfe\xff"))  # UTF-16 with a byte-order mark
     if b"\x00" in data[:4096] and not wide:
-        raise LoadError(f"Tệp {path.name} không phải tệp văn bản (có dữ liệu nhị phân).")
+        raise LoadError(texts.FILE_BINARY.format(name=path.name))
     for encoding in ("utf-16",) if wide else ("utf-8-sig",):
         try:
             return data.decode(encoding)
@@ -68,7 +68,7 @@ def _pdf_text(path: Path) -> str:
 
     reader = PdfReader(path)
     if reader.is_encrypted and not reader.decrypt(""):
-        raise LoadError(f"Tệp {path.name} được đặt mật khẩu, không đọc được nội dung.")
+        raise LoadError(texts.FILE_PASSWORD.format(name=path.name))
     return "\n".join(page.extract_text() or "" for page in reader.pages)
 
 
@@ -78,20 +78,16 @@ def load_pdf(path: Path) -> str:
         return text
     # No text layer: a scan. Read it with OCR when the machine has it, else say what to install.
     if not ocr_available():
-        raise LoadError(
-            f"Tệp {path.name} là bản scan (không có lớp chữ) nên cần nhận dạng ký tự (OCR), "
-            "nhưng máy chưa cài tesseract và gói tiếng Việt (apt install tesseract-ocr "
-            "tesseract-ocr-vie poppler-utils). Hãy cài rồi nạp lại, hoặc dùng bản PDF có chữ."
-        )
+        raise LoadError(texts.FILE_SCAN_NO_OCR.format(name=path.name))
     log.info("OCR %s", path.name)
     try:
         return _ocr_pdf(path)
     except subprocess.CalledProcessError as exc:
         detail = (exc.stderr or b"").decode("utf-8", errors="replace").strip().splitlines()
-        reason = detail[-1] if detail else f"mã lỗi {exc.returncode}"
-        raise LoadError(f"Nhận dạng ký tự (OCR) tệp {path.name} thất bại: {reason}") from exc
+        reason = detail[-1] if detail else texts.OCR_EXIT_CODE.format(code=exc.returncode)
+        raise LoadError(texts.OCR_FAILED.format(name=path.name, reason=reason)) from exc
     except (OSError, subprocess.SubprocessError) as exc:
-        raise LoadError(f"Nhận dạng ký tự (OCR) tệp {path.name} thất bại: {exc}") from exc
+        raise LoadError(texts.OCR_FAILED.format(name=path.name, reason=exc)) from exc
 
 
 Skipped = list[tuple[str, str]]  # (record id, Vietnamese reason) of records not loaded
@@ -105,9 +101,9 @@ def _records(path: Path) -> list[tuple[int, dict[str, Any]]]:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise LoadError(f"Tệp {path.name}, dòng {number}: JSON không hợp lệ ({exc.msg}).") from exc
+            raise LoadError(texts.JSONL_BAD_JSON.format(name=path.name, line=number, error=exc.msg)) from exc
         if not isinstance(record, dict):
-            raise LoadError(f"Tệp {path.name}, dòng {number}: mỗi dòng phải là một đối tượng JSON.")
+            raise LoadError(texts.JSONL_NOT_OBJECT.format(name=path.name, line=number))
         records.append((number, record))
     return records
 
@@ -150,12 +146,9 @@ def load_jsonl(path: Path, skipped: Skipped | None = None) -> list[LoadedDocumen
         if doc is None:
             if len(skipped) > before:
                 continue
-            raise LoadError(
-                f"Tệp {path.name}, dòng {number}: không nhận ra bản ghi (cần {{id, title, text}} "
-                "hoặc bản ghi thủ tục hành chính có metadata/content/tables)."
-            )
+            raise LoadError(texts.JSONL_UNKNOWN_RECORD.format(name=path.name, line=number))
         if not doc.record_id or doc.record_id in seen:
-            raise LoadError(f"Tệp {path.name}, dòng {number}: thiếu mã bản ghi hoặc mã bị trùng.")
+            raise LoadError(texts.JSONL_BAD_ID.format(name=path.name, line=number))
         seen.add(doc.record_id)
         doc.source = f"{source_of(path)}#{doc.record_id}"
         docs.append(doc)
@@ -244,14 +237,18 @@ def load_path(
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in LOADERS:
-        hint = " (Word 97-2003: hãy lưu lại thành .docx)" if suffix == ".doc" else ""
+        hint = texts.FILE_DOC_HINT if suffix == ".doc" else ""
         raise LoadError(
-            f"Tệp {path.name}: định dạng “{suffix or 'không đuôi'}” chưa được hỗ trợ{hint}; "
-            f"dùng {', '.join(SUPPORTED_SUFFIXES)}."
+            texts.FILE_UNSUPPORTED.format(
+                name=path.name,
+                suffix=suffix or texts.FILE_NO_SUFFIX,
+                hint=hint,
+                supported=", ".join(SUPPORTED_SUFFIXES),
+            )
         )
     try:
         if path.stat().st_size == 0:
-            raise LoadError(f"Tệp {path.name} rỗng, không có nội dung.")
+            raise LoadError(texts.FILE_EMPTY.format(name=path.name))
         docs = load_jsonl(path, skipped) if suffix == ".jsonl" else LOADERS[suffix](path)
         overrides: list[dict[str, object]] = []
         if defaults is not None:
@@ -263,14 +260,14 @@ def load_path(
     except MetadataError as exc:
         raise LoadError(str(exc)) from exc
     except OSError as exc:
-        raise LoadError(f"Không mở được tệp {path.name}: {exc.strerror or exc}.") from exc
+        raise LoadError(texts.FILE_CANNOT_OPEN.format(name=path.name, error=exc.strerror or exc)) from exc
     except Exception as exc:  # parsers raise many types on a damaged file
         log.debug("cannot parse %s", path, exc_info=True)
+        kind = suffix.lstrip(".").upper()
         raise LoadError(
-            f"Tệp {path.name} bị hỏng hoặc không đúng định dạng {suffix.lstrip('.').upper()}: "
-            f"{type(exc).__name__}."
+            texts.FILE_DAMAGED.format(name=path.name, kind=kind, error=type(exc).__name__)
         ) from exc
     docs = [doc for doc in docs if doc.text.strip()]
     if not docs:
-        raise LoadError(f"Tệp {path.name} không có nội dung chữ để nạp.")
+        raise LoadError(texts.FILE_NO_TEXT.format(name=path.name))
     return docs

@@ -12,7 +12,7 @@ from datetime import date
 from core.models import Chunk, Document
 from knowledge import texts
 from knowledge.answer import Passage, document_name
-from knowledge.types import Answer
+from knowledge.types import Answer, Source
 from knowledge.validity import Citable, district_note, effective_status, superseded_note, validity, vn_date
 
 
@@ -71,9 +71,28 @@ def annotate(
     max_chars: int,
     superseded: Sequence[Document] = (),
 ) -> Answer:
-    """The answer with its validity lines, still within `max_chars`."""
+    """The answer with its validity lines, still within `max_chars`, and each source with the
+    status of its document (or article) on that day, in words."""
+    answer = replace(answer, sources=dated_sources(answer.sources, passages, today=today))
     notes = validity_notes(answer, passages, today=today, superseded=superseded)
     if not notes:
         return answer
     body = _clip(answer.text, max(max_chars - len(notes), 200))
     return replace(answer, text=body + notes)
+
+
+def dated_sources(sources: Sequence[Source], passages: Sequence[Passage], *, today: date) -> list[Source]:
+    """The sources with the status in force on `today` (an article's override, "chưa có hiệu
+    lực" before its start, "hết hiệu lực" after its end) and its label."""
+    by_chunk = {p.chunk.id: p for p in passages}
+    out = []
+    for source in sources:
+        passage = by_chunk.get(source.chunk_id)
+        if passage is None:
+            out.append(source)
+            continue
+        state = validity(
+            passage.document, today=today, status=chunk_validity_status(passage.chunk, passage.document)
+        )
+        out.append(replace(source, status=state.status, status_label=state.label))
+    return out

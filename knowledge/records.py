@@ -12,10 +12,33 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from knowledge import texts
 from knowledge.metadata import extract_meta, find_number, issuer_from_number
 from knowledge.types import ArticleDraft, DocumentMeta, LoadedDocument
 
+# How the source records say a field is empty (matched, folded to lowercase).
 NO_INFO = {"", "không có thông tin", "không quy định", "không"}
+# The source records' own field names (keys of their JSON, not shown to anyone).
+FIELDS = {
+    "steps": "trình_tự_thực_hiện",
+    "channels": "cách_thức_thực_hiện",
+    "who": "đối_tượng_thực_hiện",
+    "conditions": "yêu_cầu_điều_kiện_thực_hiện",
+    "result": "kết_quả_thực_hiện",
+    "code": "mã_thủ_tục",
+    "name": "tên_thủ_tục",
+    "decision": "số_quyết_định",
+    "field": "lĩnh_vực",
+    "level": "cấp_thực_hiện",
+    "kind": "loại_thủ_tục",
+    "doing": "cơ_quan_thực_hiện",
+    "competent": "cơ_quan_có_thẩm_quyền",
+    "delegated": "cơ_quan_được_ủy_quyền",
+    "cooperating": "cơ_quan_phối_hợp",
+    "address": "địa_chỉ_tiếp_nhận_hs",
+}
+# "Bản sao" glued to the note before it in the source's table cells.
+GLUED_COPY = (" Bản sao", ", Bản sao")
 
 # "Luật Cư trú (68/2020/QH14) - Điều 20. Đăng ký thường trú"
 _ARTICLE_TITLE = re.compile(
@@ -53,9 +76,14 @@ def article_record(record: dict[str, Any], source: str) -> LoadedDocument:
         # sometimes cut the heading short, so the text's own first line is preferred.
         first, _, rest = text.partition("\n")
         if heading and first.strip().startswith(heading.rstrip(". …")[:40]):
-            text = f"Điều {number}. {first.strip()}\n{rest}".strip()
-        elif not first.lstrip().startswith("Điều "):
-            text = f"Điều {number}. {heading}\n\n{text}".strip() if heading else f"Điều {number}.\n\n{text}"
+            text = f"{texts.RECORD_ARTICLE_HEAD.format(number=number, heading=first.strip())}\n{rest}".strip()
+        elif not first.lstrip().startswith(texts.ARTICLE.format(number="")):
+            head = texts.RECORD_ARTICLE_HEAD.format(number=number, heading=heading)
+            text = (
+                f"{head}\n\n{text}".strip()
+                if heading
+                else f"{texts.RECORD_ARTICLE_BARE.format(number=number)}\n\n{text}"
+            )
     meta = extract_meta("", law)
     meta.number = law_number or meta.number
     meta.issuer = meta.issuer or issuer_from_number(meta.number)
@@ -89,11 +117,11 @@ def _documents_list(rows: list[dict[str, Any]]) -> str:
         quantity = str(row.get("so_luong", "")).strip()
         line = f"{i}. {name}"
         if notes:
-            line += f" ({notes.replace(' Bản sao', ', Bản sao')})"
+            line += f" ({notes.replace(*GLUED_COPY)})"
         if re.search(r"\.(docx?|xlsx?|pdf)$", quantity, re.IGNORECASE):
-            line += f" — mẫu: {quantity}"
+            line += texts.RECORD_FORM.format(form=quantity)
         elif quantity:
-            line += f" — số lượng: {quantity}"
+            line += texts.RECORD_QUANTITY.format(quantity=quantity)
         lines.append(line)
     return "\n".join(lines)
 
@@ -107,7 +135,7 @@ def _legal_basis(rows: list[dict[str, Any]]) -> str:
             summary = f"{summary} ({symbol})" if summary else symbol
         issued = str(row.get("ngay_ban_hanh", "")).strip()
         if issued and issued not in summary:
-            summary += f", ban hành {issued.replace('-', '/')}"
+            summary += texts.RECORD_ISSUED.format(date=issued.replace("-", "/"))
         body = str(row.get("co_quan_ban_hanh", "")).strip()
         if body and body not in summary:
             summary += f", {body}"
@@ -118,21 +146,21 @@ def _legal_basis(rows: list[dict[str, Any]]) -> str:
 
 def _agencies(content: dict[str, Any]) -> str:
     labels = (
-        ("cơ_quan_thực_hiện", "Cơ quan thực hiện"),
-        ("cơ_quan_có_thẩm_quyền", "Cơ quan có thẩm quyền"),
-        ("cơ_quan_được_ủy_quyền", "Cơ quan được ủy quyền"),
-        ("cơ_quan_phối_hợp", "Cơ quan phối hợp"),
-        ("địa_chỉ_tiếp_nhận_hs", "Địa chỉ tiếp nhận hồ sơ"),
+        (FIELDS["doing"], texts.AGENCY_DOING),
+        (FIELDS["competent"], texts.AGENCY_COMPETENT),
+        (FIELDS["delegated"], texts.AGENCY_DELEGATED),
+        (FIELDS["cooperating"], texts.AGENCY_COOPERATING),
+        (FIELDS["address"], texts.AGENCY_ADDRESS),
     )
     return "\n".join(f"{label}: {v}" for key, label in labels if (v := _useful(content.get(key))))
 
 
 def _channels(content: dict[str, Any], rows: list[dict[str, Any]]) -> str:
-    lines = [text] if (text := _useful(content.get("cách_thức_thực_hiện"))) else []
+    lines = [text] if (text := _useful(content.get(FIELDS["channels"]))) else []
     for row in rows:
         how = str(row.get("hinh_thuc", "")).strip()
         details = [
-            f"thời hạn {v}" if (v := _useful(row.get("thoi_han_giai_quyet"))) else "",
+            texts.PROCEDURE_TIME.format(time=v) if (v := _useful(row.get("thoi_han_giai_quyet"))) else "",
             _useful(row.get("phi_le_phi")),
             _useful(row.get("mo_ta")).replace("\n", " "),
         ]
@@ -146,41 +174,41 @@ def procedure_parts(record: dict[str, Any]) -> list[tuple[str, str]]:
     content = record.get("content") or {}
     tables = record.get("tables") or {}
     channels = tables.get("hinh_thuc_nop") or []
-    steps = _STEP.sub(r"\n\1", _useful(content.get("trình_tự_thực_hiện"))).strip()
+    steps = _STEP.sub(r"\n\1", _useful(content.get(FIELDS["steps"]))).strip()
     parts = [
-        ("Trình tự thực hiện", steps),
-        ("Cách thức thực hiện", _channels(content, channels)),
-        ("Thành phần hồ sơ", _documents_list(tables.get("thanh_phan_ho_so") or [])),
-        ("Thời hạn giải quyết", _fee_or_deadline(channels, "thoi_han_giai_quyet")),
-        ("Phí, lệ phí", _fee_or_deadline(channels, "phi_le_phi")),
-        ("Đối tượng thực hiện", _useful(content.get("đối_tượng_thực_hiện"))),
-        ("Cơ quan thực hiện", _agencies(content)),
-        ("Yêu cầu, điều kiện", _useful(content.get("yêu_cầu_điều_kiện_thực_hiện"))),
-        ("Căn cứ pháp lý", _legal_basis(tables.get("can_cu_phap_ly") or [])),
-        ("Kết quả thực hiện", _useful(content.get("kết_quả_thực_hiện"))),
+        (texts.PART_STEPS, steps),
+        (texts.PART_CHANNELS, _channels(content, channels)),
+        (texts.PART_DOSSIER, _documents_list(tables.get("thanh_phan_ho_so") or [])),
+        (texts.PART_TIME, _fee_or_deadline(channels, "thoi_han_giai_quyet")),
+        (texts.PART_FEE, _fee_or_deadline(channels, "phi_le_phi")),
+        (texts.PART_WHO, _useful(content.get(FIELDS["who"]))),
+        (texts.PART_AGENCY, _agencies(content)),
+        (texts.PART_CONDITIONS, _useful(content.get(FIELDS["conditions"]))),
+        (texts.PART_BASIS, _legal_basis(tables.get("can_cu_phap_ly") or [])),
+        (texts.PART_RESULT, _useful(content.get(FIELDS["result"]))),
     ]
     return [(name, text) for name, text in parts if text]
 
 
 def procedure_record(record: dict[str, Any], source: str) -> LoadedDocument:
     info = record.get("metadata") or {}
-    code = str(info.get("mã_thủ_tục") or record.get("thu_tuc_id") or "").strip()
-    name = str(info.get("tên_thủ_tục", "")).strip().rstrip(".")
-    decision = str(info.get("số_quyết_định", "")).strip()
+    code = str(info.get(FIELDS["code"]) or record.get("thu_tuc_id") or "").strip()
+    name = str(info.get(FIELDS["name"], "")).strip().rstrip(".")
+    decision = str(info.get(FIELDS["decision"], "")).strip()
     parts = procedure_parts(record)
     text = "\n\n".join([name, *(f"{part}:\n{body}" for part, body in parts)])
     meta = DocumentMeta(
         title=name,
         number=code,
-        doc_type="Thủ tục hành chính",
+        doc_type=texts.PROCEDURE_TYPE,
         issuer=issuer_from_number(find_number(decision)),
-        field=str(info.get("lĩnh_vực", "")).strip(),
+        field=str(info.get(FIELDS["field"], "")).strip(),
     )
     extra = {
         "procedure_code": code,
         "decision": decision,
-        "level": str(info.get("cấp_thực_hiện", "")).strip(),
-        "procedure_type": str(info.get("loại_thủ_tục", "")).strip(),
+        "level": str(info.get(FIELDS["level"], "")).strip(),
+        "procedure_type": str(info.get(FIELDS["kind"], "")).strip(),
     }
     return LoadedDocument(
         source=source, text=text, meta=meta, kind="procedure", parts=parts, record_id=code, extra=extra

@@ -103,6 +103,8 @@ def compose_reply(parts: ReplyParts, max_chars: int) -> str:
     return text if len(text) <= max_chars else clip(text, max_chars)
 
 
-def compose_related(citations: list[str], max_chars: int) -> str:
+def compose_related(citations: list[str], max_chars: int, *, note: str = "") -> str:
+    """The «có thể liên quan» list; `note` says why these are not the answer, when known."""
     lines = "\n".join(f"- {c}" for c in citations)
-    return clip(f"{texts.RELATED}\n{lines}\n\n{texts.RELATED_HINT}", max_chars)
+    why = f"\n\n{note}" if note else ""
+    return clip(f"{texts.RELATED}\n{lines}{why}\n\n{texts.RELATED_HINT}", max_chars)

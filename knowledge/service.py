@@ -19,7 +19,7 @@ from sqlmodel import Session, col, func, select
 from core.models import Chunk, Document, DocumentOrigin
 from core.settings import Settings
 from knowledge import texts
-from knowledge.answer import Passage, citation, extractive_answer
+from knowledge.answer import Passage, citation, extractive_answer, prefer_procedure
 from knowledge.authority.answers import authority_answer, correct_answer
 from knowledge.embeddings import CachedEmbeddings, make_embeddings
 from knowledge.index import SearchIndex, make_chroma_client
@@ -162,15 +162,18 @@ class KnowledgeBase:
 
     @staticmethod
     def _article_text(session: Session, chunk: Chunk) -> str:
-        if not chunk.article:
-            return chunk.text  # a procedure part or a text without articles
-        # Every chunk of the article, also for its first window (a long article's lead-in and
-        # first clauses carry no clause number): the answer may sit in a later window.
-        query = (
-            select(Chunk.text)
-            .where(Chunk.document_id == chunk.document_id, Chunk.article == chunk.article)
-            .order_by(col(Chunk.ordinal))
-        )
+        """The whole article, or the whole procedure part (a long dossier list is cut into
+        several chunks: the reply starts at the part's beginning, not at the chunk retrieved).
+        Every chunk of the article also for its first window (a long article's lead-in and first
+        clauses carry no clause number): the answer may sit in a later window."""
+        if chunk.part and not chunk.article:
+            same = Chunk.part == chunk.part
+        elif chunk.article:
+            same = Chunk.article == chunk.article
+        else:
+            return chunk.text  # a text without articles
+        query = select(Chunk.text).where(Chunk.document_id == chunk.document_id, same)
+        query = query.order_by(col(Chunk.ordinal))
         return "\n".join(session.exec(query).all()) or chunk.text
 
     def _part_asked(self, passages: list[Passage], intent: QuestionIntent) -> list[Passage]:
@@ -213,7 +216,8 @@ class KnowledgeBase:
         """The question's intent, its retrieval and the passages an answer is built from."""
         intent = detect_intent(question)
         retrieval = self.search(question, k=PASSAGES)
-        return intent, retrieval, self._part_asked(self.passages(retrieval, whole=True), intent)
+        passages = prefer_procedure(question, self.passages(retrieval, whole=True), intent)
+        return intent, retrieval, self._part_asked(passages, intent)
 
     def ask(self, question: str) -> Answer:
         # issue 14 hook: "whose task is it now?" is answered from the authority map first

@@ -20,6 +20,11 @@ RELATED = (
     "Chưa tìm thấy quy định trả lời trực tiếp câu hỏi này. Các điều sau có thể liên quan "
     "(không phải câu trả lời, cần đối chiếu):"
 )
+OFFENCE_NOTE = (
+    "Lưu ý: câu hỏi hỏi mức phạt, còn các điều trên quy định tội phạm (Bộ luật Hình sự), chỉ áp "
+    "dụng khi hành vi cấu thành tội phạm. Mức xử phạt vi phạm hành chính do nghị định xử phạt "
+    "của lĩnh vực đó quy định, chưa có trong các văn bản đã nạp."
+)
 RELATED_HINT = "Nếu chưa đúng, anh/chị có thể chọn «Gửi vướng mắc» để chuyển câu hỏi tới Sở phụ trách."
 SEE_ALSO = "\n\nXem thêm: {citations}."
 LEGAL_BASIS = "\n\nCăn cứ: {citations}."
@@ -136,3 +141,38 @@ SKIP_EMPTY = "bản ghi không có trình tự và thành phần hồ sơ"
 SKIP_DUPLICATE = "trùng nội dung với thủ tục {code}"
 NATIVE_BAD_LINE = "Tệp {name}: dòng {where} không đúng định dạng tài liệu của hệ thống (troly-document)."
 CSV_UNKNOWN = "Tệp {name}: chỉ nạp được tệp CSV của Bộ Pháp điển (các cột ten, noidung, vbqppl, vbqppl_link)."
+
+# --- reading files (knowledge/loaders.py) and ingesting them (knowledge/ingest.py) --------------
+FILE_BINARY = "Tệp {name} không phải tệp văn bản (có dữ liệu nhị phân)."
+FILE_PASSWORD = "Tệp {name} được đặt mật khẩu, không đọc được nội dung."
+FILE_SCAN_NO_OCR = (
+    "Tệp {name} là bản scan (không có lớp chữ) nên cần nhận dạng ký tự (OCR), "
+    "nhưng máy chưa cài tesseract và gói tiếng Việt (apt install tesseract-ocr "
+    "tesseract-ocr-vie poppler-utils). Hãy cài rồi nạp lại, hoặc dùng bản PDF có chữ."
+)
+OCR_EXIT_CODE = "mã lỗi {code}"
+OCR_FAILED = "Nhận dạng ký tự (OCR) tệp {name} thất bại: {reason}"
+JSONL_BAD_JSON = "Tệp {name}, dòng {line}: JSON không hợp lệ ({error})."
+JSONL_NOT_OBJECT = "Tệp {name}, dòng {line}: mỗi dòng phải là một đối tượng JSON."
+JSONL_UNKNOWN_RECORD = (
+    "Tệp {name}, dòng {line}: không nhận ra bản ghi (cần {{id, title, text}} "
+    "hoặc bản ghi thủ tục hành chính có metadata/content/tables)."
+)
+JSONL_BAD_ID = "Tệp {name}, dòng {line}: thiếu mã bản ghi hoặc mã bị trùng."
+FILE_DOC_HINT = " (Word 97-2003: hãy lưu lại thành .docx)"
+FILE_NO_SUFFIX = "không đuôi"
+FILE_UNSUPPORTED = "Tệp {name}: định dạng “{suffix}” chưa được hỗ trợ{hint}; dùng {supported}."
+FILE_EMPTY = "Tệp {name} rỗng, không có nội dung."
+FILE_CANNOT_OPEN = "Không mở được tệp {name}: {error}."
+FILE_DAMAGED = "Tệp {name} bị hỏng hoặc không đúng định dạng {kind}: {error}."
+FILE_NO_TEXT = "Tệp {name} không có nội dung chữ để nạp."
+INGEST_UNREADABLE = "Không đọc được tệp {name}: {error}."
+INGEST_STORE_FAILED = "Lỗi khi lưu hoặc lập chỉ mục tệp {name}: {error}"
+INGEST_NOT_FOUND = "Không tìm thấy {path}."
+
+# --- the older procedure-record format (knowledge/records.py) -----------------------------------
+RECORD_FORM = " — mẫu: {form}"
+RECORD_QUANTITY = " — số lượng: {quantity}"
+RECORD_ISSUED = ", ban hành {date}"
+RECORD_ARTICLE_HEAD = "Điều {number}. {heading}"  # an article line made self-describing
+RECORD_ARTICLE_BARE = "Điều {number}."

@@ -95,7 +95,8 @@ class Source:
     part: str = ""
     citation: str = ""  # "Điều 20 khoản 1 Luật Cư trú số 68/2020/QH14"
     record_id: str = ""
-    status: str = "in_force"  # the document's core.models.DocumentStatus value
+    status: str = "in_force"  # the document's core.models.DocumentStatus value (on the day asked)
+    status_label: str = ""  # in words, that day: "còn hiệu lực", "chưa có hiệu lực, có hiệu lực từ …"
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -106,6 +107,7 @@ class Source:
             "point": self.point,
             "part": self.part,
             "status": self.status,
+            "status_label": self.status_label,
             "citation": self.citation,
             "score": round(self.score, 4),
         }

@@ -55,6 +55,7 @@ def test_extractive_answer_quotes_the_clause_with_its_citation(kb: KnowledgeBase
         "point": "a",
         "part": "",
         "status": "in_force",
+        "status_label": "còn hiệu lực",
         "citation": "Điều 8 khoản 1 điểm a Luật Hôn nhân và gia đình số 52/2014/QH13",
         "score": round(answer.sources[0].score, 4),
     }

@@ -67,19 +67,19 @@ def _lead(answer: Answer) -> str:
         ("Làm hư hại cây xanh công cộng bị phạt tù tối đa bao nhiêu năm?", "3", "từ 05 năm đến 10 năm"),
         # "còn bị": the additional penalty
         (
-            "Người làm hư hại cây xanh công cộng còn có thể bị phạt tiền bao nhiêu?",
+            "Người phạm tội làm hư hại cây xanh công cộng còn có thể bị phạt tiền bao nhiêu?",
             "4",
             "phạt tiền từ 10.000.000 đồng đến 50.000.000 đồng",
         ),
         # an aggravated clause chosen by its own words
         (
-            "Làm hư hại cây xanh công cộng có tổ chức thì bị phạt thế nào?",
+            "Tội làm hư hại cây xanh công cộng có tổ chức thì bị phạt thế nào?",
             "2",
             "thì bị phạt tù từ 02 năm đến 05 năm: Có tổ chức",
         ),
         # the base offence: an aggravated clause does not inherit clause 1's penalty words
         (
-            "Làm hư hại cây xanh công cộng gây thiệt hại bao nhiêu thì bị phạt cảnh cáo?",
+            "Tội làm hư hại cây xanh công cộng gây thiệt hại bao nhiêu thì bị phạt cảnh cáo?",
             "1",
             "từ 10.000.000 đồng đến dưới 50.000.000 đồng",
         ),
@@ -107,7 +107,7 @@ def test_an_amount_is_asked_only_the_clause_stating_one_answers() -> None:
         "03 tháng đến 02 năm.\n"
         "2. Người phạm tội còn có thể bị phạt tiền từ 5.000.000 đồng đến 20.000.000 đồng."
     )
-    answer = _ask("Chiếm giữ trái phép lối đi chung có thể bị phạt tiền đến bao nhiêu?", text)
+    answer = _ask("Người phạm tội chiếm giữ trái phép lối đi chung có thể bị phạt tiền đến bao nhiêu?", text)
     assert answer.sources[0].clause == "2"
     assert "20.000.000 đồng" in _lead(answer)
 

@@ -139,3 +139,40 @@ def test_an_imported_de_muc_is_cited_by_its_source_texts(engine, fake_index) -> 
     assert citation(law, document) == "Điều 13 Luật Hộ tịch số 60/2014/QH13 (Đề mục 15.3 Hộ tịch)"
     assert citation(decree, document).startswith("Điều 1 Nghị định số 123/2015/NĐ-CP (Đề mục 15.3 Hộ tịch)")
     assert law.origin_effective_from == date(2016, 1, 1)  # older than two-level government
+
+
+def test_each_source_carries_its_documents_number_and_status_that_day() -> None:
+    new = _law(id=2, number="15/2026/QH15", effective_from=NEW_CIVIL_STATUS, issued_date=date(2026, 6, 1))
+    amended = _law(id=3, article_status={"13": "amended"})
+    de_muc = _law(id=4, title="Đề mục Hộ tịch", number="", doc_type="Pháp điển", issued_date=None)
+    coming, changed = _passage(new), _passage(amended)
+    compiled = _passage(de_muc, article="15.3.LQ.33", origin_number="60/2014/QH13", origin_type="Luật",
+                        origin_title="Hộ tịch", origin_article="33")  # fmt: skip
+    answer = annotate(
+        _answer(coming, changed, compiled),
+        [coming, changed, compiled],
+        today=date(2027, 2, 28),
+        max_chars=2000,
+    )
+    sources = [s.to_json() for s in answer.sources]
+    assert [s["number"] for s in sources] == ["15/2026/QH15", "60/2014/QH13", "60/2014/QH13"]
+    assert sources[0]["status_label"] == "chưa có hiệu lực, có hiệu lực từ 01/03/2027"
+    assert (sources[1]["status"], sources[1]["status_label"]) == ("amended", "đã sửa đổi, bổ sung")
+    assert (sources[2]["status"], sources[2]["status_label"]) == ("in_force", "còn hiệu lực")
+    # The reply says it too.
+    assert (
+        "Cảnh báo: Luật Hộ tịch số 15/2026/QH15 chưa có hiệu lực, có hiệu lực từ 01/03/2027." in answer.text
+    )
+    # On the day, the label follows the clock.
+    after = annotate(_answer(coming), [coming], today=NEW_CIVIL_STATUS, max_chars=2000)
+    assert (after.sources[0].status, after.sources[0].status_label) == ("in_force", "còn hiệu lực")
+
+
+def test_a_procedure_records_validity_line_names_it_with_its_code() -> None:
+    record = _law(title="Thủ tục đăng ký khai sinh", number="1.001193", doc_type="Thủ tục hành chính")
+    passage = _passage(
+        record, text="Giấy tờ phải nộp:\n1. Giấy chứng sinh.", article="", part="Thành phần hồ sơ"
+    )
+    answer = annotate(_answer(passage), [passage], today=date(2026, 1, 1), max_chars=2000)
+    assert answer.text.endswith("Hiệu lực: Thủ tục đăng ký khai sinh (mã 1.001193) — còn hiệu lực.")
+    assert answer.sources[0].to_json()["number"] == "1.001193"
