@@ -204,6 +204,10 @@ _TYPE_PATTERNS: dict[AnswerType, re.Pattern[str]] = {
     ),
     AnswerType.body: re.compile(
         r"\b(uy ban nhan dan|co quan|toa an|cong an|so [a-z]|bo [a-z]|chu tich|bo phan (mot cua|tiep nhan)|"
+        # a ministry or a department by its name ("Bộ Quốc phòng", "Sở Tư pháp"): "bộ"/"sở" alone
+        # fold to "bỏ", "số" and name nothing
+        r"(bo|so) (quoc phong|tu phap|noi vu|tai chinh|y te|giao duc|lao dong|xay dung|ke hoach|"
+        r"tai nguyen|giao thong|nong nghiep|cong thuong|thong tin|van hoa|ngoai giao|khoa hoc)|"
         r"ban chi huy|vien kiem sat|thanh tra|chinh phu)\b"
     ),
     AnswerType.condition: re.compile(r"\b(dieu kien|phai|khi|neu|truong hop|co du|duoc)\b"),
