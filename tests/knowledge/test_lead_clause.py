@@ -11,7 +11,7 @@ import pytest
 from core.models import Chunk, Document, DocumentStatus
 from knowledge.answer import Passage, extractive_answer
 from knowledge.answering import FEATURES, Model
-from knowledge.intent import AnswerType
+from knowledge.intent import AnswerType, has_answer_type
 from knowledge.reply import lead_text
 from knowledge.retrieve import Hit, strip_diacritics
 from knowledge.select import _weights, echo_end, question_words, severity
@@ -296,3 +296,20 @@ def test_the_first_window_of_a_long_article_reads_the_whole_article(tmp_path) ->
         session.add_all([head, tail])
         session.commit()
         assert KnowledgeBase._article_text(session, head) == "Trong Bộ luật này:\n1. A là …\n7. Cưỡng ép là …"
+
+
+@pytest.mark.parametrize("typed", [True, False])
+def test_a_ministry_named_is_the_body_asked_for(typed: bool) -> None:
+    text = (
+        "1. Thẩm quyền kiểm định phương tiện được quy định như sau:\n"
+        "a) Cơ quan đăng kiểm thuộc Bộ Giao thông vận tải kiểm định phương tiện dân dụng, trừ trường hợp "
+        "quy định tại điểm b khoản này;\n"
+        "b) Cơ sở kỹ thuật thuộc Bộ Quốc phòng kiểm định phương tiện quân sự."
+    )
+    assert has_answer_type("Bộ Quốc phòng", AnswerType.body) and has_answer_type(
+        "Sở Tư pháp", AnswerType.body
+    )
+    assert not has_answer_type("số tiền bỏ ra", AnswerType.body)
+    answer = _ask("Đơn vị nào kiểm định phương tiện quân sự?", text, typed, heading="Kiểm định phương tiện")
+    assert (answer.sources[0].clause, answer.sources[0].point) == ("1", "b")
+    assert "Cơ sở kỹ thuật thuộc Bộ Quốc phòng kiểm định phương tiện quân sự" in _lead(answer)
