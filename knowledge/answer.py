@@ -24,19 +24,19 @@ from knowledge.answering import Candidate, Kind, Model, features, load_model
 from knowledge.answering import plain_coverage as coverage
 from knowledge.chunking import split_clauses
 from knowledge.intent import (
+    STRICT_TYPES,
     AnswerType,
     Intent,
     QuestionIntent,
-    answer_position,
     detect_intent,
     fit,
     has_answer_type,
     is_offence,
     names_crime,
 )
-from knowledge.reply import ReplyParts, clip, compose_related, compose_reply
+from knowledge.reply import ReplyParts, clip, compose_related, compose_reply, lead_sentences, lead_text
 from knowledge.retrieve import Hit
-from knowledge.select import Selection, article_units, select, strip_numbering
+from knowledge.select import Selection, article_units, select
 from knowledge.terms import content_bigrams, query_terms
 from knowledge.types import Answer, Source
 
@@ -46,16 +46,13 @@ MAX_SOURCES = 3
 CLOSE_SECOND = 0.85  # a passage this close to the first may replace it when only it has the answer type
 LEAD_CHARS = 290  # the lead: within the first 300 characters of the reply
 RELATED_ARTICLES = 3
-CONSEQUENCE = " thì "  # "Người nào … thì bị phạt tù từ …": where a long sentence's answer starts
 # Intents a procedure record's part answers better than an article describing the procedure.
 RECORD_INTENTS = frozenset({Intent.dossier, Intent.procedure, Intent.fee})
 RECORD_TOPIC = 0.5  # share of the question's topic words (by rarity) the record's name must hold
 # A time limit in a sentence sharing this much more of the question's topic beats a first
 # article whose time limits are about something else.
 SENTENCE_MARGIN = 0.25
-# Answer types a reply cannot do without: an article with no amount, age, penalty or time limit
-# does not answer "bao nhiêu tiền", "bao nhiêu tuổi", "bị phạt thế nào", "bao lâu".
-STRICT_TYPES = frozenset({AnswerType.money, AnswerType.age, AnswerType.penalty, AnswerType.duration})
+# STRICT_TYPES (knowledge.intent): answer types a reply cannot do without.
 NOT_FOUND = texts.NOT_FOUND
 AMENDED_NOTE = texts.AMENDED_NOTE
 OFFENCE_NOTE = texts.OFFENCE_NOTE
@@ -289,19 +286,6 @@ def candidates_of(passages: list[Passage]) -> list[Candidate]:
     return list(seen.values())
 
 
-def _lead_text(text: str, wanted: AnswerType, budget: int) -> str:
-    """The sentence, shortened to `budget` keeping the part that holds the answer type."""
-    text = " ".join(text.split())
-    if len(text) <= budget:
-        return text
-    pos = answer_position(text, wanted)
-    if pos is None or pos < budget - 80:
-        return clip(text, budget)
-    start = max(text.rfind(", ", 0, pos), text.rfind(CONSEQUENCE, 0, pos), pos - 120, 0)
-    tail = clip(text[start:].lstrip(", "), max(budget // 2, budget - 100))
-    return f"{clip(text, budget - len(tail) - 2).rstrip('…')}… {tail}"
-
-
 def lead_of(passage: Passage, selection: Selection | None, intent: QuestionIntent) -> tuple[str, Chunk, str]:
     """(lead sentence(s), the chunk as cited, supporting text)."""
     chunk = passage.chunk
@@ -309,18 +293,11 @@ def lead_of(passage: Passage, selection: Selection | None, intent: QuestionInten
         lines = [line.strip() for line in passage.full.split("\n") if line.strip()]
         # A procedure part asked for a list (the dossier) is that list: it starts the reply.
         wanted = AnswerType.none if chunk.part and intent.wants == AnswerType.listing else intent.wants
-        return _lead_text(" ".join(lines), wanted, LEAD_CHARS), chunk, passage.full
+        return lead_text(" ".join(lines), wanted, LEAD_CHARS), chunk, passage.full
     unit = selection.referenced or selection.unit
-    text = strip_numbering(unit.text)
-    in_intro = bool(unit.intro) and not has_answer_type(unit.text, intent.wants)
-    if unit.intro and (len(text) < 160 or in_intro):  # "Phạt tiền từ … đối với hành vi sau đây:"
-        text = f"{strip_numbering(unit.intro)} {text}"
-    elif text.endswith(":") and selection.items and unit is selection.unit:
-        # A lead-in ("Hồ sơ đăng ký tạm trú bao gồm:") answers with the list that follows it.
-        text = f"{text} " + " ".join(selection.items)
     article = selection.referenced_article if selection.referenced else ""
     cited = _cited_chunk(chunk, article=article, clause=unit.clause, point=unit.point)
-    return _lead_text(text, intent.wants, LEAD_CHARS), cited, unit.clause_text
+    return lead_sentences(selection, intent, LEAD_CHARS), cited, unit.clause_text
 
 
 def selection_of(
@@ -330,7 +307,15 @@ def selection_of(
     if top.chunk.part:
         return None
     resolve = (lambda article: lookup(top, article)) if lookup else None
-    return select(asked, top.full, intent, idf=top.idf, lookup=resolve, heading=top.chunk.article_title)
+    return select(
+        asked,
+        top.full,
+        intent,
+        idf=top.idf,
+        lookup=resolve,
+        heading=top.chunk.article_title,
+        hit=top.chunk.text,  # the window retrieval ranked best, in a long article
+    )
 
 
 class Cap(StrEnum):

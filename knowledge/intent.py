@@ -204,6 +204,10 @@ _TYPE_PATTERNS: dict[AnswerType, re.Pattern[str]] = {
     ),
     AnswerType.body: re.compile(
         r"\b(uy ban nhan dan|co quan|toa an|cong an|so [a-z]|bo [a-z]|chu tich|bo phan (mot cua|tiep nhan)|"
+        # a ministry or a department by its name ("Bộ Quốc phòng", "Sở Tư pháp"): "bộ"/"sở" alone
+        # fold to "bỏ", "số" and name nothing
+        r"(bo|so) (quoc phong|tu phap|noi vu|tai chinh|y te|giao duc|lao dong|xay dung|ke hoach|"
+        r"tai nguyen|giao thong|nong nghiep|cong thuong|thong tin|van hoa|ngoai giao|khoa hoc)|"
         r"ban chi huy|vien kiem sat|thanh tra|chinh phu)\b"
     ),
     AnswerType.condition: re.compile(r"\b(dieu kien|phai|khi|neu|truong hop|co du|duoc)\b"),
@@ -214,11 +218,25 @@ _TYPE_PATTERNS: dict[AnswerType, re.Pattern[str]] = {
 }
 
 
+# Answer types a reply cannot do without: an article with no amount, age, penalty or time limit
+# does not answer "bao nhiêu tiền", "bao nhiêu tuổi", "bị phạt thế nào", "bao lâu".
+STRICT_TYPES = frozenset({AnswerType.money, AnswerType.age, AnswerType.penalty, AnswerType.duration})
+# The value itself, not only words about it ("thời hạn", "lệ phí"): what a lead must state.
+_VALUE_PATTERNS: dict[AnswerType, re.Pattern[str]] = {
+    AnswerType.duration: re.compile(rf"\b{_NUMBER}\s*(ngay|thang|nam|gio|tuan|quy|phut)\b|\bngay lam viec\b"),
+    AnswerType.money: re.compile(
+        r"\b\d[\d.,]*\s*(dong|trieu|nghin|ngan|ty|vnd)\b|\b(mien (le )?phi|khong (thu|phai nop) (le )?phi)\b"
+        r"|\blan muc luong\b"
+    ),
+}
+
+
 @dataclass(frozen=True)
 class QuestionIntent:
     intent: Intent
     wants: AnswerType
     processing: bool = False  # "thời hạn giải quyết", "mất bao lâu": the time a body takes
+    listing: bool = False  # "trong những trường hợp nào", "gồm những gì": the whole list answers
 
     @property
     def procedure_part(self) -> str:
@@ -261,8 +279,18 @@ def fit(text: str, intent: QuestionIntent) -> int:
     return score
 
 
+# A question asking for a whole list or rule: "trong (những) trường hợp nào", "gồm những gì",
+# "liệt kê", "quy định thế nào về …".
+_LISTING = re.compile(
+    r"\b(truong hop nao|nhung gi|nhung ai|gom nhung|bao gom nhung|cac truong hop|"
+    r"nhung (loai|hanh vi|dieu kien|quyen|nghia vu|can cu|noi dung|hinh thuc|bien phap)|"
+    r"cac (can cu|noi dung|hinh thuc|bien phap) nao|liet ke|mo ta|quy dinh (nhu )?(the nao|ra sao|gi))\b"
+)
+
+
 def detect_intent(question: str) -> QuestionIntent:
     key = question_key(question)
+    listing = bool(_LISTING.search(key))
     for intent, pattern in _COMPILED:
         if pattern.search(key):
             if intent == Intent.definition and _ASKED_HEADS.match(asked_term(question)):
@@ -273,8 +301,8 @@ def detect_intent(question: str) -> QuestionIntent:
             wants = WANTS[intent]
             if intent == Intent.penalty and re.search(r"\bphat tien\b", key):
                 wants = AnswerType.money  # "bị phạt tiền bao nhiêu": an amount, not a prison term
-            return QuestionIntent(intent, wants, processing)
-    return QuestionIntent(Intent.general, AnswerType.none)
+            return QuestionIntent(intent, wants, processing, listing)
+    return QuestionIntent(Intent.general, AnswerType.none, listing=listing)
 
 
 # A question about a sanction names a crime when it says so ("tội", "hình sự", "phạt tù",
@@ -325,6 +353,13 @@ def answer_position(text: str, wanted: AnswerType) -> int | None:
 def has_answer_type(text: str, wanted: AnswerType) -> bool:
     """Whether a passage contains the kind of answer asked for (always True for `none`)."""
     pattern = _TYPE_PATTERNS.get(wanted)
+    return True if pattern is None else bool(pattern.search(text_key(text)))
+
+
+def has_value(text: str, wanted: AnswerType) -> bool:
+    """Whether a passage states the value asked for: an amount, not only "lệ phí"; a number of
+    days, not only "thời hạn" (the answer type itself for the other types)."""
+    pattern = _VALUE_PATTERNS.get(wanted) or _TYPE_PATTERNS.get(wanted)
     return True if pattern is None else bool(pattern.search(text_key(text)))
 
 

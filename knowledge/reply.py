@@ -9,8 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from knowledge import texts
+from knowledge.intent import AnswerType, QuestionIntent, answer_position, has_answer_type
+from knowledge.select import Selection, echo_end, echo_start, strip_numbering
 
 MAX_SUPPORT = 700  # characters of the supporting clause: about one phone screen
+CONSEQUENCE = " thì "  # "Người nào … thì bị phạt tù từ …": where a long sentence's answer starts
+ECHO_KEEP = 200  # characters kept after the question's echo: the answer, when it is a phrase
+ECHO_HEAD = 70  # at most this much of the sentence's start before "…" and the answer
 
 
 @dataclass
@@ -30,6 +35,54 @@ def clip(text: str, limit: int) -> str:
         return text
     cut = text[: max(limit - 1, 1)]
     return (cut[: cut.rfind(" ")] if " " in cut else cut).rstrip(",;: ") + "…"
+
+
+def lead_sentences(selection: Selection, intent: QuestionIntent, budget: int) -> str:
+    """The lead of a selected unit: the sentence; a point with its clause's lead-in ("Phạt tiền
+    từ … đối với hành vi sau đây: …"), or every point when the question asks for the list; a
+    lead-in ending in ":" with the list it introduces; a sentence with the next ones of its
+    clause while they fit; a short article whole when the question asks for all of it
+    ("quy định thế nào về …", "liệt kê"); shortened to `budget`."""
+    unit = selection.referenced or selection.unit
+    text = strip_numbering(unit.text)
+    own = unit is selection.unit
+    in_intro = bool(unit.intro) and not has_answer_type(unit.text, intent.wants)
+    if own and intent.listing and selection.whole and len(selection.whole) <= budget:
+        text = selection.whole  # "quy định thế nào về …", "liệt kê": a short article whole
+    elif own and intent.listing and selection.siblings:  # "trong những trường hợp nào": the whole list
+        text = f"{strip_numbering(unit.intro)} " + " ".join(selection.siblings)
+    elif unit.intro and (len(text) < 160 or in_intro):  # "Phạt tiền từ … đối với hành vi sau đây:"
+        text = f"{strip_numbering(unit.intro)} {text}"
+    elif text.endswith(":") and selection.items and own:
+        # A lead-in ("Hồ sơ đăng ký tạm trú bao gồm:") answers with the list that follows it.
+        text = f"{text} " + " ".join(selection.items)
+    elif own:
+        for nxt in selection.following:  # "Cá nhân có quyền đối với hình ảnh của mình. Việc sử dụng …"
+            if len(text) + 1 + len(nxt) > budget:
+                break
+            text = f"{text} {nxt}"
+    return lead_text(text, intent.wants, budget, selection.weights)
+
+
+def lead_text(text: str, wanted: AnswerType, budget: int, weights: dict[str, float] | None = None) -> str:
+    """The sentence, shortened to `budget` keeping the part that answers: where the answer type
+    asked for is (a duration, an amount), else where the sentence stops repeating the question
+    (`weights`: the question's words), after at most ECHO_HEAD characters of its start."""
+    text = " ".join(text.split())
+    if len(text) <= budget:
+        return text
+    pos = answer_position(text, wanted)
+    if pos is not None:
+        if pos < budget - 80:
+            return clip(text, budget)
+        start = max(text.rfind(", ", 0, pos), text.rfind(CONSEQUENCE, 0, pos), pos - 120, 0)
+        tail = clip(text[start:].lstrip(", "), max(budget // 2, budget - 100))
+        return f"{clip(text, budget - len(tail) - 2).rstrip('…')}… {tail}"
+    at = echo_end(text, weights) if weights else None
+    if at is None or at + ECHO_KEEP <= budget:
+        return clip(text, budget)
+    tail = clip(text[echo_start(text, at) :].lstrip(" ,;:"), budget - ECHO_HEAD - 2)
+    return f"{clip(text, budget - len(tail) - 2).rstrip('…')}… {tail}"
 
 
 def compose_reply(parts: ReplyParts, max_chars: int) -> str:

@@ -16,15 +16,31 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from knowledge.chunking import split_clauses, split_points
-from knowledge.definitions import asked_term, defined_terms
-from knowledge.intent import AnswerType, Intent, QuestionIntent, clause_cue, fit, has_answer_type
-from knowledge.terms import query_terms
+from knowledge.definitions import asked_term, defined_terms, term_key
+from knowledge.intent import (
+    STRICT_TYPES,
+    AnswerType,
+    Intent,
+    QuestionIntent,
+    clause_cue,
+    fit,
+    has_answer_type,
+    has_value,
+    text_key,
+)
+from knowledge.normalize import fold, normalize_text
+from knowledge.terms import STOP_FOLDED, query_terms
 
 TYPE_WEIGHT = 0.35  # a unit holding the answer type asked for
 CUE_WEIGHT = 0.15  # a unit speaking of what the intent asks ("thời hạn", "hồ sơ")
 DEFINES_WEIGHT = 0.5  # the unit defining the term a "là gì" question asks about
 POSITION_WEIGHT = 0.01  # earlier units win ties
-RULE_FIRST_WEIGHT = 0.03  # "quy định thế nào về …": an article states its main rule first
+RULE_FIRST_WEIGHT = 0.03  # "quy định thế nào về …": an article states its main rule first (per clause)
+TIE_WEIGHT = 0.002  # inside a clause, the earlier sentence on a tie
+OWN_WEIGHT = 0.1  # the unit's own words, beside those it inherits from the offence it is about
+HIT_WEIGHT = 0.1  # a sentence of the window retrieval ranked best, in a long article
+VALUE_WEIGHT = 0.2  # a unit stating the value the question names ("phạt tù lên đến 05 năm")
+QUALIFIER_WEIGHT = 0.4  # "tối thiểu" → the mildest clause, "tối đa" → the severest, "còn bị" → additional
 
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-ZĐÀ-Ỹ0-9])")
 _NUMBERING = re.compile(r"^(\d{1,3}\s*[.)]|[a-zđ]\))\s*")
@@ -38,6 +54,36 @@ _REFERENCE = re.compile(
 SAME_ARTICLE = frozenset({"này"})  # "khoản 2 Điều này": the article itself
 _AGGRAVATED = re.compile(r"^\d{1,3}\s*[.)]\s*(Phạm tội|Vi phạm)\b", re.IGNORECASE)
 _CITED = re.compile(r"\b(?:điểm\s+[a-zđ]|khoản\s+\d{1,3}|Điều\s+(?:này|\d+[a-zđ]?))\b", re.IGNORECASE)
+# "Người phạm tội còn có thể bị phạt tiền …": an additional penalty, about the same offence.
+_ADDITIONAL = re.compile(
+    r"^\d{1,3}\s*[.)]\s*(Người phạm tội|Pháp nhân thương mại phạm tội)\s+còn\b", re.IGNORECASE
+)
+
+# Folded question parts that frame the question and say nothing of which clause answers it:
+# the law it cites ("Theo Điều 32 Bộ luật dân sự 2015", "Luật An ninh mạng năm 2018") and
+# "quy định thế nào về".
+_FRAME = re.compile(
+    r"\b(?:theo\s+)?(?:dieu\s+\d+[a-z]?\s*[:,.]?\s*)?(?:bo\s+)?luat(?:\s+[a-z]+){1,6}?\s+(?:nam\s+)?(?:19|20)\d\d\b"
+    r"|\b(?:theo\s+)?dieu\s+\d+[a-z]?\b|\bquy dinh (?:nhu )?(?:the nao|ra sao|gi)(?: ve)?\b|\btheo quy dinh\b"
+    r"|\blam gi\b|\b(?:nhu )?the nao\b|\bra sao\b"
+)
+# A value the question names ("lên đến 05 năm", "50.000.000 đồng"), folded.
+_VALUE = re.compile(r"\b(\d[\d.,]*)\s*(nam|thang|ngay|gio|tuoi|dong|trieu|%)")
+# "Người nào …, thì bị phạt …": the offence is the part before its penalty.
+_PENALTY_START = re.compile(r",?\s+thì\s+(?:bị|có thể bị)\s+(?:phạt|xử phạt)", re.IGNORECASE)
+# "có phải là tội phạm không": the sentence that says yes or no ("không phải là tội phạm").
+_ASKS_PERMISSION = re.compile(r"\bco (duoc|phai|bi|can|the)\b")
+_PERMITS = r"\b(khong {verb}|nghiem cam|duoc phep|khong duoc|co quyen)\b"
+# "Khi nào", "lúc nào": a moment ("ngay khi nhận tài sản"), not necessarily a number of days.
+_TIME_POINT = re.compile(r"\b(khi nao|luc nao|bao gio|thoi diem nao)\b")
+# What the question qualifies the penalty by (folded).
+_LOWEST = re.compile(r"\b(toi thieu|thap nhat|it nhat|nhe nhat)\b")
+_HIGHEST = re.compile(r"\b(toi da|cao nhat|nang nhat|nhieu nhat)\b")
+_ASKS_ADDITIONAL = re.compile(r"\bcon (co the )?(bi|phai chiu|ap dung)\b")
+_IS_ADDITIONAL = re.compile(r"\bcon (co the )?bi\b")
+_PRISON = re.compile(r"\b(\d+)\s*(nam|thang)\b")
+_MONEY = re.compile(r"\b(\d{1,3}(?:\.\d{3})+|\d+)\s*dong\b")
+_LIFE = {"tu chung than": 30 * 12, "tu hinh": 40 * 12}
 
 
 @dataclass
@@ -59,19 +105,25 @@ class Selection:
     referenced: Unit | None = None  # the clause a reference pointed to, when it was followed
     referenced_article: str = ""
     items: list[str] = field(default_factory=list)  # the list a lead-in ending in ":" introduces
+    weights: dict[str, float] = field(default_factory=dict)  # the question's words (for the lead's cut)
+    following: list[str] = field(default_factory=list)  # the unit's next sentences, same clause and point
+    siblings: list[str] = field(default_factory=list)  # a point's clause: every point (first sentence)
+    whole: str = ""  # the article's sentences, numbering left out (a short article answers whole)
 
 
 def article_units(text: str, heading: str = "") -> list[Unit]:
     """The sentences of an article, without its heading line when the text repeats it."""
     units = []
     heading_key = " ".join(heading.lower().split()).rstrip(".")
-    first = ""
+    first = offence = ""
     for number, clause_text in split_clauses(text):
         if not number and heading_key and " ".join(clause_text.lower().split()).rstrip(".") == heading_key:
             continue
         if number and not first:
             first = clause_text
-        background = first if number and clause_text != first and _AGGRAVATED.match(clause_text) else ""
+            offence = _PENALTY_START.split(first, maxsplit=1)[0]
+        inherits = _AGGRAVATED.match(clause_text) or _ADDITIONAL.match(clause_text)
+        background = offence if number and clause_text != first and inherits else ""
         blocks = split_points(clause_text)
         intro = blocks[0][1] if len(blocks) > 1 and not blocks[0][0] else ""
         for letter, block in blocks:
@@ -85,8 +137,32 @@ def article_units(text: str, heading: str = "") -> list[Unit]:
     return units
 
 
+def question_words(question: str) -> str:
+    """The question without its frame (the law it cites, "quy định thế nào về", "làm gì"),
+    marks kept ("đề án" is not the function word "để")."""
+    text = normalize_text(question)
+    key = fold(text.lower())
+    if len(key) != len(text):
+        return text
+    kept, last = [], 0
+    for match in _FRAME.finditer(key):
+        kept.append(text[last : match.start()])
+        last = match.end()
+    kept.append(text[last:])
+    return " ".join(" ".join(kept).split()).strip(" ,;:.")
+
+
+_WHO_IS = re.compile(r"(?:^|[,:])\s*([^,:]+?)\s+la ai\s*\??$")
+
+
+def _who_is(question: str) -> str:
+    """ "Người xúi giục là ai?" asks who the term names: the line defining it answers."""
+    match = _WHO_IS.search(term_key(question))
+    return match.group(1) if match else ""
+
+
 def _weights(question: str, idf: Callable[[str], float] | None) -> dict[str, float]:
-    uni, bi = query_terms(question)
+    uni, bi = query_terms(question_words(question) or question)
     weights = {w: (idf("~" + w) if idf else 1.0) for w in uni}
     weights |= {b: 0.5 * (idf("~" + b) if idf else 1.0) for b in bi if all(p in uni for p in b.split("_"))}
     return weights
@@ -103,11 +179,23 @@ def overlap(weights: dict[str, float], text: str) -> float:
 
 
 def score_unit(
-    unit: Unit, weights: dict[str, float], intent: QuestionIntent, term: str, position: int
+    unit: Unit,
+    weights: dict[str, float],
+    intent: QuestionIntent,
+    term: str,
+    position: int,
+    values: tuple[str, ...] = (),
+    permits: str = "",
 ) -> float:
+    """`values`: the folded values the question names ("05 nam"); `permits`: the pattern of
+    a yes/no answer to a "có được … không" question."""
     context = f"{unit.intro} {unit.text}" if unit.intro else unit.text
-    words = f"{unit.background} {context}" if unit.background else context
-    score = overlap(weights, _CITED.sub(" ", words))  # "Điều 23" says nothing of "điều kiện"
+    own = overlap(weights, _CITED.sub(" ", context))  # "Điều 23" says nothing of "điều kiện"
+    score = own
+    if unit.background:  # an aggravated clause is about the offence of clause 1, but its own words decide
+        score = overlap(weights, _CITED.sub(" ", f"{unit.background} {context}")) + OWN_WEIGHT * own
+    else:
+        score += OWN_WEIGHT * own
     if intent.wants != AnswerType.none and has_answer_type(context, intent.wants):
         score += TYPE_WEIGHT  # a point inherits its lead-in ("Phạt tiền từ … đối với hành vi sau đây:")
     if intent.intent != Intent.general and clause_cue(context, intent.intent):
@@ -116,8 +204,68 @@ def score_unit(
         score += CUE_WEIGHT
     if term and term in defined_terms(_NUMBERING.sub("", unit.text)):
         score += DEFINES_WEIGHT
-    prior = POSITION_WEIGHT if intent.wants != AnswerType.none else RULE_FIRST_WEIGHT
-    return score - prior * position
+    key = text_key(context)
+    if values and any(v in key for v in values):
+        score += VALUE_WEIGHT
+    if permits and re.search(permits, key):
+        score += CUE_WEIGHT
+    if intent.wants != AnswerType.none:
+        return score - POSITION_WEIGHT * position
+    return score - RULE_FIRST_WEIGHT * _clause_index(unit) - TIE_WEIGHT * position
+
+
+def _clause_index(unit: Unit) -> int:
+    return int(unit.clause) - 1 if unit.clause.isdigit() else 0
+
+
+def severity(text: str) -> tuple[int, int] | None:
+    """(lowest, highest) penalty a text names, in months of prison or in đồng for a fine."""
+    key = text_key(text)
+    values = [int(n) * (12 if unit == "nam" else 1) for n, unit in _PRISON.findall(key)]
+    values += [months for phrase, months in _LIFE.items() if phrase in key]
+    if not values:
+        values = [int(n.replace(".", "")) for n in _MONEY.findall(key)]
+    return (min(values), max(values)) if values else None
+
+
+def _qualified(question: str, units: list[Unit], scores: list[float], intent: QuestionIntent) -> None:
+    """ "Phạt tù tối thiểu bao nhiêu năm" → the clause with the mildest penalty; "tối đa" → the
+    severest; "còn có thể bị phạt tiền" → the additional penalty clause (scores in place)."""
+    if intent.intent != Intent.penalty and intent.wants not in (AnswerType.money, AnswerType.penalty):
+        return
+    key = text_key(question)
+    if _ASKS_ADDITIONAL.search(key):
+        for i, unit in enumerate(units):
+            if unit.clause and _IS_ADDITIONAL.search(text_key(unit.clause_text)):
+                scores[i] += QUALIFIER_WEIGHT
+        return
+    lowest, highest = bool(_LOWEST.search(key)), bool(_HIGHEST.search(key))
+    if lowest == highest:
+        return
+    bounds = {}
+    for unit in units:
+        if (
+            unit.clause
+            and unit.clause not in bounds
+            and not _IS_ADDITIONAL.search(text_key(unit.clause_text))
+        ):
+            found = severity(
+                unit.clause_text.split(":")[0]
+                if unit.clause_text.rstrip().endswith(":")
+                else unit.clause_text
+            )
+            if found is not None and has_answer_type(unit.clause_text, intent.wants):
+                bounds[unit.clause] = found
+    if len(bounds) < 2:
+        return
+    chosen = (
+        min(bounds, key=lambda c: (bounds[c][0], int(c) if c.isdigit() else 0))
+        if lowest
+        else max(bounds, key=lambda c: (bounds[c][1], -(int(c) if c.isdigit() else 0)))
+    )
+    for i, unit in enumerate(units):
+        if unit.clause == chosen:
+            scores[i] += QUALIFIER_WEIGHT
 
 
 def _follow(
@@ -147,18 +295,93 @@ def select(
     idf: Callable[[str], float] | None = None,
     lookup: Callable[[str], str] | None = None,
     heading: str = "",
+    hit: str = "",
 ) -> Selection | None:
     """The best unit of an article for the question; `lookup(article number)` gives another
-    article of the same document, for references."""
+    article of the same document, for references; `hit`: the part of a long article retrieval
+    ranked best (its window), whose sentences are preferred a little."""
     units = article_units(text, heading)
     if not units:
         return None
     weights = _weights(question, idf)
-    term = asked_term(question) if intent.intent == Intent.definition else ""
-    scored = [(score_unit(u, weights, intent, term, i), i, u) for i, u in enumerate(units)]
-    best_score, index, best = max(scored, key=lambda s: (s[0], -s[1]))
+    term = asked_term(question) if intent.intent == Intent.definition else _who_is(question)
+    key = text_key(question)
+    values = tuple(f"{n} {u}" for n, u in _VALUE.findall(key))
+    asked = _ASKS_PERMISSION.search(key) if intent.intent == Intent.permission else None
+    permits = _PERMITS.format(verb=asked.group(1)) if asked else ""
+    scores = [score_unit(u, weights, intent, term, i, values, permits) for i, u in enumerate(units)]
+    if intent.wants in STRICT_TYPES and not _TIME_POINT.search(key):
+        # "bao nhiêu tuổi", "phạt tiền bao nhiêu", "bao lâu": only a unit stating an age, an
+        # amount, a penalty or a time limit answers, when the article has one.
+        holds = [has_value(_context(u), intent.wants) for u in units]
+        if any(holds):
+            scores = [s if h else s - 1.0 for s, h in zip(scores, holds, strict=True)]
+    _qualified(question, units, scores, intent)
+    if hit and len(hit) < len(text):
+        window = " ".join(hit.split())
+        scores = [
+            sc + HIT_WEIGHT * (" ".join(u.text.split()) in window)
+            for sc, u in zip(scores, units, strict=True)
+        ]
+    best_score, index = max(((sc, i) for i, sc in enumerate(scores)), key=lambda s: (s[0], -s[1]))
+    best = units[index]
     referenced, article = _follow(best, units, lookup, intent)
-    return Selection(best, best_score, referenced, article, _items(units, index))
+    following = []
+    for unit in units[index + 1 :]:
+        if (unit.clause, unit.point) != (best.clause, best.point):
+            break
+        following.append(strip_numbering(unit.text))
+    siblings: list[str] = []
+    if best.point and best.intro.rstrip().endswith(":"):
+        start = next(i for i, u in enumerate(units) if u.clause == best.clause)
+        siblings = _items(units, start) if units[start].text.rstrip().endswith(":") else []
+    whole = " ".join(strip_numbering(u.text) for u in units)
+    items = _items(units, index)
+    return Selection(best, best_score, referenced, article, items, weights, following, siblings, whole)
+
+
+_WORD = re.compile(r"\w+")
+ECHO_BACK = 40  # characters of the echo kept before the answer ("chỉ được thử việc một lần …")
+MIN_ANSWER = 20  # characters an answer after the echo has at least
+_PART = re.compile(r";\s+")
+
+
+def echo_end(text: str, weights: dict[str, float]) -> int | None:
+    """Where a sentence stops repeating the question, i.e. where its answer starts: after the
+    run of question words that completes the question ("Việc … người đã chết phải được sự
+    đồng ý | của vợ, chồng …" for "… phải được sự đồng ý của ai?"). When that run closes the
+    sentence's part ("…; trường hợp do thiên tai … thì không phải bồi thường"), the part's
+    start. None: no question word in the text."""
+    words = [(m.start(), m.end(), fold(m.group().lower())) for m in _WORD.finditer(text)]
+    wanted = {w for w in weights if "_" not in w}
+    missing = {w for *_, w in words if w in wanted}
+    if not missing:
+        return None
+    done = 0
+    for done, (*_, word) in enumerate(words):  # noqa: B007 (the index is used after the loop)
+        missing.discard(word)
+        if not missing:
+            break
+    # The run goes on through its function words ("không biết ai là chủ sở hữu").
+    while True:
+        ahead = next((j for j in range(done + 1, min(done + 4, len(words))) if words[j][2] in wanted), None)
+        if ahead is None or any(words[j][2] not in STOP_FOLDED for j in range(done + 1, ahead)):
+            break
+        done = ahead
+    at = words[done][1]
+    if len(text) - at < MIN_ANSWER:
+        starts = [m.end() for m in _PART.finditer(text, 0, at)]
+        return starts[-1] if starts else None
+    return at
+
+
+def echo_start(text: str, at: int) -> int:
+    """The word ECHO_BACK characters before `at`: the answer read with the end of its echo."""
+    return next((m.start() for m in _WORD.finditer(text) if m.start() >= at - ECHO_BACK), at)
+
+
+def _context(unit: Unit) -> str:
+    return f"{unit.intro} {unit.text}" if unit.intro else unit.text
 
 
 def _items(units: list[Unit], index: int) -> list[str]:

@@ -163,13 +163,15 @@ class KnowledgeBase:
     @staticmethod
     def _article_text(session: Session, chunk: Chunk) -> str:
         """The whole article, or the whole procedure part (a long dossier list is cut into
-        several chunks: the reply starts at the part's beginning, not at the chunk retrieved)."""
+        several chunks: the reply starts at the part's beginning, not at the chunk retrieved).
+        Every chunk of the article also for its first window (a long article's lead-in and first
+        clauses carry no clause number): the answer may sit in a later window."""
         if chunk.part and not chunk.article:
             same = Chunk.part == chunk.part
-        elif chunk.article and (chunk.clause or chunk.point):
+        elif chunk.article:
             same = Chunk.article == chunk.article
         else:
-            return chunk.text  # a whole article is one chunk
+            return chunk.text  # a text without articles
         query = select(Chunk.text).where(Chunk.document_id == chunk.document_id, same)
         query = query.order_by(col(Chunk.ordinal))
         return "\n".join(session.exec(query).all()) or chunk.text

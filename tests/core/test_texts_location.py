@@ -46,7 +46,7 @@ DATA_TABLES: dict[str, set[str]] = {
     "knowledge/importers/phapdien.py": {"_LEVELS"},
     "knowledge/intent.py": {"PROCEDURE_PART"},  # the part names of procedure records
     "knowledge/select.py": {"SAME_ARTICLE"},  # "Điều này" in cross-references
-    "knowledge/answer.py": {"CONSEQUENCE"},  # "thì" before a sentence's consequence
+    "knowledge/reply.py": {"CONSEQUENCE"},  # "thì" before a sentence's consequence
     # The older procedure records' JSON keys, their words for "no information", a glued cell.
     "knowledge/records.py": {"NO_INFO", "FIELDS", "GLUED_COPY"},
 }
