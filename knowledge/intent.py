@@ -15,7 +15,7 @@ from enum import StrEnum
 
 from knowledge import texts
 from knowledge.definitions import asked_term
-from knowledge.normalize import fold, fold_key, has_diacritics, normalize_text
+from knowledge.normalize import fold, fold_key, normalize_text
 
 
 class Intent(StrEnum):
@@ -309,7 +309,7 @@ def detect_intent(question: str) -> QuestionIntent:
 # "truy cứu") or states what makes a violation a crime ("gây hậu quả nghiêm trọng", "đã bị xử
 # phạt vi phạm hành chính … mà còn vi phạm"). Without any of these, "bị phạt bao nhiêu" asks for
 # an administrative fine, which the government's sanction decrees set, not the Criminal Code.
-# Folded "toi" is also "tôi" (I): typed with marks, only "tội" counts.
+# Folded "toi" is also "tôi" (I): "tôi" typed with marks does not count, "toi" typed without does.
 _CRIME_CUES = re.compile(
     r"\b(hinh su|phat tu|ngoi tu|di tu|bi tu|nam tu|tu giam|tu chung than|tu hinh|truy cuu"
     r"|khoi to|an treo|cai tao khong giam giu|pham toi|toi pham|toi danh|hau qua nghiem trong"
@@ -319,18 +319,15 @@ _CRIME_CUES = re.compile(
     r"|an ninh quoc gia|gian diep|tinh bao|bi mat nha nuoc|phan boi|khung bo|bao loan|giet nguoi"
     r"|hiep dam|cuop|bat coc|mua ban nguoi|ma tuy|tham o|hoi lo|tien gia|dao nhiem)\b"
 )
-_CRIME_WORD = re.compile(r"\btội\b")
+_CRIME_WORD = re.compile(r"\bt(ội|oi)\b")  # "tội", or "toi" typed without marks
 _OFFENCE_HEADING = re.compile(r"^(dieu \S+\s+)?toi\b")
 
 
 def names_crime(question: str) -> bool:
     """Whether a question about a sanction is about a crime (see _CRIME_CUES)."""
-    key = question_key(question)
-    if _CRIME_CUES.search(key):
+    if _CRIME_CUES.search(question_key(question)):
         return True
-    if has_diacritics(question):
-        return bool(_CRIME_WORD.search(normalize_text(question).lower()))
-    return bool(re.search(r"\btoi\b", key))
+    return bool(_CRIME_WORD.search(normalize_text(question).lower()))
 
 
 def is_offence(heading: str) -> bool:
