@@ -53,6 +53,11 @@ RECORD_TOPIC = 0.5  # share of the question's topic words (by rarity) the record
 # article whose time limits are about something else.
 SENTENCE_MARGIN = 0.25
 # STRICT_TYPES (knowledge.intent): answer types a reply cannot do without.
+# A question restating the offence's own words (this share of its topic, by rarity, in the
+# article) asks about that crime even without saying "tội". Fitted on half A of the dev files:
+# fines asked about and answered by a crime's article reach ≤ 0.61, ALQAC questions on the
+# crime ≥ 0.77.
+OFFENCE_TOPIC = 0.7
 NOT_FOUND = texts.NOT_FOUND
 AMENDED_NOTE = texts.AMENDED_NOTE
 OFFENCE_NOTE = texts.OFFENCE_NOTE
@@ -334,11 +339,17 @@ def cap_of(
       the clause chosen points to one that has it;
     - a sanction asked about without naming a crime is an administrative fine, set by the
       government's sanction decrees: a Criminal Code article ("Tội …") is not its answer (it
-      applies only when the act is a crime), so it is listed with a note saying so."""
+      applies only when the act is a crime), so it is listed with a note saying so — unless the
+      question restates the offence (OFFENCE_TOPIC)."""
     followed = selection is not None and selection.referenced is not None
     if observed["type_missing"] and intent.wants in STRICT_TYPES and not followed:
         return Cap.type_missing
-    if intent.intent == Intent.penalty and is_offence(top.chunk.article_title) and not names_crime(asked):
+    if (
+        intent.intent == Intent.penalty
+        and is_offence(top.chunk.article_title)
+        and not names_crime(asked)
+        and observed["topic"] < OFFENCE_TOPIC
+    ):
         return Cap.offence
     return Cap.none
 

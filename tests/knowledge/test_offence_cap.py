@@ -75,3 +75,14 @@ def test_crime_cues() -> None:
     assert is_offence("Tội gây rối trật tự công cộng")
     assert is_offence("Điều 318. Tội gây rối trật tự công cộng")
     assert not is_offence("Tổ chức thi hành án")
+
+
+def test_a_question_restating_the_offence_is_answered() -> None:
+    # The crime's own words, without "tội": the question asks about that crime.
+    question = (
+        "Người nào gây rối trật tự công cộng gây ảnh hưởng xấu đến an ninh, trật tự, an toàn xã hội "
+        "thì bị phạt tiền bao nhiêu?"
+    )
+    kind, text = _reply(question, _offence())
+    assert kind == "answer"
+    assert "5.000.000 đồng đến 50.000.000 đồng" in text
