@@ -15,11 +15,13 @@ Procedure (reproducible; no constant is set by hand or per question):
    Rows the rules above the model forbid to answer (knowledge.answer.cap_of: the answer type
    asked for is missing, a crime's article for a fine) are not fitted: the model never decides
    them. They count as refused in steps 4 and 5.
-4. `answer_at`: the lowest threshold (0.05 steps) at which half A meets the issue's targets
-   in every group, typed and stripped alike: at least REFUSE_TARGET = 85 % of the unanswerable
-   questions refused, and at most WRONG_TARGET = 10 % of the answerable ones answered wrong
-   (the rules' refusals counted). The right-answer rates that follow are reported, never
-   searched.
+4. `answer_at`: among the thresholds (0.05 steps) at which half A meets the issue's targets in
+   every group, typed and stripped alike — at least REFUSE_TARGET = 85 % of the unanswerable
+   questions refused, at most WRONG_TARGET = 10 % of the answerable ones answered wrong (the
+   rules' refusals counted) — the one of highest utility: per group, +1 for a right answer or
+   a refused unanswerable question, −WRONG_COST for a wrong answer, groups averaged (the lower
+   threshold on a tie). Not the lowest feasible one: on a lay group of 27 questions that sits
+   wherever one question tips it.
    `related_at` = answer_at / 2: below it, a plain refusal rather than "có thể liên quan".
 5. Half B (never fitted) is reported with bench/answers.py.
 Results: bench/results/fit_answering.json; `--write` updates knowledge/data/answering.json.
@@ -172,7 +174,8 @@ def main() -> int:
     grid = [round(t, 3) for t in np.arange(0.05, 0.951, 0.01)]
     scores = {t: utility(train, prob, t) for t in grid}
     steps = [round(t, 2) for t in np.arange(0.05, 0.951, 0.05)]
-    answer_at = next((t for t in steps if meets_targets(rates_at(train, prob, t))), steps[-1])
+    feasible = [t for t in steps if meets_targets(rates_at(train, prob, t))] or [steps[-1]]
+    answer_at = max(feasible, key=lambda t: (round(utility(train, prob, t), 6), -t))
     related_at = round(answer_at / 2, 3)
     model = {
         "weights": {f: round(float(c), 5) for f, c in zip(FEATURES, coef, strict=True)},

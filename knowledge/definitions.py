@@ -66,3 +66,41 @@ def asked_term(question: str) -> str:
         if match:
             return _CONTEXT.sub("", match.group(1)).strip()
     return ""
+
+
+# "Phân biệt X và Y", "X và Y khác nhau thế nào": a comparison is answered by the two definitions.
+_COMPARED = [
+    re.compile(
+        r"(?:phan biet|khac (?:nhau )?giua)\s+(?:giua\s+)?(.+?)\s+(?:va|voi)\s+(.+?)"
+        r"(?:\s+(?:nhu the nao|the nao|ra sao|la gi))?\s*\??$"
+    ),
+    re.compile(
+        r"(?:^|[,:])\s*(?:su khac nhau giua\s+)?(.+?)\s+(?:va|voi)\s+(.+?)\s+"
+        r"(?:khac nhau|khac gi|co gi khac|giong nhau)"
+    ),
+]
+# A qualifier after the term ("đạo đức nghề nghiệp của viên chức"): the law defines the term alone.
+_QUALIFIER = re.compile(r"\s+(?:cua|trong|theo|doi voi|tai|o)\s+.*$")
+
+
+def asked_terms(question: str) -> list[str]:
+    """The terms whose definitions answer a question, folded, each followed by its form
+    without a trailing qualifier: the asked term of a "là gì" question, or both terms compared
+    ("phân biệt nơi thường trú và nơi tạm trú"). Empty when it asks something else."""
+    found: list[str] = []
+    term = asked_term(question)
+    if term:
+        found.append(term)
+    else:
+        folded = term_key(question)
+        for pattern in _COMPARED:
+            match = pattern.search(folded)
+            if match:
+                found += [_CONTEXT.sub("", g).strip() for g in match.groups()]
+                break
+    out: list[str] = []
+    for t in found:
+        for variant in (t, _QUALIFIER.sub("", t).strip()):
+            if variant and variant not in out and len(variant.split()) <= MAX_TERM_SYLLABLES:
+                out.append(variant)
+    return out

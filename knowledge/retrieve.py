@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from core.models import DocumentStatus
-from knowledge.definitions import asked_term
+from knowledge.definitions import asked_terms
 from knowledge.index import SearchIndex
 from knowledge.lay import LayVocabulary, load_vocabulary
 from knowledge.normalize import expand_abbreviations, fold, has_diacritics, lexical_tokens, normalize_text
@@ -131,7 +131,7 @@ class Retriever:
         top_lex = np.argsort(-bm25)[: self.params.depth]
         lex_scores = {lexical.chunk_ids[i]: float(bm25[i]) for i in top_lex if bm25[i] > 0}
         topic = frozenset(content_bigrams(searched))
-        defining = self.index.defining(asked_term(searched))
+        defining = frozenset().union(*(self.index.defining(t) for t in asked_terms(searched)))
         hits = self._fuse(lex_scores, dense, catalogue, topic, defining, result.ended)
         result.hits = hits[:k]
         result.ms = (time.perf_counter() - started) * 1000

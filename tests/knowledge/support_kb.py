@@ -27,7 +27,7 @@ GUIDANCE = [
 ]
 
 
-def build_kb(data_dir: Path, **overrides: Any) -> KnowledgeBase:
+def build_kb(data_dir: Path, guidance: list[Path] | None = None, **overrides: Any) -> KnowledgeBase:
     settings = Settings(
         _env_file=None, data_dir=data_dir, demo_guidance=False, run_workers=False, **overrides
     )  # type: ignore[call-arg]
@@ -37,7 +37,7 @@ def build_kb(data_dir: Path, **overrides: Any) -> KnowledgeBase:
     embeddings = make_embeddings(settings)
     embeddings.cache.seed_from_npz(FIXTURE_VECTORS)
     kb = KnowledgeBase.open(settings, engine, embeddings=embeddings)
-    report = kb.ingest(GUIDANCE)
+    report = kb.ingest(GUIDANCE if guidance is None else guidance)
     assert not report.errors, report.errors
     return kb
 
