@@ -10,6 +10,7 @@ document title is the law's name without its number ("Luật Cư trú"), the num
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from knowledge import texts
@@ -262,3 +263,151 @@ def group_by_law(docs: list[LoadedDocument], file_source: str) -> list[LoadedDoc
             grouped.text += "\n\n" + line.text
         grouped.articles.append(article)
     return out
+
+
+# --- a dossier part read back (the lead's digest, knowledge/reply.py dossier_lead) -------------
+# The "Thành phần hồ sơ" part as both importers write it: blocks separated by a blank line, each
+# an optional group label ("Giấy tờ phải nộp:", "Trường hợp cấp mới …:"), numbered papers
+# ("4. Giấy chứng sinh; trường hợp … — 1 bản chính") and «Lưu ý» notes.
+_ITEM = re.compile(r"^\d{1,3}\s*[.)]\s+(?P<text>.+)$")
+_ORDER = re.compile(r"^\((?P<n>\d{1,2})\)\s*")  # "(3) Nghị quyết …": the source's own order
+_COPIES = re.compile(r"^\d+\s*bản\s*(chính|sao)(\s*,\s*\d+\s*bản\s*(chính|sao))?$", re.I)
+_ALIAS = re.compile(r"\(sau đây gọi (?:tắt )?là (?P<alias>[^()]{3,40})\)")
+# Where an item's head ends: the first clause, before its details, conditions and remarks.
+_HEAD_END = re.compile(
+    r";|\.(?=\s|$)|\s\(|:\s|,\s*(?:trường hợp|nếu|trừ)\s|\s(?:trong|đối với) trường hợp\s"
+    r"|\snếu\s|\sđối với\s|\stheo\s(?:mẫu|quy định)",
+    re.I,
+)
+# A paper needed only in some cases: "Trường hợp …", "Nếu …", "Đối với …" at its start, or
+# "… trong trường hợp …", "(nếu có)" in its first clause.
+_CONDITIONAL_START = re.compile(r"^(?:trường hợp|nếu|đối với|trong trường hợp|riêng)\b", re.I)
+_CONDITIONAL_IN = re.compile(r"\btrường hợp\b|\bnếu\b|\sđối với\s", re.I)
+# A condition naming how the dossier is sent is an alternative form, not a special case.
+_CHANNEL_CONDITION = re.compile(
+    r"hình thức (?:trực tiếp|trực tuyến)|qua hệ thống bưu chính|môi trường điện tử", re.I
+)
+# "Trường hợp … thì phải có <paper>": the paper asked for, after the case.
+_CASE_PAPER = re.compile(
+    r"(?<!không)\s(?:thì\s+)?phải\s+(?:(?:có|nộp|xuất trình|bổ sung|kèm theo|gửi)(?:\s+lại)?\s+)?"
+    r"|\sthì\s+(?:(?:có|nộp|xuất trình|bổ sung|kèm theo|gửi)(?:\s+lại)?\s+)?"
+    r"|:\s+",  # "Đối với Quân đội nhân dân: Giấy giới thiệu …"
+    re.I,
+)
+HEAD_CHARS = 70  # an item's head beyond this is cut at a word with "…"
+# A head longer than SOFT_CHARS ends at its first "do / đã / được" after SOFT_MIN characters:
+# "Báo cáo tình hình thực hiện giấy phép [được cấp của tổ chức, cá nhân]", "biên bản về việc trẻ
+# bị bỏ rơi [do cơ quan có thẩm quyền lập]" (not at "," : "văn bản thỏa thuận của cha, mẹ …").
+SOFT_CHARS = 45
+SOFT_MIN = 20
+_SOFT_END = re.compile(r"\s(?:do|đã|được)\s", re.I)
+LABEL_CHARS = 60  # a group label beyond this is cut at a word with "…"
+
+
+@dataclass
+class DossierItem:
+    text: str  # the paper as listed, without its number and count
+    copies: str = ""  # "1 bản chính", "1 bản chính, 1 bản sao", a quantity; "" when not said
+
+    @property
+    def lead_in(self) -> bool:
+        """ "Đối với các dự án …, hồ sơ … phải bổ sung:": introduces the next papers, is none."""
+        return self.text.rstrip().endswith(":")
+
+    @property
+    def conditional(self) -> bool:
+        """Needed only in some cases ("Trường hợp trẻ em bị bỏ rơi thì …", "Văn bản ủy quyền …
+        trong trường hợp ủy quyền …", "(nếu có)"); a condition on the channel does not count
+        ("Tờ khai … (nếu … nộp hồ sơ theo hình thức trực tiếp)")."""
+        if _CONDITIONAL_START.match(self.text):
+            return True
+        clause = _first_clause(self.text)
+        return bool(_CONDITIONAL_IN.search(clause)) and not _CHANNEL_CONDITION.search(clause)
+
+    @property
+    def head(self) -> str:
+        """The paper's name without its details: "Giấy chứng sinh", "Văn bản ủy quyền"; the
+        record's own short name when it gives one ("… (sau đây gọi tắt là giấy tờ tùy thân)");
+        for a case ("Trường hợp trẻ em bị bỏ rơi thì phải có biên bản …"), the paper it names."""
+        text = self.text
+        if _CONDITIONAL_START.match(text):
+            clause = _first_clause(text)
+            paper = _CASE_PAPER.search(clause)
+            if paper and paper.end() < len(clause):
+                text = clause[paper.end() :]
+        end = _HEAD_END.search(text, 3)
+        head = (text[: end.start()] if end else text).strip(" ,;:.-")
+        alias = _ALIAS.search(self.text)
+        if alias and len(head) > HEAD_CHARS:  # a name too long to show: the record's own short one
+            name = alias["alias"].strip()
+            return name[:1].upper() + name[1:]
+        soft = _SOFT_END.search(head, SOFT_MIN) if len(head) > SOFT_CHARS else None
+        if soft:
+            head = head[: soft.start()].rstrip(" ,;:")
+        if len(head) > HEAD_CHARS:
+            cut = head[: HEAD_CHARS - 1]
+            head = cut[: cut.rfind(" ")].rstrip(",;: ") + "…"
+        return head
+
+
+@dataclass
+class DossierGroup:
+    label: str  # "Giấy tờ phải nộp", "Trường hợp cấp mới Giấy chứng nhận đăng ký", "" when none
+    items: list[DossierItem] = field(default_factory=list)
+    notes: bool = False  # a «Lưu ý» group: remarks, not papers
+
+    @property
+    def heading(self) -> str:
+        """The label as the lead shows it: cut to LABEL_CHARS; none for the part's own name."""
+        label = self.label
+        if label == texts.PART_DOSSIER:
+            return ""
+        if len(label) > LABEL_CHARS:
+            cut = label[: LABEL_CHARS - 1]
+            label = cut[: cut.rfind(" ")].rstrip(",;: ") + "…"
+        return label
+
+
+def _first_clause(text: str) -> str:
+    """The item up to its first ";" or sentence end: what its conditions qualify."""
+    end = re.search(r";|\.(?=\s|$)", text)
+    return text[: end.start()] if end else text
+
+
+def dossier_groups(part: str) -> list[DossierGroup]:
+    """The groups of a "Thành phần hồ sơ" part as the importers write it (knowledge/importers/
+    procedures.py `_dossier_text`, `_documents_list` above): labels, numbered papers with their
+    copies; «Lưu ý» lines and groups are notes."""
+    note = texts.PROCEDURE_NOTE.format(text="")
+    note_label = note.rstrip(": ")
+    quantity = texts.RECORD_QUANTITY.format(quantity="").strip()
+    form = texts.RECORD_FORM.format(form="").strip()
+    groups = []
+    for block in re.split(r"\n\s*\n", part.strip()):
+        group = DossierGroup(label="")
+        for line in (raw.strip() for raw in block.split("\n")):
+            if not line or line.startswith(note):
+                continue
+            found = _ITEM.match(line)
+            if found is None:
+                if not group.items and not group.label and line.endswith(":"):
+                    group.label = line.rstrip(": ")
+                    group.notes = group.label == note_label
+                continue
+            text, _, tail = found["text"].rpartition(" — ")
+            if not text:
+                text, tail = found["text"], ""
+            tail = tail.strip()
+            if tail.startswith(form):  # " — mẫu: x.docx": a form, not a count
+                tail = ""
+            tail = tail.removeprefix(quantity).strip()
+            copies = tail if _COPIES.match(tail) or (tail and len(tail) <= 20) else ""
+            group.items.append(DossierItem(text=text.strip().lstrip("-+•* ").strip(), copies=copies))
+        orders = [int(found["n"]) for item in group.items if (found := _ORDER.match(item.text))]
+        if group.items and len(orders) == len(group.items):  # "(2) …, (1) …": the source's order
+            group.items = [item for _, item in sorted(zip(orders, group.items, strict=True), key=lambda p: p[0])]
+        for item in group.items:
+            item.text = _ORDER.sub("", item.text)
+        if group.items or group.label:
+            groups.append(group)
+    return groups
