@@ -405,7 +405,8 @@ def dossier_groups(part: str) -> list[DossierGroup]:
             group.items.append(DossierItem(text=text.strip().lstrip("-+•* ").strip(), copies=copies))
         orders = [int(found["n"]) for item in group.items if (found := _ORDER.match(item.text))]
         if group.items and len(orders) == len(group.items):  # "(2) …, (1) …": the source's order
-            group.items = [item for _, item in sorted(zip(orders, group.items, strict=True), key=lambda p: p[0])]
+            ranked = sorted(zip(orders, group.items, strict=True), key=lambda p: p[0])
+            group.items = [item for _, item in ranked]
         for item in group.items:
             item.text = _ORDER.sub("", item.text)
         if group.items or group.label:
