@@ -269,13 +269,13 @@ def group_by_law(docs: list[LoadedDocument], file_source: str) -> list[LoadedDoc
 # The "Thành phần hồ sơ" part as both importers write it: blocks separated by a blank line, each
 # an optional group label ("Giấy tờ phải nộp:", "Trường hợp cấp mới …:"), numbered papers
 # ("4. Giấy chứng sinh; trường hợp … — 1 bản chính") and «Lưu ý» notes.
-_ITEM = re.compile(r"^\d{1,3}\s*[.)]\s+(?P<text>.+)$")
+_ITEM = re.compile(r"^(?P<n>\d{1,3})\s*[.)]\s+(?P<text>.+)$")
 _ORDER = re.compile(r"^\((?P<n>\d{1,2})\)\s*")  # "(3) Nghị quyết …": the source's own order
 _COPIES = re.compile(r"^\d+\s*bản\s*(chính|sao)(\s*,\s*\d+\s*bản\s*(chính|sao))?$", re.I)
 _ALIAS = re.compile(r"\(sau đây gọi (?:tắt )?là (?P<alias>[^()]{3,40})\)")
 # Where an item's head ends: the first clause, before its details, conditions and remarks.
 _HEAD_END = re.compile(
-    r";|\.(?=\s|$)|\s\(|:\s|,\s*(?:trường hợp|nếu|trừ)\s|\s(?:trong|đối với) trường hợp\s"
+    r";|\.(?=\s|$)|\s\(|:\s|,\s*(?:trường hợp|nếu|trừ|trong đó)\s|\s(?:trong|đối với) trường hợp\s"
     r"|\snếu\s|\sđối với\s|\stheo\s(?:mẫu|quy định)",
     re.I,
 )
@@ -377,38 +377,56 @@ def _first_clause(text: str) -> str:
 def dossier_groups(part: str) -> list[DossierGroup]:
     """The groups of a "Thành phần hồ sơ" part as the importers write it (knowledge/importers/
     procedures.py `_dossier_text`, `_documents_list` above): labels, numbered papers with their
-    copies; «Lưu ý» lines and groups are notes."""
+    copies; «Lưu ý» lines and groups are notes. A group ends at a blank line, a label, where the
+    numbering starts again or papers follow notes (a group's notes come after its papers), so
+    the part as stored (its chunks joined without blank lines) reads the same."""
     note = texts.PROCEDURE_NOTE.format(text="")
     note_label = note.rstrip(": ")
     quantity = texts.RECORD_QUANTITY.format(quantity="").strip()
     form = texts.RECORD_FORM.format(form="").strip()
-    groups = []
-    for block in re.split(r"\n\s*\n", part.strip()):
-        group = DossierGroup(label="")
-        for line in (raw.strip() for raw in block.split("\n")):
-            if not line or line.startswith(note):
-                continue
-            found = _ITEM.match(line)
-            if found is None:
-                if not group.items and not group.label and line.endswith(":"):
-                    group.label = line.rstrip(": ")
-                    group.notes = group.label == note_label
-                continue
-            text, _, tail = found["text"].rpartition(" — ")
-            if not text:
-                text, tail = found["text"], ""
-            tail = tail.strip()
-            if tail.startswith(form):  # " — mẫu: x.docx": a form, not a count
-                tail = ""
-            tail = tail.removeprefix(quantity).strip()
-            copies = tail if _COPIES.match(tail) or (tail and len(tail) <= 20) else ""
-            group.items.append(DossierItem(text=text.strip().lstrip("-+•* ").strip(), copies=copies))
-        orders = [int(found["n"]) for item in group.items if (found := _ORDER.match(item.text))]
-        if group.items and len(orders) == len(group.items):  # "(2) …, (1) …": the source's order
-            ranked = sorted(zip(orders, group.items, strict=True), key=lambda p: p[0])
-            group.items = [item for _, item in ranked]
-        for item in group.items:
-            item.text = _ORDER.sub("", item.text)
+    groups: list[DossierGroup] = []
+    group, last, noted = DossierGroup(label=""), 0, False
+
+    def close() -> None:
         if group.items or group.label:
-            groups.append(group)
+            groups.append(_in_source_order(group))
+
+    for line in (raw.strip() for raw in part.strip().split("\n")):
+        if line.startswith(note):
+            noted = True
+            continue
+        found = _ITEM.match(line)
+        if found is None:
+            # a blank line or a label: a new group
+            if (not line and (group.items or group.label)) or line.endswith(":"):
+                close()
+                group, last, noted = DossierGroup(label=line.rstrip(": ")), 0, False
+                group.notes = group.label == note_label
+            continue
+        number = int(found["n"])
+        if number <= last or noted:  # "1." again, or papers after notes: the next group, unlabelled
+            close()
+            group, noted = DossierGroup(label=""), False
+        last = number
+        text, _, tail = found["text"].rpartition(" — ")
+        if not text:
+            text, tail = found["text"], ""
+        tail = tail.strip()
+        if tail.startswith(form):  # " — mẫu: x.docx": a form, not a count
+            tail = ""
+        tail = tail.removeprefix(quantity).strip()
+        copies = tail if _COPIES.match(tail) or (tail and len(tail) <= 20) else ""
+        group.items.append(DossierItem(text=text.strip().lstrip("-+•* ").strip(), copies=copies))
+    close()
     return groups
+
+
+def _in_source_order(group: DossierGroup) -> DossierGroup:
+    """ "(2) …, (1) …": the papers in the source's own numbering, without it."""
+    orders = [int(found["n"]) for item in group.items if (found := _ORDER.match(item.text))]
+    if group.items and len(orders) == len(group.items):
+        ranked = sorted(zip(orders, group.items, strict=True), key=lambda p: p[0])
+        group.items = [item for _, item in ranked]
+    for item in group.items:
+        item.text = _ORDER.sub("", item.text)
+    return group
