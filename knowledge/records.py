@@ -300,8 +300,17 @@ HEAD_CHARS = 70  # an item's head beyond this is cut at a word with "…"
 # bị bỏ rơi [do cơ quan có thẩm quyền lập]" (not at "," : "văn bản thỏa thuận của cha, mẹ …").
 SOFT_CHARS = 45
 SOFT_MIN = 20
-_SOFT_END = re.compile(r"\s(?:do|đã|được)\s", re.I)
+_SOFT_END = re.compile(r"\s(?:do|đã|được (?:cấp|lập|ban hành|công chứng|chứng thực|ký|khai thác))\s", re.I)
 LABEL_CHARS = 60  # a group label beyond this is cut at a word with "…"
+LEAD_IN_CHARS = 40  # room beyond HEAD_CHARS for a choice's lead-in ("Một trong các giấy tờ sau:")
+_CHOICE_LEAD_IN = re.compile(r"\bmột trong\b", re.I)
+# "Bản chính hoặc bản sao có chứng thực hoặc bản sao điện tử được chứng thực từ bản chính của
+# <the paper>": the choice of copies (said by the count) before the paper's name.
+_COPY_CHOICE = re.compile(
+    r"^(?:(?:bản chính|bản sao|bản chụp|điện tử|có chứng thực|được chứng thực|từ bản chính|từ sổ gốc"
+    r"|kèm bản chính|để đối chiếu|hoặc)(?:\s+|,\s*))+(?:của\s+)?",
+    re.I,
+)
 
 
 @dataclass
@@ -335,8 +344,18 @@ class DossierItem:
             paper = _CASE_PAPER.search(clause)
             if paper and paper.end() < len(clause):
                 text = clause[paper.end() :]
+        choice = _COPY_CHOICE.match(text)
+        if choice and " hoặc " in choice.group(0).lower() and len(text) - choice.end() > 10:
+            text = text[choice.end() :]  # "Bản chính hoặc bản sao … của <the paper>"
         end = _HEAD_END.search(text, 3)
         head = (text[: end.start()] if end else text).strip(" ,;:.-")
+        if end and text[end.start()] == ":" and _CHOICE_LEAD_IN.search(head) and end.end() < len(text):
+            # "Một trong các giấy tờ sau: Căn cước điện tử; …": the choice with its first paper.
+            rest = text[end.end() :]
+            after = _HEAD_END.search(rest, 3)
+            first = (rest[: after.start()] if after else rest).strip(" ,;:.-+•*")
+            more = "…" if after and rest[after.end() :].strip(" .") else ""
+            return _clip_head(f"{head}: {first}{more}", HEAD_CHARS + LEAD_IN_CHARS)
         alias = _ALIAS.search(self.text)
         if alias and len(head) > HEAD_CHARS:  # a name too long to show: the record's own short one
             name = alias["alias"].strip()
@@ -344,10 +363,14 @@ class DossierItem:
         soft = _SOFT_END.search(head, SOFT_MIN) if len(head) > SOFT_CHARS else None
         if soft:
             head = head[: soft.start()].rstrip(" ,;:")
-        if len(head) > HEAD_CHARS:
-            cut = head[: HEAD_CHARS - 1]
-            head = cut[: cut.rfind(" ")].rstrip(",;: ") + "…"
+        return _clip_head(head, HEAD_CHARS)
+
+
+def _clip_head(head: str, limit: int) -> str:
+    if len(head) <= limit:
         return head
+    cut = head[: limit - 1]
+    return cut[: cut.rfind(" ")].rstrip(",;: ") + "…"
 
 
 @dataclass

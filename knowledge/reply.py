@@ -101,7 +101,7 @@ def dossier_lead(part: str, budget: int) -> str:
     if not any(item for g in groups for item in g.items if not item.lead_in):
         return ""
     counts = [i.copies for g in groups for i in g.items if i.copies and not i.conditional]
-    common = max(set(counts), key=counts.count) if counts else ""
+    common = max(sorted(set(counts)), key=counts.count) if counts else ""  # sorted: the same on ties
     # The first way that shows every paper; else the first that shows the papers of every case
     # and a few of the special cases; else the most papers.
     tried = [_fit_dossier(*_dossier_sections(groups, hidden), budget) for hidden in (set(), {common}, None)]

@@ -65,7 +65,9 @@ def test_a_chung_thuc_digest_keeps_the_records_group_label() -> None:
     always, cases = _before_and_after(lead)
     assert always.startswith("Người yêu cầu chứng thực nộp 01 (một) bộ hồ sơ")
     assert "Dự thảo giao dịch (1 bản chính)" in always
-    assert cases.startswith("Bản chính hoặc bản sao có chứng thực")  # "… trong trường hợp giao dịch …"
+    # "Bản chính hoặc bản sao có chứng thực … của giấy chứng nhận quyền sở hữu … trong trường hợp
+    # giao dịch …": the paper, without the choice of copies before it, among the special cases.
+    assert cases.startswith("giấy chứng nhận quyền sở hữu, quyền sử dụng hoặc giấy tờ thay thế")
 
 
 def test_a_land_digest_restores_the_sources_order_and_marks_a_representative() -> None:
