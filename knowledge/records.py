@@ -271,7 +271,9 @@ def group_by_law(docs: list[LoadedDocument], file_source: str) -> list[LoadedDoc
 # ("4. Giấy chứng sinh; trường hợp … — 1 bản chính") and «Lưu ý» notes.
 _ITEM = re.compile(r"^(?P<n>\d{1,3})\s*[.)]\s+(?P<text>.+)$")
 _ORDER = re.compile(r"^\((?P<n>\d{1,2})\)\s*")  # "(3) Nghị quyết …": the source's own order
-_COPIES = re.compile(r"^\d+\s*bản\s*(chính|sao)(\s*,\s*\d+\s*bản\s*(chính|sao))?$", re.I)
+# "1 bản chính, 1 bản sao"; not "20251 bản chính" (a year glued to the count by the source).
+_COPIES = re.compile(r"^\d{1,2}\s*bản\s*(chính|sao)(\s*,\s*\d{1,2}\s*bản\s*(chính|sao))?$", re.I)
+_GLUED_COUNT = re.compile(r"^\d{3}")
 _ALIAS = re.compile(r"\(sau đây gọi (?:tắt )?là (?P<alias>[^()]{3,40})\)")
 # Where an item's head ends: the first clause, before its details, conditions and remarks.
 _HEAD_END = re.compile(
@@ -304,6 +306,7 @@ _SOFT_END = re.compile(r"\s(?:do|đã|được (?:cấp|lập|ban hành|công ch
 LABEL_CHARS = 60  # a group label beyond this is cut at a word with "…"
 LEAD_IN_CHARS = 40  # room beyond HEAD_CHARS for a choice's lead-in ("Một trong các giấy tờ sau:")
 _CHOICE_LEAD_IN = re.compile(r"\bmột trong\b", re.I)
+_OR = re.compile(r"\bhoặc\b", re.I)  # a choice of copies, not "Bản sao Giấy khai sinh"
 # "Bản chính hoặc bản sao có chứng thực hoặc bản sao điện tử được chứng thực từ bản chính của
 # <the paper>": the choice of copies (said by the count) before the paper's name.
 _COPY_CHOICE = re.compile(
@@ -345,7 +348,7 @@ class DossierItem:
             if paper and paper.end() < len(clause):
                 text = clause[paper.end() :]
         choice = _COPY_CHOICE.match(text)
-        if choice and " hoặc " in choice.group(0).lower() and len(text) - choice.end() > 10:
+        if choice and _OR.search(choice.group(0)) and len(text) - choice.end() > 10:
             text = text[choice.end() :]  # "Bản chính hoặc bản sao … của <the paper>"
         end = _HEAD_END.search(text, 3)
         head = (text[: end.start()] if end else text).strip(" ,;:.-")
@@ -438,7 +441,8 @@ def dossier_groups(part: str) -> list[DossierGroup]:
         if tail.startswith(form):  # " — mẫu: x.docx": a form, not a count
             tail = ""
         tail = tail.removeprefix(quantity).strip()
-        copies = tail if _COPIES.match(tail) or (tail and len(tail) <= 20) else ""
+        short = bool(tail) and len(tail) <= 20 and not _GLUED_COUNT.match(tail)  # "01 bộ" (older records)
+        copies = tail if _COPIES.match(tail) or short else ""
         group.items.append(DossierItem(text=text.strip().lstrip("-+•* ").strip(), copies=copies))
     close()
     return groups

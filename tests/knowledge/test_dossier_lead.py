@@ -170,3 +170,16 @@ def test_the_part_as_stored_without_blank_lines_gives_the_same_digest(code: str)
     # A long part is cut into chunks of paragraphs, read back joined by single line breaks.
     stored = "\n".join(line for line in PARTS[code]["text"].split("\n") if line.strip())
     assert dossier_lead(stored, LEAD_CHARS) == _digest(code)
+
+
+def test_a_year_glued_to_the_count_is_not_a_count() -> None:
+    # Record 1.012796 (Đất đai): "theo Mẫu số 18" glued to "1 bản chính" by the portal's table.
+    part = (
+        "1. Bản gốc Giấy chứng nhận đã cấp — 1 bản chính, 1 bản sao\n"
+        "2. Đơn đăng ký biến động đất đai, tài sản gắn liền với đất theo Mẫu số — 181 bản chính, 1 bản sao"
+    )
+    papers = dossier_groups(part)[0].items
+    assert [(p.head, p.copies) for p in papers] == [
+        ("Bản gốc Giấy chứng nhận đã cấp", "1 bản chính, 1 bản sao"),
+        ("Đơn đăng ký biến động đất đai, tài sản gắn liền với đất", ""),
+    ]
