@@ -34,7 +34,15 @@ from knowledge.intent import (
     is_offence,
     names_crime,
 )
-from knowledge.reply import ReplyParts, clip, compose_related, compose_reply, lead_sentences, lead_text
+from knowledge.reply import (
+    ReplyParts,
+    clip,
+    compose_related,
+    compose_reply,
+    dossier_lead,
+    lead_sentences,
+    lead_text,
+)
 from knowledge.retrieve import Hit
 from knowledge.select import Selection, article_units, select
 from knowledge.terms import content_bigrams, query_terms
@@ -294,6 +302,8 @@ def candidates_of(passages: list[Passage]) -> list[Candidate]:
 def lead_of(passage: Passage, selection: Selection | None, intent: QuestionIntent) -> tuple[str, Chunk, str]:
     """(lead sentence(s), the chunk as cited, supporting text)."""
     chunk = passage.chunk
+    if chunk.part == texts.PART_DOSSIER and (digest := dossier_lead(passage.full, LEAD_CHARS)):
+        return digest, chunk, passage.full  # the papers, every case's first: not the part's start
     if chunk.part or selection is None:
         lines = [line.strip() for line in passage.full.split("\n") if line.strip()]
         # A procedure part asked for a list (the dossier) is that list: it starts the reply.

@@ -10,6 +10,7 @@ document title is the law's name without its number ("Luật Cư trú"), the num
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from knowledge import texts
@@ -262,3 +263,197 @@ def group_by_law(docs: list[LoadedDocument], file_source: str) -> list[LoadedDoc
             grouped.text += "\n\n" + line.text
         grouped.articles.append(article)
     return out
+
+
+# --- a dossier part read back (the lead's digest, knowledge/reply.py dossier_lead) -------------
+# The "Thành phần hồ sơ" part as both importers write it: blocks separated by a blank line, each
+# an optional group label ("Giấy tờ phải nộp:", "Trường hợp cấp mới …:"), numbered papers
+# ("4. Giấy chứng sinh; trường hợp … — 1 bản chính") and «Lưu ý» notes.
+_ITEM = re.compile(r"^(?P<n>\d{1,3})\s*[.)]\s+(?P<text>.+)$")
+_ORDER = re.compile(r"^\((?P<n>\d{1,2})\)\s*")  # "(3) Nghị quyết …": the source's own order
+# "1 bản chính, 1 bản sao"; not "20251 bản chính" (a year glued to the count by the source).
+_COPIES = re.compile(r"^\d{1,2}\s*bản\s*(chính|sao)(\s*,\s*\d{1,2}\s*bản\s*(chính|sao))?$", re.I)
+_GLUED_COUNT = re.compile(r"^\d{3}")
+_ALIAS = re.compile(r"\(sau đây gọi (?:tắt )?là (?P<alias>[^()]{3,40})\)")
+# Where an item's head ends: the first clause, before its details, conditions and remarks.
+_HEAD_END = re.compile(
+    r";|\.(?=\s|$)|\s\(|:\s|,\s*(?:trường hợp|nếu|trừ|trong đó)\s|\s(?:trong|đối với) trường hợp\s"
+    r"|\snếu\s|\sđối với\s|\stheo\s(?:mẫu|quy định)",
+    re.I,
+)
+# A paper needed only in some cases: "Trường hợp …", "Nếu …", "Đối với …" at its start, or
+# "… trong trường hợp …", "(nếu có)" in its first clause.
+_CONDITIONAL_START = re.compile(r"^(?:trường hợp|nếu|đối với|trong trường hợp|riêng)\b", re.I)
+_CONDITIONAL_IN = re.compile(r"\btrường hợp\b|\bnếu\b|\sđối với\s", re.I)
+# A condition naming how the dossier is sent is an alternative form, not a special case.
+_CHANNEL_CONDITION = re.compile(
+    r"hình thức (?:trực tiếp|trực tuyến)|qua hệ thống bưu chính|môi trường điện tử", re.I
+)
+# "Trường hợp … thì phải có <paper>": the paper asked for, after the case.
+_CASE_PAPER = re.compile(
+    r"(?<!không)\s(?:thì\s+)?phải\s+(?:(?:có|nộp|xuất trình|bổ sung|kèm theo|gửi)(?:\s+lại)?\s+)?"
+    r"|\sthì\s+(?:(?:có|nộp|xuất trình|bổ sung|kèm theo|gửi)(?:\s+lại)?\s+)?"
+    r"|:\s+",  # "Đối với Quân đội nhân dân: Giấy giới thiệu …"
+    re.I,
+)
+HEAD_CHARS = 70  # an item's head beyond this is cut at a word with "…"
+# A head longer than SOFT_CHARS ends at its first "do / đã / được" after SOFT_MIN characters:
+# "Báo cáo tình hình thực hiện giấy phép [được cấp của tổ chức, cá nhân]", "biên bản về việc trẻ
+# bị bỏ rơi [do cơ quan có thẩm quyền lập]" (not at "," : "văn bản thỏa thuận của cha, mẹ …").
+SOFT_CHARS = 45
+SOFT_MIN = 20
+_SOFT_END = re.compile(r"\s(?:do|đã|được (?:cấp|lập|ban hành|công chứng|chứng thực|ký|khai thác))\s", re.I)
+LABEL_CHARS = 60  # a group label beyond this is cut at a word with "…"
+LEAD_IN_CHARS = 40  # room beyond HEAD_CHARS for a choice's lead-in ("Một trong các giấy tờ sau:")
+_CHOICE_LEAD_IN = re.compile(r"\bmột trong\b", re.I)
+_OR = re.compile(r"\bhoặc\b", re.I)  # a choice of copies, not "Bản sao Giấy khai sinh"
+# "Bản chính hoặc bản sao có chứng thực hoặc bản sao điện tử được chứng thực từ bản chính của
+# <the paper>": the choice of copies (said by the count) before the paper's name.
+_COPY_CHOICE = re.compile(
+    r"^(?:(?:bản chính|bản sao|bản chụp|điện tử|có chứng thực|được chứng thực|từ bản chính|từ sổ gốc"
+    r"|kèm bản chính|để đối chiếu|hoặc)(?:\s+|,\s*))+(?:của\s+)?",
+    re.I,
+)
+
+
+@dataclass
+class DossierItem:
+    text: str  # the paper as listed, without its number and count
+    copies: str = ""  # "1 bản chính", "1 bản chính, 1 bản sao", a quantity; "" when not said
+
+    @property
+    def lead_in(self) -> bool:
+        """ "Đối với các dự án …, hồ sơ … phải bổ sung:": introduces the next papers, is none."""
+        return self.text.rstrip().endswith(":")
+
+    @property
+    def conditional(self) -> bool:
+        """Needed only in some cases ("Trường hợp trẻ em bị bỏ rơi thì …", "Văn bản ủy quyền …
+        trong trường hợp ủy quyền …", "(nếu có)"); a condition on the channel does not count
+        ("Tờ khai … (nếu … nộp hồ sơ theo hình thức trực tiếp)")."""
+        if _CONDITIONAL_START.match(self.text):
+            return True
+        clause = _first_clause(self.text)
+        return bool(_CONDITIONAL_IN.search(clause)) and not _CHANNEL_CONDITION.search(clause)
+
+    @property
+    def head(self) -> str:
+        """The paper's name without its details: "Giấy chứng sinh", "Văn bản ủy quyền"; the
+        record's own short name when it gives one ("… (sau đây gọi tắt là giấy tờ tùy thân)");
+        for a case ("Trường hợp trẻ em bị bỏ rơi thì phải có biên bản …"), the paper it names."""
+        text = self.text
+        if _CONDITIONAL_START.match(text):
+            clause = _first_clause(text)
+            paper = _CASE_PAPER.search(clause)
+            if paper and paper.end() < len(clause):
+                text = clause[paper.end() :]
+        choice = _COPY_CHOICE.match(text)
+        if choice and _OR.search(choice.group(0)) and len(text) - choice.end() > 10:
+            text = text[choice.end() :]  # "Bản chính hoặc bản sao … của <the paper>"
+        end = _HEAD_END.search(text, 3)
+        head = (text[: end.start()] if end else text).strip(" ,;:.-")
+        if end and text[end.start()] == ":" and _CHOICE_LEAD_IN.search(head) and end.end() < len(text):
+            # "Một trong các giấy tờ sau: Căn cước điện tử; …": the choice with its first paper.
+            rest = text[end.end() :]
+            after = _HEAD_END.search(rest, 3)
+            first = (rest[: after.start()] if after else rest).strip(" ,;:.-+•*")
+            more = "…" if after and rest[after.end() :].strip(" .") else ""
+            return _clip_head(f"{head}: {first}{more}", HEAD_CHARS + LEAD_IN_CHARS)
+        alias = _ALIAS.search(self.text)
+        if alias and len(head) > HEAD_CHARS:  # a name too long to show: the record's own short one
+            name = alias["alias"].strip()
+            return name[:1].upper() + name[1:]
+        soft = _SOFT_END.search(head, SOFT_MIN) if len(head) > SOFT_CHARS else None
+        if soft:
+            head = head[: soft.start()].rstrip(" ,;:")
+        return _clip_head(head, HEAD_CHARS)
+
+
+def _clip_head(head: str, limit: int) -> str:
+    if len(head) <= limit:
+        return head
+    cut = head[: limit - 1]
+    return cut[: cut.rfind(" ")].rstrip(",;: ") + "…"
+
+
+@dataclass
+class DossierGroup:
+    label: str  # "Giấy tờ phải nộp", "Trường hợp cấp mới Giấy chứng nhận đăng ký", "" when none
+    items: list[DossierItem] = field(default_factory=list)
+    notes: bool = False  # a «Lưu ý» group: remarks, not papers
+
+    @property
+    def heading(self) -> str:
+        """The label as the lead shows it: cut to LABEL_CHARS; none for the part's own name."""
+        label = self.label
+        if label == texts.PART_DOSSIER:
+            return ""
+        if len(label) > LABEL_CHARS:
+            cut = label[: LABEL_CHARS - 1]
+            label = cut[: cut.rfind(" ")].rstrip(",;: ") + "…"
+        return label
+
+
+def _first_clause(text: str) -> str:
+    """The item up to its first ";" or sentence end: what its conditions qualify."""
+    end = re.search(r";|\.(?=\s|$)", text)
+    return text[: end.start()] if end else text
+
+
+def dossier_groups(part: str) -> list[DossierGroup]:
+    """The groups of a "Thành phần hồ sơ" part as the importers write it (knowledge/importers/
+    procedures.py `_dossier_text`, `_documents_list` above): labels, numbered papers with their
+    copies; «Lưu ý» lines and groups are notes. A group ends at a blank line, a label, where the
+    numbering starts again or papers follow notes (a group's notes come after its papers), so
+    the part as stored (its chunks joined without blank lines) reads the same."""
+    note = texts.PROCEDURE_NOTE.format(text="")
+    note_label = note.rstrip(": ")
+    quantity = texts.RECORD_QUANTITY.format(quantity="").strip()
+    form = texts.RECORD_FORM.format(form="").strip()
+    groups: list[DossierGroup] = []
+    group, last, noted = DossierGroup(label=""), 0, False
+
+    def close() -> None:
+        if group.items or group.label:
+            groups.append(_in_source_order(group))
+
+    for line in (raw.strip() for raw in part.strip().split("\n")):
+        if line.startswith(note):
+            noted = True
+            continue
+        found = _ITEM.match(line)
+        if found is None:
+            # a blank line or a label: a new group
+            if (not line and (group.items or group.label)) or line.endswith(":"):
+                close()
+                group, last, noted = DossierGroup(label=line.rstrip(": ")), 0, False
+                group.notes = group.label == note_label
+            continue
+        number = int(found["n"])
+        if number <= last or noted:  # "1." again, or papers after notes: the next group, unlabelled
+            close()
+            group, noted = DossierGroup(label=""), False
+        last = number
+        text, _, tail = found["text"].rpartition(" — ")
+        if not text:
+            text, tail = found["text"], ""
+        tail = tail.strip()
+        if tail.startswith(form):  # " — mẫu: x.docx": a form, not a count
+            tail = ""
+        tail = tail.removeprefix(quantity).strip()
+        short = bool(tail) and len(tail) <= 20 and not _GLUED_COUNT.match(tail)  # "01 bộ" (older records)
+        copies = tail if _COPIES.match(tail) or short else ""
+        group.items.append(DossierItem(text=text.strip().lstrip("-+•* ").strip(), copies=copies))
+    close()
+    return groups
+
+
+def _in_source_order(group: DossierGroup) -> DossierGroup:
+    """ "(2) …, (1) …": the papers in the source's own numbering, without it."""
+    orders = [int(found["n"]) for item in group.items if (found := _ORDER.match(item.text))]
+    if group.items and len(orders) == len(group.items):
+        ranked = sorted(zip(orders, group.items, strict=True), key=lambda p: p[0])
+        group.items = [item for _, item in ranked]
+    for item in group.items:
+        item.text = _ORDER.sub("", item.text)
+    return group

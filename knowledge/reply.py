@@ -10,12 +10,15 @@ from dataclasses import dataclass, field
 
 from knowledge import texts
 from knowledge.intent import AnswerType, QuestionIntent, answer_position, has_answer_type
+from knowledge.normalize import fold
+from knowledge.records import DossierGroup, DossierItem, dossier_groups
 from knowledge.select import Selection, echo_end, echo_start, strip_numbering
 
 MAX_SUPPORT = 700  # characters of the supporting clause: about one phone screen
 CONSEQUENCE = " thì "  # "Người nào … thì bị phạt tù từ …": where a long sentence's answer starts
 ECHO_KEEP = 200  # characters kept after the question's echo: the answer, when it is a phrase
 ECHO_HEAD = 70  # at most this much of the sentence's start before "…" and the answer
+CASES_SHOWN = 2  # a dossier's lead keeps the copies only if this many special cases still fit
 
 
 @dataclass
@@ -83,6 +86,105 @@ def lead_text(text: str, wanted: AnswerType, budget: int, weights: dict[str, flo
         return clip(text, budget)
     tail = clip(text[echo_start(text, at) :].lstrip(" ,;:"), budget - ECHO_HEAD - 2)
     return f"{clip(text, budget - len(tail) - 2).rstrip('…')}… {tail}"
+
+
+def dossier_lead(part: str, budget: int) -> str:
+    """The lead of a procedure's "Thành phần hồ sơ" part: a digest of its papers, extracted —
+    each paper's head with its copies, the papers every applicant brings first (by the record's
+    own groups: "Giấy tờ phải nộp: …", "Giấy tờ phải xuất trình: …"; an unlabelled group first),
+    then, marked, those needed only in some cases ("Trường hợp trẻ em bị bỏ rơi thì phải có
+    biên bản …"); «Lưu ý» notes left to the supporting text. The copies are dropped (the most
+    common first) when the digest would not fit `budget`, then the last papers, with "…".
+    "" when the part lists no papers (the caller keeps the part's start)."""
+    groups = [g for g in dossier_groups(part) if not g.notes and g.items]
+    groups.sort(key=lambda g: bool(g.label))  # an unlabelled group: the papers of every case
+    if not any(item for g in groups for item in g.items if not item.lead_in):
+        return ""
+    counts = [i.copies for g in groups for i in g.items if i.copies and not i.conditional]
+    common = max(sorted(set(counts)), key=counts.count) if counts else ""  # sorted: the same on ties
+    # The first way that shows every paper; else the first that shows the papers of every case
+    # and a few of the special cases; else the most papers.
+    tried = [_fit_dossier(*_dossier_sections(groups, hidden), budget) for hidden in (set(), {common}, None)]
+    for good in (
+        lambda fit: fit.complete,
+        lambda fit: fit.always and fit.cases >= min(CASES_SHOWN, fit.wanted),
+    ):
+        for fit in tried:
+            if good(fit):
+                return fit.text
+    return tried[-1].text
+
+
+@dataclass
+class _Fit:
+    text: str
+    complete: bool  # every paper shown
+    always: bool  # every paper of every case shown
+    cases: int  # how many of the special cases shown
+    wanted: int  # how many special cases there are
+
+
+def _dossier_sections(
+    groups: list[DossierGroup], hidden: set[str] | None
+) -> tuple[list[tuple[str, list[str]]], list[str]]:
+    """(label, papers) of the papers always needed, with their copies unless `hidden` (None:
+    all hidden), and the papers needed in some cases, without."""
+    seen: set[str] = set()
+    sections: list[tuple[str, list[str]]] = []
+    cases: list[str] = []
+
+    def named(item: DossierItem, copies: bool) -> str:
+        if copies and item.copies and hidden is not None and item.copies not in hidden:
+            return texts.DOSSIER_COPIES.format(paper=item.head, copies=item.copies)
+        return item.head
+
+    for group in groups:
+        papers = []
+        for item in group.items:
+            key = fold(item.head)
+            if item.lead_in or not item.head or key in seen:
+                continue
+            seen.add(key)
+            if item.conditional:
+                cases.append(named(item, False))
+            else:
+                papers.append(named(item, True))
+        if papers:
+            sections.append((group.heading, papers))
+    return sections, cases
+
+
+def _fit_dossier(sections: list[tuple[str, list[str]]], cases: list[str], budget: int) -> _Fit:
+    """The sections, then the cases, paper by paper while they fit; "…" when some are left."""
+    text = ""
+    shown = 0
+    blocks = [(label, papers, False) for label, papers in sections]
+    if cases:
+        blocks.append(("", cases, True))
+    for label, papers, is_cases in blocks:
+        start = f"{text} " if text else ""
+        for n, paper in enumerate(papers):
+            if n == 0:
+                body = paper
+                piece = (
+                    texts.DOSSIER_CASES.format(papers=body)
+                    if is_cases
+                    else texts.DOSSIER_GROUP.format(label=label, papers=body)
+                    if label
+                    else body
+                )
+                candidate = start + piece
+            else:
+                candidate = f"{text}; {paper}"
+            if len(candidate) + 2 > budget:  # room for ". " or "…"
+                if not text:
+                    return _Fit(clip(candidate, budget), False, False, 0, len(cases))
+                text = text.rstrip(".;")
+                return _Fit(text if text.endswith("…") else f"{text} …", False, is_cases, shown, len(cases))
+            text = candidate
+            shown += is_cases
+        text += "."
+    return _Fit(text, True, True, shown, len(cases))
 
 
 def compose_reply(parts: ReplyParts, max_chars: int) -> str:

@@ -134,6 +134,11 @@ PROCEDURE_TIME_NO_UNIT = "{value} (bản ghi gốc không ghi đơn vị thời 
 PROCEDURE_COPIES = "{n} bản {kind}"
 PROCEDURE_FORM = " (mẫu: {form})"
 PROCEDURE_NOTE = "Lưu ý: {text}"
+# The lead of a dossier part (knowledge/reply.py dossier_lead): the papers every applicant
+# brings, by group, then those needed only in some cases.
+DOSSIER_GROUP = "{label}: {papers}"
+DOSSIER_COPIES = "{paper} ({copies})"
+DOSSIER_CASES = "Khi có trường hợp riêng: {papers}"
 PROCEDURE_RESULT_CODE = " (mã kết quả {code})"
 SKIP_NOT_COMMUNE = "lĩnh vực {field} không thuộc việc của cấp xã"
 SKIP_MISSCRAPED = "bản ghi thu thập lỗi (tên là quyết định công bố, không phải thủ tục)"

@@ -55,8 +55,15 @@ def test_a_khai_sinh_dossier_question_gets_the_procedures_dossier_list(
     dossier = kb.full_text(first.chunk_id)
     assert "Giấy tờ phải nộp:" in dossier and "Giấy chứng sinh" in dossier
     assert "— 1 bản chính" in dossier  # each paper with its count
-    # The reply starts where the list starts, not at a note of the chunk retrieved.
-    assert answer.text.startswith("Giấy tờ phải nộp: 1. ")
+    # The reply starts with the papers every parent brings (a digest of the list, the special
+    # cases after and marked: tests/knowledge/test_dossier_lead.py), then the list itself.
+    assert answer.text.startswith("Tờ khai đăng ký khai sinh (1 bản chính); ")
+    always, _, cases = answer.lead.partition("Khi có trường hợp riêng: ")
+    assert "Giấy tờ phải nộp: Giấy chứng sinh (1 bản chính)" in always and "bỏ rơi" in cases
+    assert (
+        "\nTrích Thủ tục đăng ký khai sinh (mã 1.001193) — Thành phần hồ sơ:\nGiấy tờ phải nộp:\n1. "
+        in answer.text
+    )
 
 
 @pytest.mark.parametrize("question", ["đăng ký khai tử cần hồ sơ gì", "dang ky khai tu can ho so gi"])
@@ -66,7 +73,7 @@ def test_a_khai_tu_dossier_question_gets_the_procedure_not_the_decree_describing
     answer = kb.ask(question)
     assert answer.grounded
     assert answer.sources[0].citation == "Thủ tục đăng ký khai tử (mã 1.000656) — Thành phần hồ sơ"
-    assert answer.text.startswith("Giấy tờ phải nộp: 1. ")
+    assert "Giấy tờ phải nộp: Giấy báo tử hoặc giấy tờ thay Giấy báo tử" in answer.lead
     assert "Hiệu lực: Thủ tục đăng ký khai tử (mã 1.000656) — còn hiệu lực." in answer.text
 
 
