@@ -163,6 +163,36 @@ def test_files_per_address_are_limited(make_harness) -> None:
     assert fresh_cookie.post_file("a.pdf", b"%PDF-1.4\n", "application/pdf").status_code == 429
 
 
+SCRIPT = ("anh.jpg", b"#!/bin/sh\nrm -rf /\n", "image/jpeg")  # refused: 415
+PDF = ("a.pdf", b"%PDF-1.4\n", "application/pdf")
+
+
+def test_refused_uploads_do_not_use_up_the_allowance(make_harness) -> None:
+    h = make_harness("polling", real=True, web_chat_files_per_hour=2, web_chat_refused_files_per_hour=10)
+    chat = WebChat(h.url)
+    refused = [chat.post_file(*SCRIPT).status_code for _ in range(3)]
+    refused.append(chat.post_file("trong.pdf", b"", "application/pdf").status_code)
+    refused.append(
+        chat.http.post(
+            "/chat/files", content=b"x", headers={"Content-Type": "multipart/form-data"}
+        ).status_code
+    )
+    assert refused == [415, 415, 415, 422, 400]
+    assert [chat.post_file(*PDF).status_code for _ in range(3)] == [202, 202, 429]  # 2 accepted
+
+
+def test_refused_uploads_are_bounded_on_their_own(make_harness) -> None:
+    h = make_harness("polling", real=True, web_chat_files_per_hour=10, web_chat_refused_files_per_hour=2)
+    chat = WebChat(h.url)
+    assert chat.post_file(*PDF).status_code == 202  # an accepted file is not a refused one
+    assert [chat.post_file(*SCRIPT).status_code for _ in range(3)] == [415, 415, 429]
+    too_many = chat.post_file(*PDF)  # until the hour passes, the address sends nothing more
+    assert too_many.status_code == 429 and too_many.json()["detail"] == texts.CHAT_FILE_TOO_MANY
+    assert WebChat(h.url).post_file(*SCRIPT).status_code == 429  # a new cookie is no fresh start
+    with Session(h.engine) as session:
+        assert len(session.exec(select(InboundUpdate)).all()) == 1
+
+
 def test_a_stored_update_names_only_files_staged_for_its_own_chat(tmp_path) -> None:
     mine, other = "w" + "a" * 24, "w" + "b" * 24
     ref = f"inbound/web-staged/{other}/{'0' * 32}-anh.png"
