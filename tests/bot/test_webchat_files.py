@@ -109,6 +109,21 @@ def test_a_recorded_voice_note_is_heard_and_answered(make_harness) -> None:
         assert session.exec(select(QuestionLog)).one().question == heard
 
 
+@pytest.mark.skipif(not speech_installed(), reason="the [voice] extra is not installed")
+def test_a_recorded_note_with_typed_words_asks_both_the_words_first(make_harness) -> None:
+    h = make_harness("polling", real=True)
+    chat = WebChat(h.url)
+    note = encode(pcm_of(speech_clips()[3]), container="webm", codec="libopus")
+    posted = chat.post_file("ghi-am.webm", note, "audio/webm", voice="1", duration="5", text="Cho tôi hỏi:")
+    assert posted.status_code == 202
+    answer = text_of(chat._wait(h, timeout=90))
+    heard = answer.split("«", 1)[1].split("»", 1)[0]
+    assert answer.startswith("Tôi nghe được: «") and "tết" in heard
+    with Session(h.engine) as session:
+        assert session.exec(select(QuestionLog)).one().question == f"Cho tôi hỏi:\n{heard}"
+    assert not any((h.settings.uploads_dir / "inbound" / "web-staged").rglob("*.webm"))  # moved
+
+
 def test_bad_uploads_are_refused_in_vietnamese(make_harness) -> None:
     h = make_harness("polling", real=True, upload_max_bytes=200_000)
     chat = WebChat(h.url)
