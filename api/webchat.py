@@ -4,13 +4,15 @@ platform's: stored as inbound updates, answered through the outbox.
 
 A file (a photo, a PDF or office document, a recorded or attached voice note) is checked before
 it is kept: the chat cookie (only this chat's page can post into it), the chat's right to send
-files (handlers/admission.py), the files per address and hour, then the form, the size and the
-type its bytes show (blockers/attachments.py). It is then staged for this chat and stored as an
-update like a Telegram file (bot/webchat.py): the dialog decides whether it takes it."""
+files (handlers/admission.py), the files per address and hour (accepted ones and refused ones
+counted apart), then the form, the size and the type its bytes show (blockers/attachments.py).
+It is then staged for this chat and stored as an update like a Telegram file (bot/webchat.py):
+the dialog decides whether it takes it."""
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from datetime import timedelta
 from pathlib import Path
@@ -27,10 +29,11 @@ from bot.channel import ChannelName
 from bot.webchat import MAX_CLIENT_ID, MAX_TEXT, new_chat_id, stage_file, store_web_message, web_messages
 from core.clock import utcnow
 from core.db import session_scope
-from core.limits import take_attempt
+from core.limits import return_attempt, take_attempts
 from handlers.admission import may_send_files
 from knowledge.media.speech import MAX_NOTE_SECONDS
 
+log = logging.getLogger(__name__)
 router = APIRouter(include_in_schema=True)
 
 COOKIE = "troly_chat"
@@ -129,21 +132,31 @@ def _kind(content_type: str, *, recorded: bool) -> str:
 @router.post("/chat/files", status_code=202)
 async def post_file(request: Request) -> JSONResponse:
     """One file with an optional caption (multipart: client_id, text, voice, duration, file).
-    Nothing of the body is read before the chat and its right to send files are checked."""
+    Nothing of the body is read before the chat and its right to send files are checked.
+
+    Two counters per address and hour, both reserved before the body is read (so parallel
+    posts cannot pass either): files accepted (`WEB_CHAT_FILES_PER_HOUR`) and files refused
+    for bad input (`WEB_CHAT_REFUSED_FILES_PER_HOUR`). Once the outcome is known the other
+    reservation is given back: a refused file does not use up the official's allowance, and
+    refused traffic is bounded on its own. A failure on our side (503) gives both back."""
     chat_id = _chat_id(request)
     if chat_id is None:
         return _error(texts.CHAT_REOPEN, 403, unread=True)
     ctx = request.app.state.ctx
     settings = ctx.settings
     source = request.client.host if request.client else ""
+    who = f"ip:{source}" if source else chat_id
+    accepted_key, refused_key = f"webfile:{who}", f"webfile:refused:{who}"
 
     def admitted() -> str:
         with session_scope(ctx.engine) as session:
             if not may_send_files(session, channel=ChannelName.web, user_id=chat_id, settings=settings):
                 return texts.CHAT_FILE_NEEDS_REGISTRATION
-            key = f"webfile:ip:{source}" if source else f"webfile:{chat_id}"
-            limit = settings.web_chat_files_per_hour
-            if not take_attempt(session, key=key, limit=limit, window=FILES_WINDOW, now=utcnow()):
+            limits = [
+                (accepted_key, settings.web_chat_files_per_hour),
+                (refused_key, settings.web_chat_refused_files_per_hour),
+            ]
+            if take_attempts(session, limits=limits, window=FILES_WINDOW, now=utcnow()) is not None:
                 return texts.CHAT_FILE_TOO_MANY
             return ""
 
@@ -151,6 +164,31 @@ async def post_file(request: Request) -> JSONResponse:
     if refusal:
         status = 429 if refusal == texts.CHAT_FILE_TOO_MANY else 403
         return _error(refusal, status, unread=True)
+    response = await _take_file(request, chat_id=chat_id, source=source)
+    if response.status_code == 202:
+        given_back = [refused_key]
+    elif response.status_code < 500:  # the sender's bad input: counted as refused only
+        given_back = [accepted_key]
+    else:  # ours (the store failed): counted as neither
+        given_back = [accepted_key, refused_key]
+
+    def settle() -> None:
+        with session_scope(ctx.engine) as session:
+            for key in given_back:
+                return_attempt(session, key=key, window=FILES_WINDOW, now=utcnow())
+
+    try:
+        await asyncio.to_thread(settle)
+    except Exception:  # the count stays reserved: stricter, never looser
+        log.warning("web chat file counters not settled")
+    return response
+
+
+async def _take_file(request: Request, *, chat_id: str, source: str) -> JSONResponse:
+    """Read, check, stage and store the posted file: 202, or the refusal (4xx for the sender's
+    input, 503 for ours)."""
+    ctx = request.app.state.ctx
+    settings = ctx.settings
     try:
         form = await request.form(max_files=1, max_fields=8)
     except Exception:  # not multipart, a broken body, too many parts: the sender's fault

@@ -1,7 +1,11 @@
 """Inbound files: fetched from the platform and kept under DATA_DIR/uploads/inbound (outside any
 web root), only those the dialog said it takes (`wanted`, asked before any download). A file
 that is too large or cannot be fetched becomes Attachment(kind="rejected"); one not wanted keeps
-its description with an empty file_ref; either way the handler tells the user why."""
+its description with an empty file_ref; either way the handler tells the user why.
+
+A channel whose files are already here (the web chat's staged files, `LocalFiles`) has them
+moved, not copied: under a name the retry of the same update finds again, so a file is never
+kept twice nor lost between a try that failed and the next."""
 
 from __future__ import annotations
 
@@ -9,8 +13,10 @@ import logging
 import re
 import uuid
 from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path, PurePosixPath
 
-from bot.channel import Attachment, Channel, Incoming
+from bot.channel import Attachment, Channel, Incoming, LocalFiles
 from bot.errors import safe_error
 from core.settings import Settings
 
@@ -53,6 +59,12 @@ async def fetch_attachments(
         if item.size and item.size > limit:
             result.append(Attachment(kind=REJECTED, file_ref="", filename=filename, size=item.size))
             continue
+        if isinstance(channel, LocalFiles):
+            stored = f"{update_id}-{index + 1}-{safe_filename(PurePosixPath(item.file_ref).name, fallback)}"
+            named = replace(item, filename=filename)
+            ref = f"inbound/{incoming.channel}/{stored}"
+            result.append(await _take_over(channel, named, folder / stored, ref))
+            continue
         try:
             data = await channel.download(item)
         except AttachmentTooLarge:
@@ -78,3 +90,23 @@ async def fetch_attachments(
             )
         )
     return tuple(result)
+
+
+async def _take_over(channel: LocalFiles, item: Attachment, target: Path, ref: str) -> Attachment:
+    """A file already on this machine, moved to `target`, a name fixed by the update and the
+    file itself, so a retry of the same update finds what an earlier try moved (the file is
+    in one place at every moment: never lost, never kept twice). A disk error propagates: the
+    update is retried rather than the file reported missing."""
+    try:
+        size = await channel.take_over(item, target)
+    except LookupError as exc:
+        log.warning("local file of %s gone: %s", item.kind, safe_error(exc))
+        return Attachment(kind=REJECTED, file_ref="", filename=item.filename)
+    return Attachment(
+        kind=item.kind,
+        file_ref=ref,
+        filename=item.filename,
+        content_type=item.content_type,
+        size=size,
+        duration=item.duration,
+    )

@@ -11,6 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
+from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
 
 from core.outbox import Button
@@ -138,6 +139,19 @@ class Polling(Protocol):
 
     async def fetch_updates(self, offset: int) -> tuple[list[tuple[str, dict[str, Any]]], int]:
         """New raw updates (key, payload) after `offset`, and the next offset."""
+        ...
+
+
+@runtime_checkable
+class LocalFiles(Protocol):
+    """Channels whose files are already on this machine (the web chat's staged files): the
+    inbound worker takes each file over (moved, never copied, bot/attachments.py) instead of
+    downloading it, so one copy exists at any moment."""
+
+    async def take_over(self, attachment: Attachment, target: Path) -> int:
+        """Move the file to `target` and return its size; when it is already there (a retry
+        after a failure past the move) just its size. LookupError when it is in neither place;
+        any other error is the disk's and the update is retried."""
         ...
 
 

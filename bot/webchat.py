@@ -7,14 +7,15 @@ Files: the page posts a photo, a document or a recorded voice note (api/webchat.
 chat, its size and its type); the file is staged under DATA_DIR/uploads/inbound/web-staged/
 <chat id>/ and the stored update names it. From there it goes the way of any platform's
 attachment: `parse` makes it an Attachment (only a file staged for this very chat), the inbound
-worker asks the dialog whether it is wanted and "downloads" it (`download` reads the staged
-file) into inbound/web/, and the media step hears or reads it. Staged files nothing refers to
-are removed with the other orphaned uploads (blockers/retention.py).
+worker asks the dialog whether it is wanted and takes it over (`take_over` moves the staged
+file into inbound/web/: one copy, never two), and the media step hears or reads it. Staged
+files no dialog wanted are removed with the other orphaned uploads (blockers/retention.py).
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import re
 import secrets
 import uuid
@@ -45,6 +46,31 @@ def stage_file(uploads_dir: Path, *, chat_id: str, filename: str, data: bytes) -
     folder.mkdir(parents=True, exist_ok=True)
     (folder / name).write_bytes(data)
     return f"{STAGED}/{chat_id}/{name}"
+
+
+def _move(staged: Path, target: Path) -> int:
+    if staged.is_file():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staged, target)  # same file system (both under DATA_DIR/uploads): atomic
+        os.utime(target)  # its orphan age counts from now, not from when it was posted
+        _sync_folder(target.parent)
+        _sync_folder(staged.parent)
+    elif not target.is_file():
+        raise LookupError("staged web chat file gone")
+    return target.stat().st_size
+
+
+def _sync_folder(folder: Path) -> None:
+    """A rename is durable once its folders are flushed (POSIX; a no-op where folders cannot
+    be opened)."""
+    try:
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
 
 
 def _attachments(chat_id: str, raw: object) -> tuple[Attachment, ...]:
@@ -108,6 +134,14 @@ class WebChannel:
 
     async def send(self, chat_id: str, reply: Reply) -> SendResult:
         return SendResult(ok=True, platform_message_id="web")
+
+    async def take_over(self, attachment: Attachment, target: Path) -> int:
+        """Move a staged file into the inbound folder (bot/channel.py: LocalFiles): one atomic
+        rename, made durable before the update goes on, so at any moment the file is in one
+        place, and a retry (after a failure past the move) finds it at `target`."""
+        if self.uploads_dir is None or not _STAGED_REF.match(attachment.file_ref):
+            raise LookupError("not a staged web chat file")
+        return await asyncio.to_thread(_move, self.uploads_dir / attachment.file_ref, target)
 
     async def download(self, attachment: Attachment) -> bytes:
         """A staged file's bytes (parse only lets through refs staged for the update's chat)."""

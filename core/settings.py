@@ -64,6 +64,7 @@ class Settings(BaseSettings):
     conversation_idle_minutes: int = 30
     chat_messages_per_minute: int = 20
     web_chat_files_per_hour: int = 30  # files posted to the web chat per network address (0 = no limit)
+    web_chat_refused_files_per_hour: int = 30  # web chat files refused for bad input, per address (0: none)
     upload_orphan_hours: int = 24  # a received file no report, draft or blocker uses is removed after
     upload_max_bytes: int = 20 * 1024 * 1024  # one uploaded file (guidance, roster), web form included
     invite_code_ttl_days: int = 14  # a registration code is refused this long after it was issued

@@ -13,7 +13,7 @@ from blockers.payloads import object_id
 from bot.channel import Button, Reply
 from core.models import QuestionLog
 from handlers import texts
-from handlers.flow import Turn
+from handlers.flow import Turn, typed_and_heard
 from handlers.state import StaleChoice
 from knowledge.types import Answer
 
@@ -58,10 +58,11 @@ def ask_question(turn: Turn, question: str) -> list[Reply]:
     return [Reply(text=answer.text, buttons=buttons, answer=details)]
 
 
-def ask_heard(turn: Turn, heard: str) -> list[Reply]:
-    """A voice note's transcript answered like typed text, said back first, with a choice to
-    type the question instead (a button; on Zalo the sender numbers it with the others)."""
-    replies = ask_question(turn, heard)
+def ask_heard(turn: Turn, heard: str, typed: str = "") -> list[Reply]:
+    """A voice note's transcript answered like typed text (after its caption, when one was
+    typed), said back first, with a choice to type the question instead (a button; on Zalo the
+    sender numbers it with the others)."""
+    replies = ask_question(turn, typed_and_heard(typed, heard))
     first = replies[0]
     first.text = f"{texts.HEARD.format(text=heard)}\n\n{first.text}"
     first.buttons.append(Button(texts.BUTTON_RETYPE, RETYPE))

@@ -10,6 +10,7 @@ owns the one broad handler.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy.engine import Engine
@@ -173,13 +174,17 @@ class Dispatcher:
             if incoming.attachments:
                 return [menu.menu_reply(texts.ATTACHMENT_OUTSIDE_REPORT)]
             return [menu.menu_reply(texts.EMPTY_MESSAGE)]
+        return self._typed_question(turn)
+
+    def _typed_question(self, turn: Turn) -> list[Reply]:
         if turn.person is None and looks_like_code(turn.text):
             return onboarding.redeem_code(turn, turn.text)
         return self._ask(turn, turn.text)
 
     def _route_spoken(self, turn: Turn, meta: Meta) -> list[Reply]:
         """A voice note in an open dialog step (handlers/voice_steps.py): a spoken choice is
-        pressed, any other transcript handled as typed, and the answer starts with the echo."""
+        pressed, any other transcript handled as typed (after the caption, if one was typed),
+        and the answer starts with the echo or with why the note was not used."""
         refused = admission.refusal(turn, admission.DIALOGS.get(turn.state.flow, Access.anyone))
         if refused is not None:
             turn.close()
@@ -189,9 +194,10 @@ class Dispatcher:
             return spoken.replies
         if spoken.payload:
             replies = self._on_payload(turn, meta, spoken.payload)
-        else:
+        else:  # handled as typed: the caption, the transcript, or both (caption first)
+            turn.incoming = replace(turn.incoming, text=spoken.text)
             replies = self._route_typed(turn, meta)
-        return voice_steps.echoed(replies, turn.heard)
+        return voice_steps.said_first(replies, spoken.first)
 
     def _on_payload(self, turn: Turn, meta: Meta, payload: str) -> list[Reply]:
         turn.choice = payload
@@ -320,11 +326,12 @@ class Dispatcher:
         if refused is not None:
             return refused
         if voice is not None:
-            if turn.incoming.text.strip():  # typed too (a caption): the typed words are asked
-                return None
+            caption = turn.incoming.text.strip()
+            if not turn.heard and caption:  # the typed words asked, and why the note was not
+                return voice_steps.said_first(self._typed_question(turn), texts.voice_not_used(voice.reading))
             if not turn.heard:
                 return [Reply(text=texts.not_heard(voice.reading))]
-            return asking.ask_heard(turn, turn.heard)
+            return asking.ask_heard(turn, turn.heard, typed=caption)  # caption first, then heard
         assert paper is not None
         if paper.reading in ("", OcrStatus.unavailable):  # no reader here: photos go in a report
             return None

@@ -59,6 +59,12 @@ class Turn:
         self.state.flow, self.state.step, self.state.data = "", "", {}
 
 
+def typed_and_heard(typed: str, heard: str) -> str:
+    """A voice note's caption and its transcript as one text, the caption first: nothing the
+    official typed or said is dropped (a question, a free-text step: handlers/voice_steps.py)."""
+    return "\n".join(part for part in (typed.strip(), heard.strip()) if part)
+
+
 class Flow(Protocol):
     """A dialog such as reporting a blocker. Registered in handlers/dispatch.py by name."""
 

@@ -4,7 +4,8 @@ report being described, information being added), and the media step that reads 
 The inbound worker asks twice, both before the dispatcher's transaction: which attachments to
 download (handlers/uploads.py, on what the platform says of each file), then, with the files
 on disk, `MediaStep.read_media`, which transcribes the voice note (in a question, a report,
-added information, or any other dialog step but the invite code: handlers/voice_steps.py) and
+added information, or any other dialog step but the invite code, and not in a choice step
+whose caption decides: `hears_note`, handlers/voice_steps.py) and
 reads the photo asked about (a question), each through its engine's
 bounded lane (knowledge/media), so slow work never blocks the event loop, never holds a
 database transaction and never takes both cores. What was heard or read travels on the
@@ -60,12 +61,19 @@ class Context(StrEnum):
 
 # Steps where a voice note cannot sensibly be used: never fetched, answered "please type".
 TYPED_ONLY_STEPS = frozenset({("reg", "code")})  # an invite code: a secret read letter by letter
+# Steps that take nothing but one of their buttons (a typed word gets "choose one"). A note
+# with a typed caption is not heard there: the caption decides (handlers/voice_steps.py).
+CHOICE_STEPS = frozenset(
+    {(REPORTING, "similar"), (REPORTING, "department"), (REPORTING, "confirm"), (REPORTING, "edit")}
+)
 
 
 @dataclass(frozen=True)
 class Where:
     context: Context
     data: dict[str, Any] = field(default_factory=dict)  # the open dialog's data (a copy)
+    flow: str = ""  # the open dialog's flow and step (Context.step)
+    step: str = ""
 
 
 def is_voice(attachment: Attachment) -> bool:
@@ -113,10 +121,21 @@ def dialog_context(session: Session, incoming: Incoming, *, settings: Settings, 
     if flow:
         if person is None or (flow, step) in TYPED_ONLY_STEPS:
             return Where(Context.none)
-        return Where(Context.step, data)
+        return Where(Context.step, data, flow, step)
     if person is None and not settings.allow_unregistered_questions:
         return Where(Context.none)
     return Where(Context.question)
+
+
+def hears_note(where: Where, incoming: Incoming) -> bool:
+    """Whether this message's voice note is downloaded and heard: wherever it lands, except in
+    a step that takes only a choice when a caption was typed (the caption decides there, and
+    the official is told the note was not heard: handlers/voice_steps.py). Elsewhere a caption
+    and the transcript are both used, the caption first."""
+    if where.context == Context.none:
+        return False
+    captioned = bool(incoming.text.strip())
+    return not (where.context == Context.step and captioned and (where.flow, where.step) in CHOICE_STEPS)
 
 
 def first_voice(incoming: Incoming) -> int | None:
@@ -155,7 +174,7 @@ class MediaStep:
             return incoming
         attachments = list(incoming.attachments)
         voice = first_voice(incoming)
-        if voice is not None:
+        if voice is not None and hears_note(where, incoming):
             attachments[voice] = await self.hear(attachments[voice])
         paper = first_paper(incoming)
         if where.context == Context.question and voice is None and paper is not None:

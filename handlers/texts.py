@@ -332,6 +332,20 @@ _STEP_REASONS = {
     "busy": "bộ phận nghe ghi âm đang bận",
 }
 _STEP_REASON_DEFAULT = "trợ lý không nghe được ghi âm này"
+# A voice note with a typed caption whose note is not used (the caption is).
+VOICE_CAPTION_DECIDES = (
+    "Ở bước chọn này, trợ lý làm theo phần chữ anh/chị gõ kèm; ghi âm đi kèm không được nghe."
+)
+VOICE_CODE_TYPED = "Trợ lý dùng mã anh/chị gõ; ghi âm đi kèm không được nghe vì mã đăng ký chỉ nhận bằng chữ."
+VOICE_NOT_USED = (
+    "Ghi âm đi kèm chưa dùng được vì {reason}; trợ lý dùng phần chữ anh/chị gõ. Nếu ghi âm có "
+    "thêm ý, anh/chị vui lòng gõ thêm."
+)
+
+
+def voice_not_used(reading: str) -> str:
+    """A captioned voice note that gave no text: why, and that the caption was used."""
+    return VOICE_NOT_USED.format(reason=_STEP_REASONS.get(reading, _STEP_REASON_DEFAULT))
 
 
 def not_heard_in_step(reading: str) -> str:

@@ -7,7 +7,9 @@ lands):
   to 2 minutes) when voice transcription is on, or else the first photo or scan when the paper
   reader is installed;
 - another dialog step of a registered official (choosing, confirming, the optional field): the
-  first voice note (up to 2 minutes) when voice transcription is on, heard as if typed;
+  first voice note (up to 2 minutes) when voice transcription is on, heard as if typed (with
+  the caption, if any, first); not in a step that takes only a choice when a caption was
+  typed: the caption decides there (handlers/media.py: hears_note);
 - anything else (the invite-code step, over the flood limit, files no dialog takes): nothing.
 The inbound worker downloads those only; the others reach the dialog unfetched and are
 answered with the reason. Read-only: nothing is counted or changed here.
@@ -21,7 +23,7 @@ from sqlmodel import Session
 
 from bot.channel import Incoming
 from core.settings import Settings
-from handlers.media import Context, dialog_context, first_paper, first_voice
+from handlers.media import Context, dialog_context, first_paper, first_voice, hears_note
 from handlers.reporting_steps import Verdict, verdict_for
 from knowledge.media.engines import MediaEngines
 from knowledge.media.speech import MAX_NOTE_SECONDS
@@ -38,7 +40,8 @@ def wanted_attachments(
         if voice is not None:
             note = incoming.attachments[voice]
             wanted[voice] = (
-                engines.transcriber.available
+                hears_note(where, incoming)
+                and engines.transcriber.available
                 and note.duration <= MAX_NOTE_SECONDS
                 and note.size <= settings.upload_max_bytes
             )

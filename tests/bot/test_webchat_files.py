@@ -109,6 +109,21 @@ def test_a_recorded_voice_note_is_heard_and_answered(make_harness) -> None:
         assert session.exec(select(QuestionLog)).one().question == heard
 
 
+@pytest.mark.skipif(not speech_installed(), reason="the [voice] extra is not installed")
+def test_a_recorded_note_with_typed_words_asks_both_the_words_first(make_harness) -> None:
+    h = make_harness("polling", real=True)
+    chat = WebChat(h.url)
+    note = encode(pcm_of(speech_clips()[3]), container="webm", codec="libopus")
+    posted = chat.post_file("ghi-am.webm", note, "audio/webm", voice="1", duration="5", text="Cho tôi hỏi:")
+    assert posted.status_code == 202
+    answer = text_of(chat._wait(h, timeout=90))
+    heard = answer.split("«", 1)[1].split("»", 1)[0]
+    assert answer.startswith("Tôi nghe được: «") and "tết" in heard
+    with Session(h.engine) as session:
+        assert session.exec(select(QuestionLog)).one().question == f"Cho tôi hỏi:\n{heard}"
+    assert not any((h.settings.uploads_dir / "inbound" / "web-staged").rglob("*.webm"))  # moved
+
+
 def test_bad_uploads_are_refused_in_vietnamese(make_harness) -> None:
     h = make_harness("polling", real=True, upload_max_bytes=200_000)
     chat = WebChat(h.url)
@@ -161,6 +176,36 @@ def test_files_per_address_are_limited(make_harness) -> None:
     ]
     fresh_cookie = WebChat(h.url)  # a new cookie is no fresh start: the address counts
     assert fresh_cookie.post_file("a.pdf", b"%PDF-1.4\n", "application/pdf").status_code == 429
+
+
+SCRIPT = ("anh.jpg", b"#!/bin/sh\nrm -rf /\n", "image/jpeg")  # refused: 415
+PDF = ("a.pdf", b"%PDF-1.4\n", "application/pdf")
+
+
+def test_refused_uploads_do_not_use_up_the_allowance(make_harness) -> None:
+    h = make_harness("polling", real=True, web_chat_files_per_hour=2, web_chat_refused_files_per_hour=10)
+    chat = WebChat(h.url)
+    refused = [chat.post_file(*SCRIPT).status_code for _ in range(3)]
+    refused.append(chat.post_file("trong.pdf", b"", "application/pdf").status_code)
+    refused.append(
+        chat.http.post(
+            "/chat/files", content=b"x", headers={"Content-Type": "multipart/form-data"}
+        ).status_code
+    )
+    assert refused == [415, 415, 415, 422, 400]
+    assert [chat.post_file(*PDF).status_code for _ in range(3)] == [202, 202, 429]  # 2 accepted
+
+
+def test_refused_uploads_are_bounded_on_their_own(make_harness) -> None:
+    h = make_harness("polling", real=True, web_chat_files_per_hour=10, web_chat_refused_files_per_hour=2)
+    chat = WebChat(h.url)
+    assert chat.post_file(*PDF).status_code == 202  # an accepted file is not a refused one
+    assert [chat.post_file(*SCRIPT).status_code for _ in range(3)] == [415, 415, 429]
+    too_many = chat.post_file(*PDF)  # until the hour passes, the address sends nothing more
+    assert too_many.status_code == 429 and too_many.json()["detail"] == texts.CHAT_FILE_TOO_MANY
+    assert WebChat(h.url).post_file(*SCRIPT).status_code == 429  # a new cookie is no fresh start
+    with Session(h.engine) as session:
+        assert len(session.exec(select(InboundUpdate)).all()) == 1
 
 
 def test_a_stored_update_names_only_files_staged_for_its_own_chat(tmp_path) -> None:

@@ -383,3 +383,23 @@ def test_voice_note_added_to_a_filed_blocker_is_its_message_and_attachment(
     ).all()
     assert (row.extraction, row.extracted_text) == (ExtractionStatus.done, said)
     assert fold_key("ho so mo tai khoan") in session.get(Blocker, blocker.id).search_text  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("channel", ["telegram", "zalo", "web"])
+def test_a_voice_question_with_a_caption_asks_the_caption_then_what_was_said(
+    make_chat, real_dispatcher, session: Session, guidance, channel: str
+) -> None:
+    chat = make_chat(channel, via=real_dispatcher)
+    chat.send("Hỏi giúp tôi:", attachments=(voice(channel=channel),))
+    assert chat.text.startswith(f"Tôi nghe được: «{HEARD}»")
+    assert guidance.questions == [f"Hỏi giúp tôi:\n{HEARD}"]  # the caption is not dropped either
+    assert session.exec(select(QuestionLog)).one().question == f"Hỏi giúp tôi:\n{HEARD}"
+
+
+def test_a_voice_question_with_a_caption_not_heard_asks_the_caption_and_says_why(
+    make_chat, real_dispatcher, guidance
+) -> None:
+    chat = make_chat("zalo", via=real_dispatcher)
+    chat.send(HEARD, attachments=(voice(reading="too_long"),))
+    assert chat.text.startswith(texts.voice_not_used("too_long")) and "dài quá 2 phút" in chat.text
+    assert guidance.questions == [HEARD] and "Điều 21 khoản 1" in chat.text

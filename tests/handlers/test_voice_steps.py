@@ -141,3 +141,87 @@ def test_the_code_step_never_fetches_a_note(
 )
 def test_spoken_numbers(said: str, number: int | None) -> None:
     assert parse_spoken_number(said) == number
+
+
+# --- a voice note with a typed caption --------------------------------------------------------
+
+ALL = ["telegram", "zalo", "web"]  # the caption: Telegram's and Zalo's, the web chat's box
+
+
+def say_with_caption(chat, caption: str, heard: str, reading: str = "ok"):  # type: ignore[no-untyped-def]
+    note = voice(text=heard, reading=reading, channel=chat.channel.value)
+    return chat.send(caption, attachments=(note,))
+
+
+@pytest.mark.parametrize("channel", ALL)
+def test_a_captioned_note_in_a_text_step_gives_the_caption_then_what_was_said(
+    open_chat, session: Session, channel: str
+) -> None:
+    chat = open_chat(channel)
+    to_department_step(chat)
+    chat.press(chat.labels[0])
+    say_with_caption(chat, "Đất đai", "đất nông nghiệp giao cho hộ gia đình")
+    assert chat.text.startswith("Tôi nghe được: «đất nông nghiệp giao cho hộ gia đình»")
+    assert "Gửi" in chat.labels  # the summary: the field was taken
+    chat.press("Gửi")
+    blocker = session.exec(select(Blocker)).one()
+    assert blocker.field == "Đất đai\nđất nông nghiệp giao cho hộ gia đình"  # caption first
+
+
+@pytest.mark.parametrize("channel", ALL)
+def test_a_captioned_note_not_heard_in_a_text_step_uses_the_caption_and_says_why(
+    open_chat, session: Session, channel: str
+) -> None:
+    chat = open_chat(channel)
+    to_department_step(chat)
+    chat.press(chat.labels[0])
+    say_with_caption(chat, "Đất đai", "", reading="busy")
+    assert chat.text.startswith(texts.voice_not_used("busy")) and "đang bận" in chat.text
+    assert "Gửi" in chat.labels
+    state = session.exec(select(Conversation)).one()
+    assert (state.step, state.data["field"]) == ("confirm", "Đất đai")
+
+
+@pytest.mark.parametrize("channel", ALL)
+def test_in_a_choice_step_the_caption_decides_and_the_note_is_said_unheard(
+    open_chat, session: Session, channel: str
+) -> None:
+    chat = open_chat(channel)
+    to_department_step(chat)
+    second = chat.labels[1]
+    chat.send("2", attachments=(unread(voice(channel=channel)),))  # not downloaded, not heard
+    assert chat.text.startswith(texts.VOICE_CAPTION_DECIDES) and texts.ASK_FIELD in chat.text
+    assert "Tôi nghe được" not in chat.text
+    chat.send("Đất đai")
+    assert second in chat.text  # the department the caption chose
+
+
+def test_the_code_step_takes_a_typed_caption_and_says_the_note_was_not_heard(
+    make_chat, real_dispatcher, invite_code
+) -> None:
+    chat = make_chat("telegram", via=real_dispatcher)
+    chat.send("/dangky")
+    chat.send(invite_code, attachments=(unread(voice()),))
+    assert chat.text.startswith(texts.VOICE_CODE_TYPED) and "Xã Phú Bình" in chat.text
+
+
+async def test_a_captioned_note_is_heard_in_a_text_step_and_never_in_a_choice_step(
+    settings: Settings, session: Session, guidance, open_chat, clock
+) -> None:
+    media = engines()
+    dispatcher = Dispatcher(settings=settings, knowledge=guidance, engines=media, clock=clock)  # type: ignore[arg-type]
+    chat = open_chat("telegram")
+    to_department_step(chat)
+    note = voice(text="", reading="")
+    stored = settings.uploads_dir / note.file_ref
+    stored.parent.mkdir(parents=True, exist_ok=True)
+    stored.write_bytes(b"OggS fake audio")
+    captioned = incoming(unread(note), text="2")
+    assert dispatcher.attachments_wanted(session, captioned) == [False]  # the caption decides
+    assert dispatcher.attachments_wanted(session, incoming(unread(note))) == [True]  # uncaptioned
+    read = await dispatcher.read_media(session.get_bind(), incoming(note, text="2"))  # type: ignore[arg-type]
+    assert read.attachments[0].reading == "" and media.transcriber.heard == []  # type: ignore[attr-defined]
+    chat.press(chat.labels[0])  # the optional field: a text step
+    assert dispatcher.attachments_wanted(session, incoming(unread(note), text="Đất đai")) == [True]
+    read = await dispatcher.read_media(session.get_bind(), incoming(note, text="Đất đai"))  # type: ignore[arg-type]
+    assert read.attachments[0].reading == "ok" and media.transcriber.heard == [b"OggS fake audio"]  # type: ignore[attr-defined]
