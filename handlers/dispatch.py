@@ -149,7 +149,18 @@ class Dispatcher:
             return onboarding.handle_contact(turn)
         if voice_steps.applies(turn):
             return self._route_spoken(turn, meta)
+        if self._caption_acts(turn, meta):
+            # the command acts, and the note is not dropped silently: what was heard is repeated
+            return [*self._route_typed(turn, meta), Reply(text=texts.voice_beside_command(turn.heard))]
         return self._route_typed(turn, meta)
+
+    @staticmethod
+    def _caption_acts(turn: Turn, meta: Meta) -> bool:
+        """Outside any dialog, a voice note whose typed caption is a menu number or a command:
+        the caption acts and the note is not used."""
+        if turn.voice is None or not turn.text or turn.state.flow:
+            return False
+        return parse_number(turn.text) is not None or parse_command(turn.text) is not None
 
     def _route_typed(self, turn: Turn, meta: Meta) -> list[Reply]:
         incoming = turn.incoming

@@ -343,6 +343,21 @@ VOICE_NOT_USED = (
 )
 
 
+VOICE_BESIDE_COMMAND = (
+    "Trợ lý đã làm theo lệnh anh/chị gõ kèm, nên ghi âm đi kèm chưa được dùng. Nếu ghi âm có câu "
+    "hỏi, anh/chị vui lòng gửi lại ghi âm riêng, không kèm chữ."
+)
+VOICE_BESIDE_COMMAND_HEARD = (
+    "Trợ lý đã làm theo lệnh anh/chị gõ kèm, nên ghi âm đi kèm chưa được dùng (trợ lý nghe được: "
+    "«{text}»). Nếu đó là câu hỏi, anh/chị vui lòng gửi lại riêng."
+)
+
+
+def voice_beside_command(heard: str) -> str:
+    """A typed command or menu number sent with a voice note: the note was not used."""
+    return VOICE_BESIDE_COMMAND_HEARD.format(text=heard) if heard else VOICE_BESIDE_COMMAND
+
+
 def voice_not_used(reading: str) -> str:
     """A captioned voice note that gave no text: why, and that the caption was used."""
     return VOICE_NOT_USED.format(reason=_STEP_REASONS.get(reading, _STEP_REASON_DEFAULT))

@@ -225,3 +225,25 @@ async def test_a_captioned_note_is_heard_in_a_text_step_and_never_in_a_choice_st
     assert dispatcher.attachments_wanted(session, incoming(unread(note), text="Đất đai")) == [True]
     read = await dispatcher.read_media(session.get_bind(), incoming(note, text="Đất đai"))  # type: ignore[arg-type]
     assert read.attachments[0].reading == "ok" and media.transcriber.heard == [b"OggS fake audio"]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("channel", ALL)
+@pytest.mark.parametrize(("heard", "reading"), [("thủ tục đăng ký khai sinh", "ok"), ("", "busy")])
+def test_outside_a_dialog_a_command_caption_acts_and_the_note_is_not_dropped_silently(
+    open_chat, channel: str, heard: str, reading: str
+) -> None:
+    chat = open_chat(channel)
+    say_with_caption(chat, "/menu", heard, reading=reading)
+    assert texts.voice_beside_command(heard) in chat.text  # said, not dropped
+    if heard:
+        assert f"«{heard}»" in chat.text  # what was heard, so it can be sent again
+    assert chat.labels  # the command acted: the menu is shown
+
+
+@pytest.mark.parametrize("channel", ALL)
+def test_a_spoken_command_in_a_step_is_used_not_reported_unused(open_chat, channel: str) -> None:
+    chat = open_chat(channel)
+    to_department_step(chat)
+    say(chat, "hủy")
+    assert texts.voice_beside_command("hủy") not in chat.text
+    assert texts.VOICE_BESIDE_COMMAND not in chat.text
