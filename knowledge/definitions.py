@@ -80,13 +80,15 @@ _COMPARED = [
     ),
 ]
 # A qualifier after the term ("đạo đức nghề nghiệp của viên chức"): the law defines the term alone.
-_QUALIFIER = re.compile(r"\s+(?:cua|trong|theo|doi voi|tai|o)\s+.*$")
+# Only words that stay unambiguous folded: "tai" is also "tài" (tài sản), "o" also "ở" in a term.
+_QUALIFIER = re.compile(r"\s+(?:cua|trong|theo|doi voi)\s+.*$")
 
 
-def asked_terms(question: str) -> list[str]:
-    """The terms whose definitions answer a question, folded, each followed by its form
-    without a trailing qualifier: the asked term of a "là gì" question, or both terms compared
-    ("phân biệt nơi thường trú và nơi tạm trú"). Empty when it asks something else."""
+def asked_terms(question: str) -> list[tuple[str, ...]]:
+    """The terms whose definitions answer a question, folded, each as (the term, its form
+    without a trailing qualifier when it has one): the asked term of a "là gì" question, or both
+    terms compared ("phân biệt nơi thường trú và nơi tạm trú"). The shorter form is a fallback,
+    for when the law defines no line for the whole term. Empty when it asks something else."""
     found: list[str] = []
     term = asked_term(question)
     if term:
@@ -98,9 +100,10 @@ def asked_terms(question: str) -> list[str]:
             if match:
                 found += [_CONTEXT.sub("", g).strip() for g in match.groups()]
                 break
-    out: list[str] = []
+    out: list[tuple[str, ...]] = []
     for t in found:
-        for variant in (t, _QUALIFIER.sub("", t).strip()):
-            if variant and variant not in out and len(variant.split()) <= MAX_TERM_SYLLABLES:
-                out.append(variant)
+        forms = tuple(dict.fromkeys(f for f in (t, _QUALIFIER.sub("", t).strip()) if f))
+        forms = tuple(f for f in forms if len(f.split()) <= MAX_TERM_SYLLABLES)
+        if forms and forms not in out:
+            out.append(forms)
     return out

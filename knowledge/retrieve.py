@@ -131,11 +131,15 @@ class Retriever:
         top_lex = np.argsort(-bm25)[: self.params.depth]
         lex_scores = {lexical.chunk_ids[i]: float(bm25[i]) for i in top_lex if bm25[i] > 0}
         topic = frozenset(content_bigrams(searched))
-        defining = frozenset().union(*(self.index.defining(t) for t in asked_terms(searched)))
+        defining = frozenset().union(*(self._defining(forms) for forms in asked_terms(searched)))
         hits = self._fuse(lex_scores, dense, catalogue, topic, defining, result.ended)
         result.hits = hits[:k]
         result.ms = (time.perf_counter() - started) * 1000
         return result
+
+    def _defining(self, forms: tuple[str, ...]) -> frozenset[str]:
+        """Chunks defining a term: the whole term's, else its form without the qualifier's."""
+        return next((found for f in forms if (found := self.index.defining(f))), frozenset())
 
     def _fuse(
         self,
