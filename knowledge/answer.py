@@ -42,6 +42,7 @@ from knowledge.reply import (
     dossier_lead,
     lead_sentences,
     lead_text,
+    says_all_of,
 )
 from knowledge.retrieve import Hit
 from knowledge.select import Selection, article_units, select
@@ -432,6 +433,14 @@ def extractive_answer(
         support_citation = (
             f"{whole} ({top.chunk.article_title})" if cited.article == top.chunk.article else whole
         )
+    if selection is not None and selection.referenced is None and says_all_of(lead, support):
+        # The lead is its whole clause: the support shows the article's next clause that
+        # speaks of the question instead of repeating it (nothing when there is none).
+        support, support_citation = "", ""
+        if (nxt := selection.next_clause) is not None:
+            support = nxt.clause_text
+            shown = citation(_cited_chunk(top.chunk, clause=nxt.clause), top.document)
+            support_citation = f"{shown} ({top.chunk.article_title})"
     others: list[Source] = []
     seen = {top.key}
     for p in passages[1:]:

@@ -40,6 +40,13 @@ def clip(text: str, limit: int) -> str:
     return (cut[: cut.rfind(" ")] if " " in cut else cut).rstrip(",;: ") + "…"
 
 
+def says_all_of(lead: str, clause: str) -> bool:
+    """Whether the lead already holds the whole clause (numbering aside, whitespace and marks
+    folded): the support would only repeat it."""
+    body = " ".join(fold(strip_numbering(clause).lower()).split())
+    return bool(body) and body in " ".join(fold(lead.lower()).split())
+
+
 def lead_sentences(selection: Selection, intent: QuestionIntent, budget: int) -> str:
     """The lead of a selected unit: the sentence; a point with its clause's lead-in ("Phạt tiền
     từ … đối với hành vi sau đây: …"), or every point when the question asks for the list; a

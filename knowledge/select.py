@@ -41,6 +41,9 @@ OWN_WEIGHT = 0.1  # the unit's own words, beside those it inherits from the offe
 HIT_WEIGHT = 0.1  # a sentence of the window retrieval ranked best, in a long article
 VALUE_WEIGHT = 0.2  # a unit stating the value the question names ("phạt tù lên đến 05 năm")
 QUALIFIER_WEIGHT = 0.4  # "tối thiểu" → the mildest clause, "tối đa" → the severest, "còn bị" → additional
+# The next clause worth showing when the lead already says all of its own clause: the best
+# unit of another clause, if its score is at least this share of the lead's.
+NEXT_CLAUSE_SHARE = 0.5
 
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[A-ZĐÀ-Ỹ0-9])")
 _NUMBERING = re.compile(r"^(\d{1,3}\s*[.)]|[a-zđ]\))\s*")
@@ -109,6 +112,7 @@ class Selection:
     following: list[str] = field(default_factory=list)  # the unit's next sentences, same clause and point
     siblings: list[str] = field(default_factory=list)  # a point's clause: every point (first sentence)
     whole: str = ""  # the article's sentences, numbering left out (a short article answers whole)
+    next_clause: Unit | None = None  # the best unit of another clause (NEXT_CLAUSE_SHARE)
 
 
 def article_units(text: str, heading: str = "") -> list[Unit]:
@@ -337,7 +341,32 @@ def select(
         siblings = _items(units, start) if units[start].text.rstrip().endswith(":") else []
     whole = " ".join(strip_numbering(u.text) for u in units)
     items = _items(units, index)
-    return Selection(best, best_score, referenced, article, items, weights, following, siblings, whole)
+    return Selection(
+        best,
+        best_score,
+        referenced,
+        article,
+        items,
+        weights,
+        following,
+        siblings,
+        whole,
+        _next_clause(units, scores, best, best_score),
+    )
+
+
+def _next_clause(units: list[Unit], scores: list[float], best: Unit, best_score: float) -> Unit | None:
+    """The best-scored unit of another numbered clause, when it scores NEXT_CLAUSE_SHARE of
+    the best unit's at least (the earlier on a tie)."""
+    others = [
+        (sc, -i)
+        for i, (sc, u) in enumerate(zip(scores, units, strict=True))
+        if u.clause and u.clause != best.clause
+    ]
+    if not others or best_score <= 0:
+        return None
+    score, earlier = max(others)
+    return units[-earlier] if score >= NEXT_CLAUSE_SHARE * best_score else None
 
 
 _WORD = re.compile(r"\w+")

@@ -46,7 +46,10 @@ _FEE = re.compile(
     r"(?:\s*\([^)]*\))?)(?=\(|[A-ZĐÀ-Ỹ(-]|$)"
 )
 _DOCS_HEADER = re.compile(r"Tên giấy tờ\s*Mẫu đơn, tờ khai\s*Số lượng")
+# A count glued to the year that ends the paper's name ("ngày 31/12/20251 bản chính",
+# "Luật Đất đai năm 20240 bản chính"): the year is the paper's, the count what follows it.
 _COUNT = re.compile(
+    r"(?P<year>(?:(?<=/)|(?<=năm ))(?:19|20)\d{2}(?=\d+\s*bản\s*(?:chính|sao)))?"
     r"(?P<count>(?P<n1>\d+)\s*bản\s*(?P<k1>chính|sao)(?:\s*,\s*(?P<n2>\d+)\s*bản\s*(?P<k2>chính|sao))?)"
 )
 _FORM = re.compile(r"([\w-]+\.(?:docx?|xlsx?|pdf|rar|zip))$", re.I)
@@ -154,7 +157,7 @@ def dossier(raw: str) -> list[tuple[str, list[tuple[str, str, str]]]]:
         items: list[tuple[str, str, str]] = []
         start = 0
         for count in _COUNT.finditer(body):
-            paper = body[start : count.start()].strip()
+            paper = body[start : count.start("count")].strip()  # a glued year stays the paper's
             start = count.end()
             form = ""
             found = _FORM.search(paper)

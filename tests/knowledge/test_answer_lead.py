@@ -166,3 +166,44 @@ def test_a_question_whose_kind_of_answer_is_absent_is_not_answered(kb: Knowledge
 
 def test_intent_is_detected_before_retrieval(kb: KnowledgeBase) -> None:
     assert detect_intent("thoi han giai quyet dang ky tam tru").intent.value == "duration"
+
+
+# Bộ luật dân sự 2015, Điều 572 (Trả thưởng), clauses 1, 3 and 4.
+REWARD = (
+    "1. Khi một công việc được hứa thưởng do một người thực hiện thì khi công việc hoàn thành, người "
+    "thực hiện công việc đó được nhận thưởng.\n"
+    "2. Khi một công việc được hứa thưởng do nhiều người cùng thực hiện nhưng mỗi người thực hiện độc "
+    "lập với nhau thì người hoàn thành đầu tiên được nhận thưởng.\n"
+    "3. Trường hợp nhiều người cùng hoàn thành công việc được hứa thưởng vào cùng một thời điểm thì "
+    "phần thưởng được chia đều cho những người đó.\n"
+    "4. Trường hợp nhiều người cùng cộng tác để hoàn thành công việc được hứa thưởng theo yêu cầu của "
+    "người hứa thưởng thì mỗi người được nhận một phần của phần thưởng tương ứng với phần đóng góp "
+    "của mình."
+)
+
+
+def _reward(text: str) -> Passage:
+    return _passage(text, article="572", title="Bộ luật dân sự", heading="Trả thưởng", number="91/2015/QH13")
+
+
+@pytest.mark.parametrize("typed", [True, False])
+def test_a_lead_saying_its_whole_clause_is_followed_by_the_next_clause_not_by_itself(typed: bool) -> None:
+    question = "Trả thưởng thế nào khi nhiều người cùng cộng tác hoàn thành công việc được hứa thưởng?"
+    asked = question if typed else strip_diacritics(question)
+    answer = extractive_answer(asked, [_reward(REWARD)], max_chars=2000, model=ALWAYS)
+    assert answer.kind == "answer" and answer.sources[0].clause == "4"
+    assert answer.text.startswith("Trường hợp nhiều người cùng cộng tác")
+    assert answer.text.count("phần đóng góp của mình") == 1  # the clause is not repeated below
+    assert "Trích Điều 572 khoản 3 Bộ luật dân sự số 91/2015/QH13 (Trả thưởng):\n3. Trường hợp" in answer.text
+
+
+def test_a_lead_saying_its_whole_clause_has_no_support_when_no_other_clause_speaks_of_it() -> None:
+    only = REWARD.split("\n")[0]  # a one-clause article: nothing else to show
+    answer = extractive_answer(
+        "Một người hoàn thành công việc được hứa thưởng thì có được nhận thưởng không?",
+        [_reward(only)],
+        max_chars=2000,
+        model=ALWAYS,
+    )
+    assert answer.kind == "answer" and "được nhận thưởng" in answer.text
+    assert "Trích" not in answer.text and answer.text.count("được nhận thưởng") == 1

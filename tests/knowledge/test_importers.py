@@ -202,6 +202,26 @@ def test_glued_channel_cells_are_taken_apart() -> None:
     ]
 
 
+def test_a_count_glued_to_the_year_ending_a_papers_name_is_taken_apart() -> None:
+    # Real cells of the national records: the paper's name ends with a date or "năm 2024", and
+    # the crawler glued the count of copies to it ("31/12/20251 bản chính").
+    groups = procedures.dossier(
+        "Bao gồmTên giấy tờMẫu đơn, tờ khaiSố lượngBáo cáo theo Mẫu ban hành kèm theo Thông tư "
+        "số 88/2025/TT-BNNMT ngày 31/12/20251 bản chính, 1 bản sao"
+        "Giấy tờ theo Điều 145 Luật Đất đai năm 20240 bản chính, 1 bản sao"
+        "Tờ khai2 bản chính"
+    )
+    papers = [(paper, copies) for _, items in groups for paper, _, copies in items]
+    assert papers == [
+        (
+            "Báo cáo theo Mẫu ban hành kèm theo Thông tư số 88/2025/TT-BNNMT ngày 31/12/2025",
+            "1 bản chính, 1 bản sao",
+        ),
+        ("Giấy tờ theo Điều 145 Luật Đất đai năm 2024", "1 bản sao"),
+        ("Tờ khai", "2 bản chính"),
+    ]
+
+
 def test_todays_procedure_record_format_still_loads() -> None:
     fixtures = Path(__file__).parent / "fixtures"
     (doc,) = load_path(fixtures / "thu-tuc-nghia-vu-quan-su.jsonl")
