@@ -427,20 +427,19 @@ def extractive_answer(
         return related_answer(question, passages, probability, max_chars, note=note)
     lead, cited, support = lead_of(top, selection, intent)
     first = to_source(top, cited=cited)
+    support_clause = cited.clause
+    if selection is not None and selection.referenced is None and says_all_of(lead, support):
+        # The lead is its whole clause: the support shows the article's next clause that
+        # speaks of the question instead of repeating it (nothing when the lead says that too).
+        nxt = selection.next_clause
+        shown = nxt is not None and not says_all_of(lead, nxt.clause_text)
+        support, support_clause = (nxt.clause_text, nxt.clause) if nxt and shown else ("", "")
     support_citation = ""
-    if top.chunk.article_title and not top.chunk.part:
-        whole = citation(_cited_chunk(top.chunk, article=cited.article, clause=cited.clause), top.document)
+    if support and top.chunk.article_title and not top.chunk.part:
+        whole = citation(_cited_chunk(top.chunk, article=cited.article, clause=support_clause), top.document)
         support_citation = (
             f"{whole} ({top.chunk.article_title})" if cited.article == top.chunk.article else whole
         )
-    if selection is not None and selection.referenced is None and says_all_of(lead, support):
-        # The lead is its whole clause: the support shows the article's next clause that
-        # speaks of the question instead of repeating it (nothing when there is none).
-        support, support_citation = "", ""
-        if (nxt := selection.next_clause) is not None:
-            support = nxt.clause_text
-            shown = citation(_cited_chunk(top.chunk, clause=nxt.clause), top.document)
-            support_citation = f"{shown} ({top.chunk.article_title})"
     others: list[Source] = []
     seen = {top.key}
     for p in passages[1:]:

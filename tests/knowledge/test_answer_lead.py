@@ -207,3 +207,21 @@ def test_a_lead_saying_its_whole_clause_has_no_support_when_no_other_clause_spea
     )
     assert answer.kind == "answer" and "được nhận thưởng" in answer.text
     assert "Trích" not in answer.text and answer.text.count("được nhận thưởng") == 1
+
+
+def test_a_lead_saying_the_whole_article_repeats_none_of_its_clauses() -> None:
+    # Luật Cư trú 2020, Điều 11: short enough for the lead to say it whole.
+    article = (
+        "1. Nơi cư trú của công dân bao gồm nơi thường trú, nơi tạm trú.\n"
+        "2. Trường hợp không xác định được nơi thường trú, nơi tạm trú thì nơi cư trú của công dân là "
+        "nơi ở hiện tại."
+    )
+    passage = _passage(
+        article, article="11", title="Luật Cư trú", heading="Nơi cư trú của công dân", number="68/2020/QH14"
+    )
+    answer = extractive_answer(
+        "Nơi cư trú của công dân được quy định như thế nào?", [passage], max_chars=2000, model=ALWAYS
+    )
+    assert answer.kind == "answer" and "nơi ở hiện tại" in answer.text
+    assert answer.text.count("nơi ở hiện tại") == 1 and answer.text.count("bao gồm nơi thường trú") == 1
+    assert "Trích" not in answer.text
