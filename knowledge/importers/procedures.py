@@ -48,8 +48,11 @@ _FEE = re.compile(
 _DOCS_HEADER = re.compile(r"Tên giấy tờ\s*Mẫu đơn, tờ khai\s*Số lượng")
 # A count glued to the year that ends the paper's name ("ngày 31/12/20251 bản chính",
 # "Luật Đất đai năm 20240 bản chính"): the year is the paper's, the count what follows it.
+# Glued to the form number that ends it ("theo Mẫu số 181 bản chính", "Mẫu số 03-QĐ6131 bản
+# chính"): the number is the form's, the count its last digit (a count is 1 or 2, never 18).
 _COUNT = re.compile(
-    r"(?P<year>(?:(?<=/)|(?<=năm ))(?:19|20)\d{2}(?=\d+\s*bản\s*(?:chính|sao)))?"
+    r"(?:(?P<year>(?:(?<=/)|(?<=năm ))(?:19|20)\d{2}(?=\d+\s*bản\s*(?:chính|sao)))"
+    r"|(?P<code>(?:(?<=Mẫu số )|(?<=[A-ZĐ]))\d+(?=\d\s*bản\s*(?:chính|sao))))?"
     r"(?P<count>(?P<n1>\d+)\s*bản\s*(?P<k1>chính|sao)(?:\s*,\s*(?P<n2>\d+)\s*bản\s*(?P<k2>chính|sao))?)"
 )
 _FORM = re.compile(r"([\w-]+\.(?:docx?|xlsx?|pdf|rar|zip))$", re.I)
@@ -157,7 +160,7 @@ def dossier(raw: str) -> list[tuple[str, list[tuple[str, str, str]]]]:
         items: list[tuple[str, str, str]] = []
         start = 0
         for count in _COUNT.finditer(body):
-            paper = body[start : count.start("count")].strip()  # a glued year stays the paper's
+            paper = body[start : count.start("count")].strip()  # a glued year or form number: the paper's
             start = count.end()
             form = ""
             found = _FORM.search(paper)

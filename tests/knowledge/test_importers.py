@@ -222,6 +222,23 @@ def test_a_count_glued_to_the_year_ending_a_papers_name_is_taken_apart() -> None
     ]
 
 
+def test_a_count_glued_to_the_form_number_ending_a_papers_name_is_taken_apart() -> None:
+    # Real cells: "theo Mẫu số 18" and "Mẫu số 03-QĐ613" with "1 bản chính" glued on, which
+    # read as 181 and 6131 copies. A form written with its own number and a space is the control.
+    groups = procedures.dossier(
+        "Bao gồmTên giấy tờMẫu đơn, tờ khaiSố lượng"
+        "Đơn đăng ký biến động đất đai theo Mẫu số 181 bản chính,1 bản sao"
+        "Tờ khai đề nghị trợ cấp mai táng theo Mẫu số 03-QĐ6131 bản chính"
+        "Tờ khai theo Mẫu số 01/TK 2 bản chính"
+    )
+    papers = [(paper, copies) for _, items in groups for paper, _, copies in items]
+    assert papers == [
+        ("Đơn đăng ký biến động đất đai theo Mẫu số 18", "1 bản chính, 1 bản sao"),
+        ("Tờ khai đề nghị trợ cấp mai táng theo Mẫu số 03-QĐ613", "1 bản chính"),
+        ("Tờ khai theo Mẫu số 01/TK", "2 bản chính"),
+    ]
+
+
 def test_todays_procedure_record_format_still_loads() -> None:
     fixtures = Path(__file__).parent / "fixtures"
     (doc,) = load_path(fixtures / "thu-tuc-nghia-vu-quan-su.jsonl")
