@@ -76,7 +76,10 @@ class LayVocabulary:
         for pattern, other in self._rules[folded]:
             if pattern.search(key) and other not in added and fold_key(other) not in fold_key(key):
                 added.append(other)
-        return " ".join(added)
+        # A term another added term holds is said once ("trung học cơ sở", "trường trung học cơ sở").
+        words = {t: f" {fold_key(t)} " for t in added}
+        kept = [t for t in added if not any(t != o and words[t] in words[o] for o in added)]
+        return " ".join(kept)
 
 
 @lru_cache(maxsize=8)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from support_kb import build_kb
 
-from knowledge.lay import SHIPPED, LayVocabulary, load_vocabulary, read_table
+from knowledge.lay import SHIPPED, LayTerm, LayVocabulary, load_vocabulary, read_table
 from knowledge.service import KnowledgeBase
 
 
@@ -34,6 +34,12 @@ def test_shipped_table_reads_cleanly_both_ways() -> None:
         ("muon bo vo thi lam the nao", "ly hôn"),
         # "↔" lines: a question in legal terms also gets the everyday word
         ("Cấp giấy chứng nhận quyền sử dụng đất lần đầu", "sổ đỏ"),
+        # the areas of the national laws: labour, crime and drugs, family, education, schools
+        ("Nghỉ phép mấy ngày một năm?", "nghỉ hằng năm"),
+        ("choi ma tuy bi xu ly the nao", "sử dụng trái phép chất ma túy"),
+        ("Bị ép cưới thì báo ai?", "cưỡng ép kết hôn"),
+        ("hoc sinh cap 2 co phai dong hoc phi khong", "trung học cơ sở"),
+        ("Giáo viên có được dạy thêm không?", "nhà giáo"),
     ],
 )
 def test_expansion_with_and_without_diacritics(question: str, added: str) -> None:
@@ -46,6 +52,19 @@ def test_marks_keep_words_apart() -> None:
     assert vocabulary.expansion("Cuối tuần có làm việc không?") == ""
     # A one-way entry does not expand its legal term back.
     assert "đuổi việc" not in vocabulary.expansion("Người sử dụng lao động sa thải người lao động")
+
+
+def test_a_term_another_added_term_holds_is_said_once() -> None:
+    vocabulary = LayVocabulary(
+        [LayTerm("cấp 2", "trung học cơ sở", False), LayTerm("trường cấp 2", "trường trung học cơ sở", False)]
+    )
+    assert vocabulary.expansion("Trường cấp 2 có mấy lớp?") == "trường trung học cơ sở"
+    assert vocabulary.expansion("truong cap 2 co may lop") == "trường trung học cơ sở"
+    # a shorter term that is only part of a word of the longer one is kept
+    vocabulary = LayVocabulary(
+        [LayTerm("ca đêm", "làm việc vào ban đêm", False), LayTerm("bình yên", "an", False)]
+    )
+    assert vocabulary.expansion("Ca đêm có bình yên không?") == "làm việc vào ban đêm an"
 
 
 def test_a_province_file_extends_the_table(tmp_path: Path) -> None:
