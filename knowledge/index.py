@@ -32,6 +32,11 @@ from knowledge.validity import effective_status
 log = logging.getLogger(__name__)
 
 COLLECTION = "guidance_chunks"
+# HNSW candidates explored per query (Chroma's default is 100, as many as retrieval asks for):
+# with 100 the last of the 100 neighbours is approximate and differs from one process to the
+# next, which moves the cosine normalisation, so a question could get another reply after a
+# restart. With 500 the top 100 is the exact one (bench/dense_exact.py).
+EF_SEARCH = 500
 
 
 @dataclass(frozen=True)
@@ -101,8 +106,11 @@ class SearchIndex:
         self.cache_dir = cache_dir
         self._client = chroma_client
         self._collection = chroma_client.get_or_create_collection(
-            collection, embedding_function=None, metadata={"hnsw:space": "cosine"}
+            collection,
+            embedding_function=None,
+            configuration={"hnsw": {"space": "cosine", "ef_search": EF_SEARCH}},
         )
+        self._search_breadth()
         self._lock = threading.RLock()
         self._lexical: LexicalIndex | None = None
         self._catalogue: dict[str, ChunkInfo] = {}
@@ -181,6 +189,18 @@ class SearchIndex:
         self.refresh()
         with self._lock:
             return self._definitions.get(term, frozenset()) if term else frozenset()
+
+    def _search_breadth(self) -> None:
+        """An index created before EF_SEARCH keeps its own breadth until told: it is set here
+        (stored with the collection; Chroma applies it when the index is next loaded)."""
+        hnsw = (getattr(self._collection, "configuration", None) or {}).get("hnsw") or {}
+        if hnsw.get("ef_search", EF_SEARCH) == EF_SEARCH:
+            return
+        try:
+            self._collection.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
+            log.info("vector index search breadth set to %d (from the next start)", EF_SEARCH)
+        except Exception as exc:  # an older Chroma server: answers stay, only less stable
+            log.warning("vector index search breadth not set: %s", type(exc).__name__)
 
     def dense(self, vector: np.ndarray, n: int) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the n nearest chunks."""

@@ -10,7 +10,11 @@ import pytest
 from sqlmodel import Session, select
 from support_kb import build_kb
 
+from core.db import make_engine
 from core.models import Document, DocumentStatus
+from core.settings import Settings
+from knowledge.embeddings import make_embeddings
+from knowledge.index import EF_SEARCH, SearchIndex, make_chroma_client
 from knowledge.ingest import set_document_status
 from knowledge.retrieve import strip_diacritics
 from knowledge.service import KnowledgeBase
@@ -146,3 +150,32 @@ def test_a_definition_question_is_answered_with_the_defining_clause(kb: Knowledg
     assert answer.grounded
     assert answer.text.startswith("Kết hôn là việc nam và nữ xác lập quan hệ vợ chồng")
     assert "(Điều 3 khoản 5 Luật Hôn nhân và gia đình" in answer.text
+
+
+def test_the_vector_index_searches_broadly_enough_to_be_exact(tmp_path: Path) -> None:
+    """A new index explores EF_SEARCH candidates; one created before (Chroma's default
+    breadth, 100, which made the 100th neighbour differ between processes) is set to it."""
+    settings = Settings(_env_file=None, data_dir=tmp_path, demo_guidance=False)  # type: ignore[call-arg]
+    client = make_chroma_client("", tmp_path / "chroma")
+    old = client.get_or_create_collection(
+        "older_chunks", embedding_function=None, metadata={"hnsw:space": "cosine"}
+    )
+    assert old.configuration["hnsw"]["ef_search"] == 100  # what an index made before had
+
+    def index(collection: str) -> SearchIndex:
+        return SearchIndex(
+            engine=make_engine(f"sqlite:///{tmp_path / 'db.sqlite3'}"),
+            embeddings=make_embeddings(settings),
+            chroma_client=client,
+            cache_dir=tmp_path,
+            collection=collection,
+        )
+
+    assert EF_SEARCH >= 5 * 100
+    assert index("new_chunks")._collection.configuration["hnsw"]["ef_search"] == EF_SEARCH
+    index("older_chunks")
+    assert client.get_collection("older_chunks").configuration["hnsw"] == {
+        **old.configuration["hnsw"],
+        "ef_search": EF_SEARCH,
+    }
+    assert client.get_collection("older_chunks").configuration["hnsw"]["space"] == "cosine"
