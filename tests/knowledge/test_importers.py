@@ -202,16 +202,21 @@ def test_glued_channel_cells_are_taken_apart() -> None:
     ]
 
 
+def _papers(cells: str) -> list[tuple[str, str]]:
+    """(paper, copies) of a "thành phần hồ sơ" table whose rows are `cells`, as crawled."""
+    groups = procedures.dossier(f"Bao gồmTên giấy tờMẫu đơn, tờ khaiSố lượng{cells}")
+    return [(paper, copies) for _, items in groups for paper, _, copies in items]
+
+
 def test_a_count_glued_to_the_year_ending_a_papers_name_is_taken_apart() -> None:
     # Real cells of the national records: the paper's name ends with a date or "năm 2024", and
     # the crawler glued the count of copies to it ("31/12/20251 bản chính").
-    groups = procedures.dossier(
-        "Bao gồmTên giấy tờMẫu đơn, tờ khaiSố lượngBáo cáo theo Mẫu ban hành kèm theo Thông tư "
+    papers = _papers(
+        "Báo cáo theo Mẫu ban hành kèm theo Thông tư "
         "số 88/2025/TT-BNNMT ngày 31/12/20251 bản chính, 1 bản sao"
         "Giấy tờ theo Điều 145 Luật Đất đai năm 20240 bản chính, 1 bản sao"
         "Tờ khai2 bản chính"
     )
-    papers = [(paper, copies) for _, items in groups for paper, _, copies in items]
     assert papers == [
         (
             "Báo cáo theo Mẫu ban hành kèm theo Thông tư số 88/2025/TT-BNNMT ngày 31/12/2025",
@@ -225,13 +230,11 @@ def test_a_count_glued_to_the_year_ending_a_papers_name_is_taken_apart() -> None
 def test_a_count_glued_to_the_form_number_ending_a_papers_name_is_taken_apart() -> None:
     # Real cells: "theo Mẫu số 18" and "Mẫu số 03-QĐ613" with "1 bản chính" glued on, which
     # read as 181 and 6131 copies. A form written with its own number and a space is the control.
-    groups = procedures.dossier(
-        "Bao gồmTên giấy tờMẫu đơn, tờ khaiSố lượng"
+    papers = _papers(
         "Đơn đăng ký biến động đất đai theo Mẫu số 181 bản chính,1 bản sao"
         "Tờ khai đề nghị trợ cấp mai táng theo Mẫu số 03-QĐ6131 bản chính"
         "Tờ khai theo Mẫu số 01/TK 2 bản chính"
     )
-    papers = [(paper, copies) for _, items in groups for paper, _, copies in items]
     assert papers == [
         ("Đơn đăng ký biến động đất đai theo Mẫu số 18", "1 bản chính, 1 bản sao"),
         ("Tờ khai đề nghị trợ cấp mai táng theo Mẫu số 03-QĐ613", "1 bản chính"),

@@ -16,7 +16,7 @@ from core.settings import Settings
 from knowledge.embeddings import make_embeddings
 from knowledge.index import EF_SEARCH, SearchIndex, make_chroma_client
 from knowledge.ingest import set_document_status
-from knowledge.retrieve import strip_diacritics
+from knowledge.retrieve import DEFAULT_PARAMS, strip_diacritics
 from knowledge.service import KnowledgeBase
 
 
@@ -171,7 +171,7 @@ def test_the_vector_index_searches_broadly_enough_to_be_exact(tmp_path: Path) ->
             collection=collection,
         )
 
-    assert EF_SEARCH >= 5 * 100
+    assert 5 * DEFAULT_PARAMS.depth <= EF_SEARCH  # the neighbours retrieval asks for
     assert index("new_chunks")._collection.configuration["hnsw"]["ef_search"] == EF_SEARCH
     index("older_chunks")
     assert client.get_collection("older_chunks").configuration["hnsw"] == {
