@@ -14,7 +14,9 @@ Procedure (reproducible; no constant is set by hand or per question):
    weighted to the same total, so the 624 annotator questions do not drown the 50 lay ones.
    Rows the rules above the model forbid to answer (knowledge.answer.cap_of: the answer type
    asked for is missing, a crime's article for a fine) are not fitted: the model never decides
-   them. They count as refused in steps 4 and 5.
+   them. They count as refused in steps 4 and 5. Nor are the rows whose cited article the
+   question names by number ("Theo Điều 32 Bộ luật dân sự", knowledge.named): those are
+   answered whatever the model says, and count as answered.
 4. `answer_at`: among the thresholds (0.05 steps) at which half A meets the issue's targets in
    every group, typed and stripped alike — at least REFUSE_TARGET = 85 % of the unanswerable
    questions refused, at most WRONG_TARGET = 10 % of the answerable ones answered wrong (the
@@ -66,6 +68,7 @@ class Row:
     label: int  # 1 = the cited article is gold
     x: list[float]
     capped: bool  # the rules above the model (knowledge.answer.cap_of) forbid an answer
+    named: bool = False  # the question names the cited article by number: answered, not decided
 
 
 def observe(kb: KnowledgeBase, name: str, queries: list[Query], strip: bool) -> list[Row]:
@@ -83,7 +86,8 @@ def observe(kb: KnowledgeBase, name: str, queries: list[Query], strip: bool) -> 
         selection = selection_of(asked, ordered[0], intent, kb.other_article)
         capped = cap_of(asked, ordered[0], intent, feats, selection) != Cap.none
         x = [feats[f] for f in FEATURES]
-        rows.append(Row(q.qid, group, half_of(q.qid), bool(q.relevant), label, x, capped))
+        named = ordered[0].hit.named and not capped
+        rows.append(Row(q.qid, group, half_of(q.qid), bool(q.relevant), label, x, capped, named))
     return rows
 
 
@@ -109,7 +113,7 @@ def fit(x: np.ndarray, y: np.ndarray, w: np.ndarray) -> tuple[np.ndarray, float]
 def utility(rows: list[Row], prob: np.ndarray, threshold: float) -> float:
     groups: dict[str, list[float]] = {}
     for row, p in zip(rows, prob, strict=True):
-        answered = p >= threshold and not row.capped
+        answered = (p >= threshold or row.named) and not row.capped
         if not row.answerable:
             value = 0.0 if answered else 1.0
             value -= WRONG_COST if answered else 0.0
@@ -124,8 +128,9 @@ def rates_at(rows: list[Row], prob: np.ndarray, threshold: float) -> dict[str, d
     out: dict[str, dict[str, float]] = {}
     for group in sorted({r.group for r in rows}):
         picked = [(r, p) for r, p in zip(rows, prob, strict=True) if r.group == group]
-        right = sum(1 for r, p in picked if p >= threshold and not r.capped and r.label)
-        wrong = sum(1 for r, p in picked if p >= threshold and not r.capped and not r.label)
+        answered = [(r, (p >= threshold or r.named) and not r.capped) for r, p in picked]
+        right = sum(1 for r, a in answered if a and r.label)
+        wrong = sum(1 for r, a in answered if a and not r.label)
         n = len(picked)
         out[group] = {
             "right": round(right / n, 3),
@@ -163,7 +168,7 @@ def main() -> int:
             logging.info("%s stripped=%s: %d questions observed", name, strip, len(queries))
     kb.close()
     train = [r for r in rows if r.half == "A"]
-    decided = [r for r in train if not r.capped]  # the rows the model decides
+    decided = [r for r in train if not r.capped and not r.named]  # the rows the model decides
     xd = np.array([r.x for r in decided])
     y = np.array([r.label for r in decided], dtype=float)
     sizes = {g: sum(1 for r in decided if r.group == g) for g in {r.group for r in decided}}
@@ -188,6 +193,7 @@ def main() -> int:
             "half": "A (sha256 of the query id even), typed and stripped; half B never fitted",
             "rows": {g: n for g, n in sorted(sizes.items())},
             "capped_by_rules": sum(1 for r in train if r.capped),
+            "named_by_number": sum(1 for r in train if r.named),
             "positives": int(y.sum()),
             "utility_on_A": round(utility(train, prob, answer_at), 4),
         },

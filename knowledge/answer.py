@@ -24,7 +24,6 @@ from knowledge.answering import Candidate, Kind, Model, features, load_model
 from knowledge.answering import plain_coverage as coverage
 from knowledge.chunking import split_clauses
 from knowledge.intent import (
-    STRICT_TYPES,
     AnswerType,
     Intent,
     QuestionIntent,
@@ -34,6 +33,7 @@ from knowledge.intent import (
     is_offence,
     names_crime,
 )
+from knowledge.named import NamedArticle, named_articles, named_as, without_reference
 from knowledge.reply import (
     ReplyParts,
     clip,
@@ -45,7 +45,7 @@ from knowledge.reply import (
     says_all_of,
 )
 from knowledge.retrieve import Hit
-from knowledge.select import Selection, article_units, select
+from knowledge.select import Selection, article_units, question_words, select
 from knowledge.terms import content_bigrams, query_terms
 from knowledge.types import Answer, Source
 
@@ -316,13 +316,29 @@ def lead_of(passage: Passage, selection: Selection | None, intent: QuestionInten
     return lead_sentences(selection, intent, LEAD_CHARS), cited, unit.clause_text
 
 
+def named_in(asked: str, top: Passage) -> tuple[NamedArticle | None, str]:
+    """When the question names the cited article by number ("khoản 2 Điều 8 Luật …"): the
+    reference, and the question, or "" when it asks nothing of the article but the reference
+    and its frame ("Điều 27 Luật Cư trú quy định gì?"). Else (None, the question)."""
+    if not top.hit.named:
+        return None, asked
+    number, keys = named_as(top.chunk, top.document)
+    ref = next((r for r in named_articles(asked) if r.article == number.lower()), NamedArticle(number))
+    return ref, asked if question_words(without_reference(asked, keys)) else ""
+
+
 def selection_of(
     asked: str, top: Passage, intent: QuestionIntent, lookup: Callable[[Passage, str], str] | None
 ) -> Selection | None:
-    """The clause and sentences of the cited article that answer (None for a procedure part)."""
+    """The clause and sentences of the cited article that answer (None for a procedure part).
+    A question asking nothing but a reference gets the clause it names ("khoản 2 Điều 20 Luật
+    Cư trú"), or the article's start; with words of its own, those decide (a clause it names
+    may be context: "trường hợp quy định tại khoản 1 Điều 6 thì …")."""
     if top.chunk.part:
         return None
     resolve = (lambda article: lookup(top, article)) if lookup else None
+    ref, asked = named_in(asked, top)
+    ref = ref if ref is not None and not asked else None
     return select(
         asked,
         top.full,
@@ -331,6 +347,7 @@ def selection_of(
         lookup=resolve,
         heading=top.chunk.article_title,
         hit=top.chunk.text,  # the window retrieval ranked best, in a long article
+        named=(ref.clause, ref.point) if ref else ("", ""),
     )
 
 
@@ -353,7 +370,7 @@ def cap_of(
       applies only when the act is a crime), so it is listed with a note saying so — unless the
       question restates the offence (OFFENCE_TOPIC)."""
     followed = selection is not None and selection.referenced is not None
-    if observed["type_missing"] and intent.wants in STRICT_TYPES and not followed:
+    if observed["type_missing"] and intent.strict and not followed:
         return Cap.type_missing
     if (
         intent.intent == Intent.penalty
@@ -414,6 +431,8 @@ def extractive_answer(
     top = passages[0]
     probability = model.probability(observed)
     kind = model.decide(probability) if threshold is None else _decide(model, probability, threshold)
+    if top.hit.named:
+        kind = Kind.answer  # the question names this article ("Điều 27 Luật Cư trú"): no guess
     selection = selection_of(asked, top, intent, lookup) if kind == Kind.answer else None
     cap = cap_of(asked, top, intent, observed, selection) if kind == Kind.answer else Cap.none
     if cap != Cap.none:
@@ -428,7 +447,10 @@ def extractive_answer(
     lead, cited, support = lead_of(top, selection, intent)
     first = to_source(top, cited=cited)
     support_clause = cited.clause
-    if selection is not None and selection.referenced is None and says_all_of(lead, support):
+    ref, rest = named_in(asked, top)
+    if ref is not None and not rest and not ref.clause and not top.chunk.part:
+        support, support_clause = top.full, ""  # "Điều 27 Luật Cư trú quy định gì?": the article itself
+    elif selection is not None and selection.referenced is None and says_all_of(lead, support):
         # The lead is its whole clause: the support shows the article's next clause that
         # speaks of the question instead of repeating it (nothing when the lead says that too).
         nxt = selection.next_clause

@@ -26,6 +26,7 @@ from knowledge.chunking import embedding_text
 from knowledge.definitions import defined_terms
 from knowledge.embeddings import CachedEmbeddings
 from knowledge.lexical import LexicalIndex, load_or_build
+from knowledge.named import ArticleCatalogue, NamedArticle, named_as
 from knowledge.terms import content_bigrams
 from knowledge.validity import effective_status
 
@@ -115,6 +116,7 @@ class SearchIndex:
         self._lexical: LexicalIndex | None = None
         self._catalogue: dict[str, ChunkInfo] = {}
         self._definitions: dict[str, frozenset[str]] = {}  # folded term → chunks defining it
+        self._articles = ArticleCatalogue()  # chunks by article number, for "Điều 27 Luật Cư trú"
         self._dirty = True
 
     # --- writes (called by ingest) ---------------------------------------------------------
@@ -164,6 +166,10 @@ class SearchIndex:
                 for term in defined_terms(c.text):
                     definitions.setdefault(term, set()).add(c.id)
             self._definitions = {term: frozenset(ids) for term, ids in definitions.items()}
+            articles = ArticleCatalogue()
+            for c, d in rows:
+                articles.add(c.id, *named_as(c, d))
+            self._articles = articles
             self._catalogue = {
                 c.id: ChunkInfo(
                     c.id,
@@ -183,6 +189,13 @@ class SearchIndex:
         with self._lock:
             assert self._lexical is not None
             return self._lexical, self._catalogue
+
+    def named(self, question: str) -> tuple[NamedArticle | None, frozenset[str]]:
+        """The article the question names by number in a document it names, and its chunks."""
+        self.refresh()
+        with self._lock:
+            articles = self._articles
+        return articles.find(question)
 
     def defining(self, term: str) -> frozenset[str]:
         """Chunks with a line defining `term` (folded, see knowledge.definitions)."""

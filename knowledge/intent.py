@@ -70,7 +70,9 @@ _CUES: list[tuple[Intent, tuple[str, ...]]] = [
             "xu phat",
             "bi xu ly",
             "bi tu",
-            "xu ly (the nao|ra sao|nhu the nao)",
+            # "xử lý thế nào" is a sanction when a wrong is named ("vi phạm … xử lý thế nào");
+            # else it asks how a case is handled ("nguyên đơn vắng mặt thì xử lý thế nào")
+            r"(vi pham|pham toi|trai phep|sai pham)\b.*\bxu ly (the nao|ra sao|nhu the nao)",
             "ngoi tu",
             "truy cuu",
             "che tai",
@@ -237,6 +239,17 @@ class QuestionIntent:
     wants: AnswerType
     processing: bool = False  # "thời hạn giải quyết", "mất bao lâu": the time a body takes
     listing: bool = False  # "trong những trường hợp nào", "gồm những gì": the whole list answers
+    # "Khi nào …", "lúc nào": a moment or a case ("ngay khi nhận tài sản", "khi có yêu cầu"),
+    # not necessarily a number of days.
+    moment: bool = False
+    # "…, đúng hay sai?", "… phải không?": a statement to check, which the clause stating it
+    # answers whether or not it holds a value.
+    verifying: bool = False
+
+    @property
+    def strict(self) -> bool:
+        """Whether only a text stating the value asked for (STRICT_TYPES) answers."""
+        return self.wants in STRICT_TYPES and not self.moment and not self.verifying
 
     @property
     def procedure_part(self) -> str:
@@ -288,9 +301,14 @@ _LISTING = re.compile(
 )
 
 
+_MOMENT = re.compile(r"\b(khi nao|luc nao|bao gio|thoi diem nao)\b")
+_VERIFYING = re.compile(r"\b(dung hay sai|dung hay khong|(co )?dung khong|phai khong|dung chu)\s*\??\s*$")
+
+
 def detect_intent(question: str) -> QuestionIntent:
     key = question_key(question)
     listing = bool(_LISTING.search(key))
+    moment, verifying = bool(_MOMENT.search(key)), bool(_VERIFYING.search(key))
     for intent, pattern in _COMPILED:
         if pattern.search(key):
             if intent == Intent.definition and _ASKED_HEADS.match(asked_term(question)):
@@ -301,8 +319,8 @@ def detect_intent(question: str) -> QuestionIntent:
             wants = WANTS[intent]
             if intent == Intent.penalty and re.search(r"\bphat tien\b", key):
                 wants = AnswerType.money  # "bị phạt tiền bao nhiêu": an amount, not a prison term
-            return QuestionIntent(intent, wants, processing, listing)
-    return QuestionIntent(Intent.general, AnswerType.none, listing=listing)
+            return QuestionIntent(intent, wants, processing, listing, moment, verifying)
+    return QuestionIntent(Intent.general, AnswerType.none, listing=listing, verifying=verifying)
 
 
 # A question about a sanction names a crime when it says so ("tội", "hình sự", "phạt tù",

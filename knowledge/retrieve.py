@@ -23,6 +23,7 @@ from core.models import DocumentStatus
 from knowledge.definitions import asked_terms
 from knowledge.index import SearchIndex
 from knowledge.lay import LayVocabulary, load_vocabulary
+from knowledge.named import NamedArticle
 from knowledge.normalize import expand_abbreviations, fold, has_diacritics, lexical_tokens, normalize_text
 from knowledge.terms import content_bigrams, without_question_tail
 from knowledge.validity import Citable, Today, citable_on, today_vn
@@ -35,6 +36,9 @@ class FusionParams:
     restored_weight: float = 1.0  # weight of accented terms guessed for an unaccented query
     heading_weight: float = 0.1  # bonus when the question names the article/procedure (tuned)
     definition_weight: float = 0.5  # bonus for the line defining the term asked about (tuned)
+    # The article the question names by number ("Điều 27 Luật Cư trú"): ranked first. Outside
+    # the 0..1 scale on purpose (not in the normalisation), so that nothing else outranks it.
+    named_weight: float = 1.0
 
 
 DEFAULT_PARAMS = FusionParams()
@@ -50,6 +54,7 @@ class Hit:
     document_id: int
     record_id: str
     status: str
+    named: bool = False  # the article the question names by number (knowledge.named)
 
 
 @dataclass
@@ -59,6 +64,7 @@ class Retrieval:
     accented: bool
     hits: list[Hit] = field(default_factory=list)
     expansion: str = ""  # legal terms added for the everyday words of the query (knowledge.lay)
+    named: NamedArticle | None = None  # the article the query names by number, when resolved
     ms: float = 0.0
     # Documents dropped because their `effective_to` has passed: id → best score their chunks
     # would have had (an answer says what replaced them: knowledge.notes).
@@ -132,7 +138,8 @@ class Retriever:
         lex_scores = {lexical.chunk_ids[i]: float(bm25[i]) for i in top_lex if bm25[i] > 0}
         topic = frozenset(content_bigrams(searched))
         defining = frozenset().union(*(self._defining(forms) for forms in asked_terms(searched)))
-        hits = self._fuse(lex_scores, dense, catalogue, topic, defining, result.ended)
+        result.named, named = self.index.named(query)
+        hits = self._fuse(lex_scores, dense, catalogue, topic, defining, result.ended, named)
         result.hits = hits[:k]
         result.ms = (time.perf_counter() - started) * 1000
         return result
@@ -149,10 +156,12 @@ class Retriever:
         topic: frozenset[str],
         defining: frozenset[str],
         ended: dict[int, float] | None = None,
+        named: frozenset[str] = frozenset(),
     ) -> list[Hit]:
         """Normalised BM25 and cosine, weighted; plus a bonus when the question names the
         article's heading in full ("điều kiện kết hôn") and when the chunk defines the term
-        the question asks about ("cư trú là gì?"). Scaled back into 0..1."""
+        the question asks about ("cư trú là gì?"). Scaled back into 0..1; then the article the
+        question names by number (`named`) goes above everything."""
         w = self.params.lexical_weight
         heading_w, definition_w = self.params.heading_weight, self.params.definition_weight
         lex_max = max(lex.values(), default=0.0) or 1.0
@@ -161,7 +170,7 @@ class Retriever:
         span = (top - floor) or 1.0
         hits = []
         today = self.today()
-        for chunk_id in set(lex) | set(dense) | defining:
+        for chunk_id in set(lex) | set(dense) | defining | named:
             info = catalogue.get(chunk_id)
             if info is None:
                 continue
@@ -178,6 +187,8 @@ class Retriever:
             if chunk_id in defining:
                 score += definition_w
             score /= 1.0 + heading_w + definition_w
+            if chunk_id in named:
+                score += self.params.named_weight
             hits.append(
                 Hit(
                     chunk_id,
@@ -187,6 +198,7 @@ class Retriever:
                     info.document_id,
                     info.record_id,
                     info.status,
+                    named=chunk_id in named,
                 )
             )
         hits.sort(key=lambda h: (-h.score, h.chunk_id))

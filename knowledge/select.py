@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from knowledge.chunking import split_clauses, split_points
 from knowledge.definitions import asked_term, defined_terms, term_key
 from knowledge.intent import (
-    STRICT_TYPES,
     AnswerType,
     Intent,
     QuestionIntent,
@@ -41,6 +40,7 @@ OWN_WEIGHT = 0.1  # the unit's own words, beside those it inherits from the offe
 HIT_WEIGHT = 0.1  # a sentence of the window retrieval ranked best, in a long article
 VALUE_WEIGHT = 0.2  # a unit stating the value the question names ("phạt tù lên đến 05 năm")
 QUALIFIER_WEIGHT = 0.4  # "tối thiểu" → the mildest clause, "tối đa" → the severest, "còn bị" → additional
+NAMED_WEIGHT = 1.0  # the clause (and point) the question names ("khoản 2 Điều 8"): above every other
 # The next clause worth showing when the lead already says all of its own clause: the best
 # unit of another clause, if its score is at least this share of the lead's.
 NEXT_CLAUSE_SHARE = 0.5
@@ -77,8 +77,6 @@ _PENALTY_START = re.compile(r",?\s+thì\s+(?:bị|có thể bị)\s+(?:phạt|x�
 # "có phải là tội phạm không": the sentence that says yes or no ("không phải là tội phạm").
 _ASKS_PERMISSION = re.compile(r"\bco (duoc|phai|bi|can|the)\b")
 _PERMITS = r"\b(khong {verb}|nghiem cam|duoc phep|khong duoc|co quyen)\b"
-# "Khi nào", "lúc nào": a moment ("ngay khi nhận tài sản"), not necessarily a number of days.
-_TIME_POINT = re.compile(r"\b(khi nao|luc nao|bao gio|thoi diem nao)\b")
 # What the question qualifies the penalty by (folded).
 _LOWEST = re.compile(r"\b(toi thieu|thap nhat|it nhat|nhe nhat)\b")
 _HIGHEST = re.compile(r"\b(toi da|cao nhat|nang nhat|nhieu nhat)\b")
@@ -300,10 +298,12 @@ def select(
     lookup: Callable[[str], str] | None = None,
     heading: str = "",
     hit: str = "",
+    named: tuple[str, str] = ("", ""),
 ) -> Selection | None:
     """The best unit of an article for the question; `lookup(article number)` gives another
     article of the same document, for references; `hit`: the part of a long article retrieval
-    ranked best (its window), whose sentences are preferred a little."""
+    ranked best (its window), whose sentences are preferred a little; `named`: the (clause,
+    point) the question names in this article ("khoản 2 điểm a"), preferred to all others."""
     units = article_units(text, heading)
     if not units:
         return None
@@ -314,13 +314,19 @@ def select(
     asked = _ASKS_PERMISSION.search(key) if intent.intent == Intent.permission else None
     permits = _PERMITS.format(verb=asked.group(1)) if asked else ""
     scores = [score_unit(u, weights, intent, term, i, values, permits) for i, u in enumerate(units)]
-    if intent.wants in STRICT_TYPES and not _TIME_POINT.search(key):
+    if intent.strict:
         # "bao nhiêu tuổi", "phạt tiền bao nhiêu", "bao lâu": only a unit stating an age, an
         # amount, a penalty or a time limit answers, when the article has one.
         holds = [has_value(_context(u), intent.wants) for u in units]
         if any(holds):
             scores = [s if h else s - 1.0 for s, h in zip(scores, holds, strict=True)]
     _qualified(question, units, scores, intent)
+    clause, point = named
+    if clause:
+        scores = [
+            sc + NAMED_WEIGHT * (u.clause == clause and (not point or u.point == point))
+            for sc, u in zip(scores, units, strict=True)
+        ]
     if hit and len(hit) < len(text):
         window = " ".join(hit.split())
         scores = [

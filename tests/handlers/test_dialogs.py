@@ -164,6 +164,7 @@ def test_menu_numbers_work_on_every_channel(chat, invite_code, reporting):
     assert "từ 1 đến 4" in chat.text
     chat.send("4")
     assert "/baocao" in chat.text  # help lists the commands
+    assert "«Điều 27 Luật Cư trú»" in chat.text  # and that an article can be asked by number
 
 
 def test_cancel_and_help(chat, invite_code, session):

@@ -225,3 +225,48 @@ def test_a_lead_saying_the_whole_article_repeats_none_of_its_clauses() -> None:
     assert answer.kind == "answer" and "nơi ở hiện tại" in answer.text
     assert answer.text.count("nơi ở hiện tại") == 1 and answer.text.count("bao gồm nơi thường trú") == 1
     assert "Trích" not in answer.text
+
+
+# Bộ luật dân sự 2015, Điều 154 khoản 1 (Bắt đầu thời hiệu): a rule on time with no number of days.
+LIMITATION_START = (
+    "1. Thời hiệu được tính từ thời điểm bắt đầu ngày đầu tiên của thời hiệu và chấm dứt tại thời "
+    "điểm kết thúc ngày cuối cùng của thời hiệu."
+)
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Thời hiệu được tính từ thời điểm bắt đầu ngày đầu tiên của thời hiệu, đúng hay sai?",
+        "Thoi hieu duoc tinh tu thoi diem bat dau ngay dau tien cua thoi hieu phai khong",
+        "Khi nào thời hiệu chấm dứt?",
+    ],
+)
+def test_a_statement_to_check_or_a_moment_asked_needs_no_number_of_days(question: str) -> None:
+    """ "… đúng hay sai?" and "khi nào …" are about time ("thời hiệu") but the clause stating the
+    rule answers them: the article is not capped for lacking a duration."""
+    intent = detect_intent(question)
+    assert intent.wants.value == "duration" and not intent.strict
+    passage = _passage(
+        LIMITATION_START,
+        article="154",
+        title="Bộ luật dân sự",
+        heading="Bắt đầu thời hiệu",
+        number="91/2015/QH13",
+    )
+    answer = extractive_answer(question, [passage], max_chars=2000, model=ALWAYS)
+    assert answer.kind == "answer" and answer.text.startswith("Thời hiệu được tính từ thời điểm")
+
+
+def test_a_duration_asked_is_still_capped_when_the_article_states_none() -> None:
+    question = "Thời hiệu khởi kiện là bao lâu?"
+    assert detect_intent(question).strict and detect_intent(strip_diacritics(question)).strict
+    passage = _passage(
+        LIMITATION_START,
+        article="154",
+        title="Bộ luật dân sự",
+        heading="Bắt đầu thời hiệu",
+        number="91/2015/QH13",
+    )
+    answer = extractive_answer(question, [passage], max_chars=2000, model=ALWAYS)
+    assert answer.kind == "related"

@@ -21,6 +21,9 @@ QUESTIONS = [
     ("Đối tượng được hưởng trợ cấp xã hội", Intent.subject, AnswerType.none),
     ("Không đăng ký tạm trú bị phạt bao nhiêu?", Intent.penalty, AnswerType.penalty),
     ("Tội trộm cắp tài sản bị xử lý như thế nào?", Intent.penalty, AnswerType.penalty),
+    ("Xây nhà trái phép thì xử lý thế nào?", Intent.penalty, AnswerType.penalty),
+    # "xử lý thế nào" without a wrong named asks how a case is handled, not for a sanction
+    ("Đương sự vắng mặt tại phiên tòa thì xử lý ra sao?", Intent.general, AnswerType.none),
     ("Cư trú là gì?", Intent.definition, AnswerType.none),
     ("Có được cho thuê ô tô đang bị thế chấp không?", Intent.permission, AnswerType.none),
     ("Quyền của người lao động", Intent.general, AnswerType.none),

@@ -1,0 +1,106 @@
+"""Articles a question names by number: "Điều 27 Luật Cư trú quy định gì?", "khoản 2 Điều 8
+Luật Hôn nhân và gia đình", "theo Điều 33 Nghị định 123/2015/NĐ-CP", typed with or without
+marks. An official who names the article asks about that article: retrieval ranks it first
+(knowledge.retrieve) and the reply cites it (knowledge.answer), the clause named first.
+
+A document is named by its title ("Luật Cư trú", "Bộ luật dân sự 2015") or its number
+("68/2020/QH14", "123/2015/NĐ-CP", "123/2015"); an article of a compilation (Pháp điển) by the
+text it comes from ("Luật Hộ tịch", "60/2014/QH13"). "Điều 27" with no document named is not
+resolved: every law has one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from core.models import Chunk, Document
+from knowledge.normalize import fold, normalize_text
+
+# Folded: "điểm a khoản 2 điều 8", "khoản 2 điều 8", "điều 8"; "điều kiện" has no number.
+_REFERENCE = re.compile(r"\b(?:(?:diem ([a-z]) )?khoan (\d{1,3}) )?dieu (\d{1,4}[a-z]?)\b")
+_PARENTHESIS = re.compile(r"\([^)]*\)")
+_NOT_KEY = re.compile(r"[^0-9a-z/\-]+")
+MIN_TITLE_WORDS = 2  # "Luật Cư trú"; a one-word title ("Luật") would name everything
+
+
+@dataclass(frozen=True)
+class NamedArticle:
+    article: str  # "27"
+    clause: str = ""  # "2" when the question names "khoản 2"
+    point: str = ""  # "a" when it names "điểm a"
+
+
+def match_key(text: str) -> str:
+    """Folded words, numbers kept with their "/" and "-", padded with spaces for whole-word
+    matching: ' dieu 27 luat cu tru so 68/2020/qh14 '."""
+    return f" {' '.join(_NOT_KEY.sub(' ', fold(normalize_text(text).lower())).split())} "
+
+
+def named_articles(question: str) -> list[NamedArticle]:
+    """The article references of a question, in order."""
+    return [
+        NamedArticle(article, clause or "", point or "")
+        for point, clause, article in _REFERENCE.findall(match_key(question))
+    ]
+
+
+def document_keys(title: str, number: str) -> frozenset[str]:
+    """How a question names a document: its title without what brackets add, its number and
+    the number's first two parts ("123/2015" for "123/2015/NĐ-CP")."""
+    keys = set()
+    name = match_key(_PARENTHESIS.sub(" ", title)).strip()
+    if len(name.split()) >= MIN_TITLE_WORDS:
+        keys.add(name)
+    code = match_key(number).strip()
+    if "/" in code:
+        keys.add(code)
+        head = "/".join(code.split("/")[:2])
+        if head != code:
+            keys.add(head)
+    return frozenset(keys)
+
+
+class ArticleCatalogue:
+    """Chunks by article number with the keys of their document, to resolve a named article."""
+
+    def __init__(self) -> None:
+        self._by_article: dict[str, list[tuple[str, frozenset[str]]]] = {}
+
+    def add(self, chunk_id: str, article: str, keys: frozenset[str]) -> None:
+        if article and article[0].isdigit() and keys:
+            self._by_article.setdefault(article.lower(), []).append((chunk_id, keys))
+
+    def find(self, question: str) -> tuple[NamedArticle | None, frozenset[str]]:
+        """The first article the question names in a document it names, and that article's
+        chunks (of every document named by the longest key: a law and its copy)."""
+        asked = match_key(question)
+        for ref in named_articles(question):
+            best, found = 0, set()
+            for chunk_id, keys in self._by_article.get(ref.article, ()):
+                length = max((len(k) for k in keys if f" {k} " in asked), default=0)
+                if length > best:
+                    best, found = length, {chunk_id}
+                elif length and length == best:
+                    found.add(chunk_id)
+            if found:
+                return ref, frozenset(found)
+        return None, frozenset()
+
+
+def named_as(chunk: Chunk, document: Document) -> tuple[str, frozenset[str]]:
+    """(article number, keys of its document) by which a question names the chunk's article:
+    an article of a compilation (Pháp điển) by the text it comes from ("Điều 33 Luật Hộ tịch")."""
+    if chunk.origin_number:
+        name = f"{chunk.origin_type} {chunk.origin_title}".strip()
+        return chunk.origin_article or chunk.article, document_keys(name, chunk.origin_number)
+    return chunk.article, document_keys(document.title, document.number)
+
+
+def without_reference(question: str, keys: frozenset[str]) -> str:
+    """The question (folded) without its article references and the document names `keys`:
+    what it asks of the article ("" for "Điều 27 Luật Cư trú quy định gì?" but the frame)."""
+    text = _REFERENCE.sub(" ", match_key(question))
+    for key in sorted(keys, key=len, reverse=True):
+        text = text.replace(f" {key} ", " ")
+    return " ".join(text.split())
