@@ -322,7 +322,7 @@ def named_in(asked: str, top: Passage) -> tuple[NamedArticle | None, str]:
     and its frame ("Điều 27 Luật Cư trú quy định gì?"). Else (None, the question)."""
     if not top.hit.named:
         return None, asked
-    number, keys = named_as(top.chunk, top.document)
+    number, keys, _ = named_as(top.chunk, top.document)
     ref = next((r for r in named_articles(asked) if r.article == number.lower()), NamedArticle(number))
     return ref, asked if question_words(without_reference(asked, keys)) else ""
 

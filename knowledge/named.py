@@ -21,6 +21,7 @@ from knowledge.normalize import fold, normalize_text
 _REFERENCE = re.compile(r"\b(?:(?:diem ([a-z]) )?khoan (\d{1,3}) )?dieu (\d{1,4}[a-z]?)\b")
 _PARENTHESIS = re.compile(r"\([^)]*\)")
 _NOT_KEY = re.compile(r"[^0-9a-z/\-]+")
+_YEAR_IN_NUMBER = re.compile(r"^\d+/((?:19|20)\d\d)\b")
 MIN_TITLE_WORDS = 2  # "Luật Cư trú"; a one-word title ("Luật") would name everything
 
 
@@ -61,15 +62,32 @@ def document_keys(title: str, number: str) -> frozenset[str]:
     return frozenset(keys)
 
 
+def document_year(number: str) -> str:
+    """The year of a document's number ("2020" for "68/2020/QH14"), or ""."""
+    match = _YEAR_IN_NUMBER.search(number)
+    return match.group(1) if match else ""
+
+
+def _names(asked: str, key: str, year: str) -> bool:
+    """Whether the question names the document by `key`; a title followed by another year
+    ("Luật Cư trú 2006" for the 2020 law) names another text."""
+    if f" {key} " not in asked:
+        return False
+    if "/" in key or not year:
+        return True
+    stated = re.search(rf" {re.escape(key)} (?:nam )?((?:19|20)\d\d) ", asked)
+    return stated is None or stated.group(1) == year
+
+
 class ArticleCatalogue:
     """Chunks by article number with the keys of their document, to resolve a named article."""
 
     def __init__(self) -> None:
-        self._by_article: dict[str, list[tuple[str, frozenset[str]]]] = {}
+        self._by_article: dict[str, list[tuple[str, frozenset[str], str]]] = {}
 
-    def add(self, chunk_id: str, article: str, keys: frozenset[str]) -> None:
+    def add(self, chunk_id: str, article: str, keys: frozenset[str], year: str = "") -> None:
         if article and article[0].isdigit() and keys:
-            self._by_article.setdefault(article.lower(), []).append((chunk_id, keys))
+            self._by_article.setdefault(article.lower(), []).append((chunk_id, keys, year))
 
     def find(self, question: str) -> tuple[NamedArticle | None, frozenset[str]]:
         """The first article the question names in a document it names, and that article's
@@ -77,8 +95,8 @@ class ArticleCatalogue:
         asked = match_key(question)
         for ref in named_articles(question):
             best, found = 0, set()
-            for chunk_id, keys in self._by_article.get(ref.article, ()):
-                length = max((len(k) for k in keys if f" {k} " in asked), default=0)
+            for chunk_id, keys, year in self._by_article.get(ref.article, ()):
+                length = max((len(k) for k in keys if _names(asked, k, year)), default=0)
                 if length > best:
                     best, found = length, {chunk_id}
                 elif length and length == best:
@@ -88,13 +106,15 @@ class ArticleCatalogue:
         return None, frozenset()
 
 
-def named_as(chunk: Chunk, document: Document) -> tuple[str, frozenset[str]]:
-    """(article number, keys of its document) by which a question names the chunk's article:
-    an article of a compilation (Pháp điển) by the text it comes from ("Điều 33 Luật Hộ tịch")."""
+def named_as(chunk: Chunk, document: Document) -> tuple[str, frozenset[str], str]:
+    """(article number, keys of its document, the document's year) by which a question names
+    the chunk's article: an article of a compilation (Pháp điển) by the text it comes from
+    ("Điều 33 Luật Hộ tịch")."""
     if chunk.origin_number:
         name = f"{chunk.origin_type} {chunk.origin_title}".strip()
-        return chunk.origin_article or chunk.article, document_keys(name, chunk.origin_number)
-    return chunk.article, document_keys(document.title, document.number)
+        number = chunk.origin_number
+        return chunk.origin_article or chunk.article, document_keys(name, number), document_year(number)
+    return chunk.article, document_keys(document.title, document.number), document_year(document.number)
 
 
 def without_reference(question: str, keys: frozenset[str]) -> str:

@@ -9,7 +9,14 @@ from collections.abc import Iterator
 import pytest
 from support_kb import build_kb
 
-from knowledge.named import ArticleCatalogue, NamedArticle, document_keys, named_articles, without_reference
+from knowledge.named import (
+    ArticleCatalogue,
+    NamedArticle,
+    document_keys,
+    document_year,
+    named_articles,
+    without_reference,
+)
 from knowledge.retrieve import strip_diacritics
 from knowledge.service import KnowledgeBase
 
@@ -33,11 +40,16 @@ def test_a_document_is_named_by_its_title_or_its_number() -> None:
     keys = document_keys("Luật Cư trú (sửa đổi)", "68/2020/QH14")
     assert keys == {"luat cu tru", "68/2020/qh14", "68/2020"}
     assert document_keys("Luật", "") == frozenset()  # one word would name every law
+    assert (document_year("68/2020/QH14"), document_year("01/VBHN-VPQH"), document_year("")) == (
+        "2020",
+        "",
+        "",
+    )
 
 
 def _catalogue() -> ArticleCatalogue:
     catalogue = ArticleCatalogue()
-    catalogue.add("residence-27", "27", document_keys("Luật Cư trú", "68/2020/QH14"))
+    catalogue.add("residence-27", "27", document_keys("Luật Cư trú", "68/2020/QH14"), "2020")
     catalogue.add("civil-27", "27", document_keys("Bộ luật dân sự", "91/2015/QH13"))
     catalogue.add(
         "decree-27", "27", document_keys("Nghị định quy định chi tiết Luật Hộ tịch", "123/2015/NĐ-CP")
@@ -52,6 +64,7 @@ def _catalogue() -> ArticleCatalogue:
         ("Điều 27 Luật Cư trú quy định gì?", {"residence-27"}),
         ("dieu 27 luat cu tru quy dinh gi", {"residence-27"}),
         ("Điều 27 luật số 68/2020/QH14", {"residence-27"}),
+        ("Điều 27 Luật Cư trú năm 2020", {"residence-27"}),
         ("Theo Điều 27 Nghị định 123/2015/NĐ-CP", {"decree-27"}),
         ("Theo Điều 27 nghị định 123/2015", {"decree-27"}),
         # "luật dân sự" is inside "bộ luật dân sự": the longer name is the one meant
@@ -63,7 +76,16 @@ def test_the_named_document_decides_which_article(question: str, chunks: set[str
     assert ref == NamedArticle("27") and found == chunks
 
 
-@pytest.mark.parametrize("question", ["Điều 27 quy định gì?", "Điều 28 Luật Cư trú", "Luật Cư trú"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Điều 27 quy định gì?",
+        "Điều 28 Luật Cư trú",
+        "Luật Cư trú",
+        "Điều 27 Luật Cư trú 2006",  # another law of that name: its Điều 27 is another rule
+        "dieu 27 luat cu tru nam 2006",
+    ],
+)
 def test_no_document_named_or_no_such_article_resolves_nothing(question: str) -> None:
     assert _catalogue().find(question) == (None, frozenset())
 
