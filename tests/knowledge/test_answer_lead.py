@@ -234,6 +234,16 @@ LIMITATION_START = (
 )
 
 
+def _limitation() -> Passage:
+    return _passage(
+        LIMITATION_START,
+        article="154",
+        title="Bộ luật dân sự",
+        heading="Bắt đầu thời hiệu",
+        number="91/2015/QH13",
+    )
+
+
 @pytest.mark.parametrize(
     "question",
     [
@@ -247,26 +257,12 @@ def test_a_statement_to_check_or_a_moment_asked_needs_no_number_of_days(question
     rule answers them: the article is not capped for lacking a duration."""
     intent = detect_intent(question)
     assert intent.wants.value == "duration" and not intent.strict
-    passage = _passage(
-        LIMITATION_START,
-        article="154",
-        title="Bộ luật dân sự",
-        heading="Bắt đầu thời hiệu",
-        number="91/2015/QH13",
-    )
-    answer = extractive_answer(question, [passage], max_chars=2000, model=ALWAYS)
+    answer = extractive_answer(question, [_limitation()], max_chars=2000, model=ALWAYS)
     assert answer.kind == "answer" and answer.text.startswith("Thời hiệu được tính từ thời điểm")
 
 
 def test_a_duration_asked_is_still_capped_when_the_article_states_none() -> None:
     question = "Thời hiệu khởi kiện là bao lâu?"
     assert detect_intent(question).strict and detect_intent(strip_diacritics(question)).strict
-    passage = _passage(
-        LIMITATION_START,
-        article="154",
-        title="Bộ luật dân sự",
-        heading="Bắt đầu thời hiệu",
-        number="91/2015/QH13",
-    )
-    answer = extractive_answer(question, [passage], max_chars=2000, model=ALWAYS)
+    answer = extractive_answer(question, [_limitation()], max_chars=2000, model=ALWAYS)
     assert answer.kind == "related"
