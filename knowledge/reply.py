@@ -12,7 +12,7 @@ from knowledge import texts
 from knowledge.intent import AnswerType, QuestionIntent, answer_position, has_answer_type
 from knowledge.normalize import fold
 from knowledge.records import DossierGroup, DossierItem, dossier_groups
-from knowledge.select import Selection, echo_end, echo_start, strip_numbering
+from knowledge.select import Selection, echo_end, echo_start, overlap, strip_numbering
 
 MAX_SUPPORT = 700  # characters of the supporting clause: about one phone screen
 CONSEQUENCE = " thì "  # "Người nào … thì bị phạt tù từ …": where a long sentence's answer starts
@@ -64,8 +64,14 @@ def lead_sentences(selection: Selection, intent: QuestionIntent, budget: int) ->
     elif unit.intro and (len(text) < 160 or in_intro):  # "Phạt tiền từ … đối với hành vi sau đây:"
         text = f"{strip_numbering(unit.intro)} {text}"
     elif text.endswith(":") and selection.items and own:
-        # A lead-in ("Hồ sơ đăng ký tạm trú bao gồm:") answers with the list that follows it.
-        text = f"{text} " + " ".join(selection.items)
+        # A lead-in ("Hồ sơ đăng ký tạm trú bao gồm:") answers with the list that follows it;
+        # a list too long for the lead keeps the items speaking of the question ("một giờ được
+        # tính là?" → "… như sau: … Một giờ là sáu mươi phút"), when only some do.
+        items = selection.items
+        if len(text) + 1 + len(" ".join(items)) > budget:
+            asked = [item for item in items if overlap(selection.weights, item) > 0]
+            items = [f"… {item}" for item in asked] if 0 < len(asked) < len(items) else items
+        text = f"{text} " + " ".join(items)
     elif own:
         for nxt in selection.following:  # "Cá nhân có quyền đối với hình ảnh của mình. Việc sử dụng …"
             if len(text) + 1 + len(nxt) > budget:

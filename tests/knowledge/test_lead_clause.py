@@ -313,3 +313,39 @@ def test_a_ministry_named_is_the_body_asked_for(typed: bool) -> None:
     answer = _ask("Đơn vị nào kiểm định phương tiện quân sự?", text, typed, heading="Kiểm định phương tiện")
     assert (answer.sources[0].clause, answer.sources[0].point) == ("1", "b")
     assert "Cơ sở kỹ thuật thuộc Bộ Quốc phòng kiểm định phương tiện quân sự" in _lead(answer)
+
+
+# Bộ luật dân sự 2015, Điều 146 khoản 1: a lead-in naming every item, then a list too long for
+# the lead.
+PERIODS = (
+    "1. Trường hợp các bên có thỏa thuận về thời hạn là một năm, nửa năm, một tháng, nửa tháng, một "
+    "tuần, một ngày, một giờ, một phút mà khoảng thời gian diễn ra không liền nhau thì thời hạn đó "
+    "được tính như sau:\n"
+    "a) Một năm là ba trăm sáu mươi lăm ngày;\n"
+    "b) Nửa năm là sáu tháng;\n"
+    "c) Một tháng là ba mươi ngày;\n"
+    "d) Nửa tháng là mười lăm ngày;\n"
+    "đ) Một tuần là bảy ngày;\n"
+    "e) Một ngày là hai mươi tư giờ;\n"
+    "g) Một giờ là sáu mươi phút;\n"
+    "h) Một phút là sáu mươi giây.\n"
+    "2. Trường hợp các bên thỏa thuận về thời điểm đầu tháng, giữa tháng, cuối tháng thì thời điểm "
+    "đó được quy định như sau: đầu tháng là ngày đầu tiên của tháng."
+)
+
+
+@pytest.mark.parametrize("typed", [True, False])
+def test_a_list_too_long_for_the_lead_keeps_the_items_the_question_speaks_of(typed: bool) -> None:
+    question = "Khi khoảng thời gian diễn ra không liền nhau, một giờ được tính là bao nhiêu phút?"
+    answer = _ask(question, PERIODS, typed, article="146", heading="Cách tính thời hạn")
+    lead = _lead(answer)
+    assert lead.startswith("Trường hợp các bên có thỏa thuận về thời hạn")
+    assert "… Một giờ là sáu mươi phút" in lead and len(lead) <= 290
+    assert "Nửa năm là sáu tháng" not in lead  # an item the question does not speak of
+    assert "Một giờ là sáu mươi phút" in answer.text[:300]
+
+
+def test_a_list_that_fits_is_shown_whole() -> None:
+    short = "1. Hồ sơ gồm:\na) Tờ khai;\nb) Giấy tờ chứng minh chỗ ở hợp pháp."
+    answer = _ask("Hồ sơ gồm những gì?", short, heading="Hồ sơ")
+    assert _lead(answer) == "Hồ sơ gồm: Tờ khai; Giấy tờ chứng minh chỗ ở hợp pháp."
