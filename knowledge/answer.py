@@ -322,7 +322,7 @@ def named_in(asked: str, top: Passage) -> tuple[NamedArticle | None, str]:
     and its frame ("Điều 27 Luật Cư trú quy định gì?"). Else (None, the question)."""
     if not top.hit.named:
         return None, asked
-    number, keys, _ = named_as(top.chunk, top.document)
+    number, keys, *_ = named_as(top.chunk, top.document)
     ref = next((r for r in named_articles(asked) if r.article == number.lower()), NamedArticle(number))
     return ref, asked if question_words(without_reference(asked, keys)) else ""
 
@@ -404,6 +404,16 @@ def related_answer(
         sources=sources,
         kind=Kind.related.value,
     )
+
+
+def absent_answer(question: str, ref: NamedArticle, document: str) -> Answer:
+    """ "Điều 99 Luật Cư trú": the document is in the guidance, that article is not. Said so,
+    instead of answering from another article."""
+    article = texts.ARTICLE.format(number=ref.article)
+    if ref.clause:
+        article = f"{texts.CLAUSE.format(number=ref.clause)} {article}"
+    text = texts.ARTICLE_ABSENT.format(document=document, article=article)
+    return Answer(question=question, text=text, grounded=False, confidence=0.0, kind=Kind.not_found.value)
 
 
 def extractive_answer(

@@ -26,7 +26,7 @@ from knowledge.chunking import embedding_text
 from knowledge.definitions import defined_terms
 from knowledge.embeddings import CachedEmbeddings
 from knowledge.lexical import LexicalIndex, load_or_build
-from knowledge.named import ArticleCatalogue, NamedArticle, named_as
+from knowledge.named import ArticleCatalogue, Resolution, named_as
 from knowledge.terms import content_bigrams
 from knowledge.validity import effective_status
 
@@ -190,12 +190,13 @@ class SearchIndex:
             assert self._lexical is not None
             return self._lexical, self._catalogue
 
-    def named(self, question: str) -> tuple[NamedArticle | None, frozenset[str]]:
-        """The article the question names by number in a document it names, and its chunks."""
+    def named(self, question: str) -> Resolution:
+        """The article the question names by number in a document it names, and its chunks
+        (or the named article the named document lacks)."""
         self.refresh()
         with self._lock:
             articles = self._articles
-        return articles.find(question)
+        return articles.resolve(question)
 
     def defining(self, term: str) -> frozenset[str]:
         """Chunks with a line defining `term` (folded, see knowledge.definitions)."""

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from core.models import Chunk, Document
+from knowledge import texts
 from knowledge.normalize import fold, normalize_text
 
 # Folded: "điểm a khoản 2 điều 8", "khoản 2 điều 8", "điều 8"; "điều kiện" has no number.
@@ -79,15 +80,47 @@ def _names(asked: str, key: str, year: str) -> bool:
     return stated is None or stated.group(1) == year
 
 
+@dataclass(frozen=True)
+class Resolution:
+    """What a question's article references resolve to in the guidance."""
+
+    article: NamedArticle | None = None  # the first article named in a document named
+    chunks: frozenset[str] = frozenset()  # that article's chunks
+    # An article named in a document the guidance has, which lacks it ("Điều 99 Luật Cư trú"):
+    # (the reference, the document's name).
+    absent: tuple[NamedArticle, str] | None = None
+
+
 class ArticleCatalogue:
     """Chunks by article number with the keys of their document, to resolve a named article."""
 
     def __init__(self) -> None:
         self._by_article: dict[str, list[tuple[str, frozenset[str], str]]] = {}
+        self._documents: dict[tuple[frozenset[str], str], str] = {}  # (keys, year) → name
 
-    def add(self, chunk_id: str, article: str, keys: frozenset[str], year: str = "") -> None:
-        if article and article[0].isdigit() and keys:
+    def add(self, chunk_id: str, article: str, keys: frozenset[str], year: str = "", name: str = "") -> None:
+        if article and article[0].isdigit() and keys:  # a text with articles (not a procedure record)
             self._by_article.setdefault(article.lower(), []).append((chunk_id, keys, year))
+            self._documents.setdefault((keys, year), name)
+
+    def resolve(self, question: str) -> Resolution:
+        """`find`; when it finds nothing, the first article named, if the question names a
+        document the guidance has (by its longest name): that document lacks it."""
+        ref, chunks = self.find(question)
+        if ref is not None:
+            return Resolution(ref, chunks)
+        refs = named_articles(question)
+        if not refs:
+            return Resolution()
+        asked = match_key(question)
+        length, name = max(
+            (
+                (max((len(k) for k in keys if _names(asked, k, year)), default=0), name)
+                for (keys, year), name in self._documents.items()
+            ),
+            default=(0, ""),
+        )
+        return Resolution(absent=(refs[0], name)) if length else Resolution()
 
     def find(self, question: str) -> tuple[NamedArticle | None, frozenset[str]]:
         """The first article the question names in a document it names, and that article's
@@ -106,15 +139,17 @@ class ArticleCatalogue:
         return None, frozenset()
 
 
-def named_as(chunk: Chunk, document: Document) -> tuple[str, frozenset[str], str]:
-    """(article number, keys of its document, the document's year) by which a question names
-    the chunk's article: an article of a compilation (Pháp điển) by the text it comes from
-    ("Điều 33 Luật Hộ tịch")."""
+def named_as(chunk: Chunk, document: Document) -> tuple[str, frozenset[str], str, str]:
+    """(article number, keys of its document, the document's year, its name "Luật Cư trú số
+    68/2020/QH14") by which a question names the chunk's article: an article of a compilation
+    (Pháp điển) by the text it comes from ("Điều 33 Luật Hộ tịch")."""
     if chunk.origin_number:
-        name = f"{chunk.origin_type} {chunk.origin_title}".strip()
-        number = chunk.origin_number
-        return chunk.origin_article or chunk.article, document_keys(name, number), document_year(number)
-    return chunk.article, document_keys(document.title, document.number), document_year(document.number)
+        title, number = f"{chunk.origin_type} {chunk.origin_title}".strip(), chunk.origin_number
+        article = chunk.origin_article or chunk.article
+    else:
+        title, number, article = document.title, document.number, chunk.article
+    name = texts.NUMBERED.format(name=title, number=number) if number and number not in title else title
+    return article, document_keys(title, number), document_year(number), name
 
 
 def without_reference(question: str, keys: frozenset[str]) -> str:

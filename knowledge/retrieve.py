@@ -65,6 +65,7 @@ class Retrieval:
     hits: list[Hit] = field(default_factory=list)
     expansion: str = ""  # legal terms added for the everyday words of the query (knowledge.lay)
     named: NamedArticle | None = None  # the article the query names by number, when resolved
+    absent: tuple[NamedArticle, str] | None = None  # an article named that its document lacks
     ms: float = 0.0
     # Documents dropped because their `effective_to` has passed: id → best score their chunks
     # would have had (an answer says what replaced them: knowledge.notes).
@@ -138,8 +139,9 @@ class Retriever:
         lex_scores = {lexical.chunk_ids[i]: float(bm25[i]) for i in top_lex if bm25[i] > 0}
         topic = frozenset(content_bigrams(searched))
         defining = frozenset().union(*(self._defining(forms) for forms in asked_terms(searched)))
-        result.named, named = self.index.named(query)
-        hits = self._fuse(lex_scores, dense, catalogue, topic, defining, result.ended, named)
+        resolution = self.index.named(query)
+        result.named, result.absent = resolution.article, resolution.absent
+        hits = self._fuse(lex_scores, dense, catalogue, topic, defining, result.ended, resolution.chunks)
         result.hits = hits[:k]
         result.ms = (time.perf_counter() - started) * 1000
         return result

@@ -19,7 +19,7 @@ from sqlmodel import Session, col, func, select
 from core.models import Chunk, Document, DocumentOrigin
 from core.settings import Settings
 from knowledge import texts
-from knowledge.answer import Passage, citation, extractive_answer, prefer_procedure
+from knowledge.answer import Passage, absent_answer, citation, extractive_answer, prefer_procedure
 from knowledge.authority.answers import authority_answer, correct_answer
 from knowledge.embeddings import CachedEmbeddings, make_embeddings
 from knowledge.index import SearchIndex, make_chroma_client
@@ -226,6 +226,8 @@ class KnowledgeBase:
         ) is not None:
             return authority
         intent, retrieval, passages = self.retrieve_for_answer(question)
+        if retrieval.absent is not None:  # "Điều 99 Luật Cư trú": that law is here, the article not
+            return absent_answer(question, *retrieval.absent)
         answer = extractive_answer(
             question,
             passages,

@@ -30,6 +30,11 @@ SEE_ALSO = "\n\nXem thêm: {citations}."
 LEGAL_BASIS = "\n\nCăn cứ: {citations}."
 
 # --- citations: "Điều 20 khoản 1 Luật Cư trú số 68/2020/QH14", "Thủ tục … (mã 1.000894) — Hồ sơ"
+# A question naming an article the guidance's copy of that document does not have.
+ARTICLE_ABSENT = (
+    "Trong các văn bản đã được nạp, {document} không có {article}. Anh/chị kiểm tra lại số điều, "
+    "hỏi bằng nội dung cần tra cứu, hoặc chọn «Gửi vướng mắc» để chuyển câu hỏi tới Sở phụ trách."
+)
 ARTICLE = "Điều {number}"
 CLAUSE = "khoản {number}"
 POINT = "điểm {number}"

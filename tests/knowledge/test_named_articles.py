@@ -49,7 +49,7 @@ def test_a_document_is_named_by_its_title_or_its_number() -> None:
 
 def _catalogue() -> ArticleCatalogue:
     catalogue = ArticleCatalogue()
-    catalogue.add("residence-27", "27", document_keys("Luật Cư trú", "68/2020/QH14"), "2020")
+    catalogue.add("residence-27", "27", document_keys("Luật Cư trú", "68/2020/QH14"), "2020", "Luật Cư trú")
     catalogue.add("civil-27", "27", document_keys("Bộ luật dân sự", "91/2015/QH13"))
     catalogue.add(
         "decree-27", "27", document_keys("Nghị định quy định chi tiết Luật Hộ tịch", "123/2015/NĐ-CP")
@@ -134,6 +134,33 @@ def test_a_question_on_a_named_article_is_answered_from_it(kb: KnowledgeBase) ->
     assert "Nam từ đủ 20 tuổi trở lên" in answer.text[:300]
 
 
-def test_an_article_the_guidance_lacks_is_not_made_up(kb: KnowledgeBase) -> None:
-    retrieval = kb.search("Điều 99 Luật Cư trú quy định gì?")
+@pytest.mark.parametrize("typed", [True, False])
+def test_an_article_the_guidance_lacks_is_said_to_be_absent(kb: KnowledgeBase, typed: bool) -> None:
+    """The law is in the guidance, its Điều 99 is not: said so, no other article cited instead."""
+    question = "Điều 99 Luật Cư trú quy định gì?"
+    retrieval = kb.search(question if typed else strip_diacritics(question))
     assert retrieval.named is None and not any(h.named for h in retrieval.hits)
+    assert retrieval.absent == (NamedArticle("99"), "Luật Cư trú số 68/2020/QH14")
+    answer = kb.ask(question if typed else strip_diacritics(question))
+    assert answer.kind == "not_found" and not answer.grounded and answer.sources == []
+    assert answer.text.startswith(
+        "Trong các văn bản đã được nạp, Luật Cư trú số 68/2020/QH14 không có Điều 99."
+    )
+    clause = kb.ask("khoản 4 Điều 99 Luật Cư trú")
+    assert "Luật Cư trú số 68/2020/QH14 không có khoản 4 Điều 99." in clause.text
+
+
+@pytest.mark.parametrize("question", ["Điều 99 Luật Đất đai quy định gì?", "Điều 99 quy định gì?"])
+def test_an_article_of_a_document_not_in_the_guidance_goes_the_usual_way(
+    kb: KnowledgeBase, question: str
+) -> None:
+    retrieval = kb.search(question)
+    assert retrieval.named is None and retrieval.absent is None
+
+
+def test_the_catalogue_says_which_named_document_lacks_the_article() -> None:
+    catalogue = _catalogue()
+    assert catalogue.resolve("Điều 27 Luật Cư trú").article == NamedArticle("27")
+    absent = catalogue.resolve("Theo Điều 5 Nghị định 123/2015/NĐ-CP")
+    assert absent.article is None and absent.absent is not None and absent.absent[0] == NamedArticle("5")
+    assert catalogue.resolve("Điều 5 Luật Đất đai").absent is None
