@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -38,6 +39,7 @@ COLLECTION = "guidance_chunks"
 # next, which moves the cosine normalisation, so a question could get another reply after a
 # restart. With 500 the top 100 is the exact one (bench/dense_exact.py).
 EF_SEARCH = 500
+BREADTH_ATTEMPTS = 3  # setting it on an older index is retried (embedded Chroma: a busy store)
 
 
 @dataclass(frozen=True)
@@ -210,11 +212,16 @@ class SearchIndex:
         hnsw = (getattr(self._collection, "configuration", None) or {}).get("hnsw") or {}
         if hnsw.get("ef_search", EF_SEARCH) == EF_SEARCH:
             return
-        try:
-            self._collection.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
-            log.info("vector index search breadth set to %d (from the next start)", EF_SEARCH)
-        except Exception as exc:  # an older Chroma server: answers stay, only less stable
-            log.warning("vector index search breadth not set: %s", type(exc).__name__)
+        for attempt in range(1, BREADTH_ATTEMPTS + 1):
+            try:
+                self._collection.modify(configuration={"hnsw": {"ef_search": EF_SEARCH}})
+                log.info("vector index search breadth set to %d (from the next start)", EF_SEARCH)
+                return
+            except Exception as exc:  # an older Chroma server: answers stay, only less stable
+                if attempt == BREADTH_ATTEMPTS:
+                    log.warning("vector index search breadth not set: %s", type(exc).__name__)
+                else:  # embedded Chroma may be busy with its own store for a moment: try again
+                    time.sleep(0.2 * attempt)
 
     def dense(self, vector: np.ndarray, n: int) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity) of the n nearest chunks."""

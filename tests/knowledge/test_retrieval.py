@@ -179,3 +179,22 @@ def test_the_vector_index_searches_broadly_enough_to_be_exact(tmp_path: Path) ->
         "ef_search": EF_SEARCH,
     }
     assert client.get_collection("older_chunks").configuration["hnsw"]["space"] == "cosine"
+
+
+def test_setting_the_search_breadth_is_retried_when_chroma_is_busy() -> None:
+    """Embedded Chroma can refuse a change for a moment (seen once in CI): tried again."""
+
+    class Busy:
+        configuration = {"hnsw": {"space": "cosine", "ef_search": 100}}
+        calls = 0
+
+        def modify(self, configuration: dict) -> None:
+            Busy.calls += 1
+            if Busy.calls == 1:
+                raise RuntimeError("busy")
+            self.configuration = {"hnsw": {**self.configuration["hnsw"], **configuration["hnsw"]}}
+
+    index = object.__new__(SearchIndex)
+    index._collection = Busy()
+    index._search_breadth()
+    assert Busy.calls == 2 and index._collection.configuration["hnsw"]["ef_search"] == EF_SEARCH
