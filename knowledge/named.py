@@ -3,8 +3,9 @@ Luật Hôn nhân và gia đình", "theo Điều 33 Nghị định 123/2015/NĐ-
 marks. An official who names the article asks about that article: retrieval ranks it first
 (knowledge.retrieve) and the reply cites it (knowledge.answer), the clause named first.
 
-A document is named by its title ("Luật Cư trú", "Bộ luật dân sự 2015") or its number
-("68/2020/QH14", "123/2015/NĐ-CP", "123/2015"); an article of a compilation (Pháp điển) by the
+A document is named by its title ("Luật Cư trú", "Bộ luật dân sự 2015"), its number
+("68/2020/QH14", "123/2015/NĐ-CP", "123/2015") or its type and first number, as officials say
+it ("Nghị định 139", "NĐ 139", "Nghị định số 139 năm 2025"); an article of a compilation (Pháp điển) by the
 text it comes from ("Luật Hộ tịch", "60/2014/QH13"). "Điều 27" with no document named is not
 resolved: every law has one.
 """
@@ -23,6 +24,9 @@ _REFERENCE = re.compile(r"\b(?:(?:diem ([a-z]) )?khoan (\d{1,3}) )?dieu (\d{1,4}
 _PARENTHESIS = re.compile(r"\([^)]*\)")
 _NOT_KEY = re.compile(r"[^0-9a-z/\-]+")
 _YEAR_IN_NUMBER = re.compile(r"^\d+/((?:19|20)\d\d)\b")
+# A document type abbreviated before its number ("NĐ 139", "TT số 04"), folded.
+_TYPE_ABBREVIATION = re.compile(r"(?<= )(nd|tt|qd|nq)(?= (?:so )?\d)")
+_TYPES = {"nd": "nghi dinh", "tt": "thong tu", "qd": "quyet dinh", "nq": "nghi quyet"}
 MIN_TITLE_WORDS = 2  # "Luật Cư trú"; a one-word title ("Luật") would name everything
 
 
@@ -39,6 +43,11 @@ def match_key(text: str) -> str:
     return f" {' '.join(_NOT_KEY.sub(' ', fold(normalize_text(text).lower())).split())} "
 
 
+def asked_key(question: str) -> str:
+    """`match_key` of a question, a document type abbreviated before a number spelt out."""
+    return _TYPE_ABBREVIATION.sub(lambda m: _TYPES[m.group(1)], match_key(question))
+
+
 def named_articles(question: str) -> list[NamedArticle]:
     """The article references of a question, in order."""
     return [
@@ -47,9 +56,10 @@ def named_articles(question: str) -> list[NamedArticle]:
     ]
 
 
-def document_keys(title: str, number: str) -> frozenset[str]:
-    """How a question names a document: its title without what brackets add, its number and
-    the number's first two parts ("123/2015" for "123/2015/NĐ-CP")."""
+def document_keys(title: str, number: str, doc_type: str = "") -> frozenset[str]:
+    """How a question names a document: its title without what brackets add, its number, the
+    number's first two parts ("123/2015" for "123/2015/NĐ-CP"), and its type with the number's
+    first part ("nghi dinh 123", "nghi dinh so 123"; the year, when said, must be the number's)."""
     keys = set()
     name = match_key(_PARENTHESIS.sub(" ", title)).strip()
     if len(name.split()) >= MIN_TITLE_WORDS:
@@ -60,6 +70,10 @@ def document_keys(title: str, number: str) -> frozenset[str]:
         head = "/".join(code.split("/")[:2])
         if head != code:
             keys.add(head)
+        kind = match_key(doc_type).strip()
+        if kind:
+            first = code.split("/")[0]
+            keys |= {f"{kind} {first}", f"{kind} so {first}"}
     return frozenset(keys)
 
 
@@ -76,7 +90,7 @@ def _names(asked: str, key: str, year: str) -> bool:
         return False
     if "/" in key or not year:
         return True
-    stated = re.search(rf" {re.escape(key)} (?:nam )?((?:19|20)\d\d) ", asked)
+    stated = re.search(rf" {re.escape(key)} (?:(?:nam|ban hanh nam|ngay \S+ nam) )?((?:19|20)\d\d) ", asked)
     return stated is None or stated.group(1) == year
 
 
@@ -112,7 +126,7 @@ class ArticleCatalogue:
         refs = named_articles(question)
         if not refs:
             return Resolution()
-        asked = match_key(question)
+        asked = asked_key(question)
         length, name = max(
             (
                 (max((len(k) for k in keys if _names(asked, k, year)), default=0), name)
@@ -125,7 +139,7 @@ class ArticleCatalogue:
     def find(self, question: str) -> tuple[NamedArticle | None, frozenset[str]]:
         """The first article the question names in a document it names, and that article's
         chunks (of every document named by the longest key: a law and its copy)."""
-        asked = match_key(question)
+        asked = asked_key(question)
         for ref in named_articles(question):
             best, found = 0, set()
             for chunk_id, keys, year in self._by_article.get(ref.article, ()):
@@ -145,17 +159,17 @@ def named_as(chunk: Chunk, document: Document) -> tuple[str, frozenset[str], str
     (Pháp điển) by the text it comes from ("Điều 33 Luật Hộ tịch")."""
     if chunk.origin_number:
         title, number = f"{chunk.origin_type} {chunk.origin_title}".strip(), chunk.origin_number
-        article = chunk.origin_article or chunk.article
+        article, kind = chunk.origin_article or chunk.article, chunk.origin_type
     else:
-        title, number, article = document.title, document.number, chunk.article
+        title, number, article, kind = document.title, document.number, chunk.article, document.doc_type
     name = texts.NUMBERED.format(name=title, number=number) if number and number not in title else title
-    return article, document_keys(title, number), document_year(number), name
+    return article, document_keys(title, number, kind), document_year(number), name
 
 
 def without_reference(question: str, keys: frozenset[str]) -> str:
     """The question (folded) without its article references and the document names `keys`:
     what it asks of the article ("" for "Điều 27 Luật Cư trú quy định gì?" but the frame)."""
-    text = _REFERENCE.sub(" ", match_key(question))
+    text = _REFERENCE.sub(" ", asked_key(question))
     for key in sorted(keys, key=len, reverse=True):
         text = text.replace(f" {key} ", " ")
     return " ".join(text.split())

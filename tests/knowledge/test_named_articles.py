@@ -40,6 +40,8 @@ def test_a_document_is_named_by_its_title_or_its_number() -> None:
     keys = document_keys("Luật Cư trú (sửa đổi)", "68/2020/QH14")
     assert keys == {"luat cu tru", "68/2020/qh14", "68/2020"}
     assert document_keys("Luật", "") == frozenset()  # one word would name every law
+    decree = document_keys("Nghị định quy định chi tiết Luật Hộ tịch", "123/2015/NĐ-CP", "Nghị định")
+    assert {"nghi dinh 123", "nghi dinh so 123", "123/2015"} <= decree
     assert (document_year("68/2020/QH14"), document_year("01/VBHN-VPQH"), document_year("")) == (
         "2020",
         "",
@@ -52,7 +54,10 @@ def _catalogue() -> ArticleCatalogue:
     catalogue.add("residence-27", "27", document_keys("Luật Cư trú", "68/2020/QH14"), "2020", "Luật Cư trú")
     catalogue.add("civil-27", "27", document_keys("Bộ luật dân sự", "91/2015/QH13"))
     catalogue.add(
-        "decree-27", "27", document_keys("Nghị định quy định chi tiết Luật Hộ tịch", "123/2015/NĐ-CP")
+        "decree-27",
+        "27",
+        document_keys("Nghị định quy định chi tiết Luật Hộ tịch", "123/2015/NĐ-CP", "Nghị định"),
+        "2015",
     )
     catalogue.add("short-27", "27", document_keys("Luật dân sự", ""))
     return catalogue
@@ -67,6 +72,11 @@ def _catalogue() -> ArticleCatalogue:
         ("Điều 27 Luật Cư trú năm 2020", {"residence-27"}),
         ("Theo Điều 27 Nghị định 123/2015/NĐ-CP", {"decree-27"}),
         ("Theo Điều 27 nghị định 123/2015", {"decree-27"}),
+        # as officials say it: the type and the first number, abbreviated or not
+        ("Điều 27 Nghị định 123 quy định gì?", {"decree-27"}),
+        ("dieu 27 nghi dinh so 123", {"decree-27"}),
+        ("Điều 27 NĐ 123", {"decree-27"}),
+        ("Điều 27 Nghị định 123 năm 2015", {"decree-27"}),
         # "luật dân sự" is inside "bộ luật dân sự": the longer name is the one meant
         ("Theo Điều 27 Bộ luật dân sự 2015, …", {"civil-27"}),
     ],
@@ -84,6 +94,9 @@ def test_the_named_document_decides_which_article(question: str, chunks: set[str
         "Luật Cư trú",
         "Điều 27 Luật Cư trú 2006",  # another law of that name: its Điều 27 is another rule
         "dieu 27 luat cu tru nam 2006",
+        "Điều 27 Nghị định 123/2020",  # another decree numbered 123
+        "Điều 27 Nghị định 123 năm 2020",
+        "Điều 27 Nghị định 12",  # a number is whole: 12 is not 123
     ],
 )
 def test_no_document_named_or_no_such_article_resolves_nothing(question: str) -> None:
@@ -117,6 +130,13 @@ def test_an_article_named_alone_is_answered_with_its_text(kb: KnowledgeBase, typ
     # then the article itself, every clause of it
     assert "Trích Điều 27 Luật Cư trú số 68/2020/QH14 (Điều kiện đăng ký tạm trú):" in answer.text
     assert "3. Công dân không được đăng ký tạm trú mới" in answer.text
+
+
+@pytest.mark.parametrize("question", ["Điều 27 Luật số 68 quy định gì?", "dieu 27 luat 68 nam 2020"])
+def test_a_document_named_by_its_type_and_first_number_resolves(kb: KnowledgeBase, question: str) -> None:
+    retrieval = kb.search(question)
+    assert retrieval.named == NamedArticle("27") and retrieval.hits[0].record_id == "Luật Cư trú::27"
+    assert kb.search("Điều 27 Luật 68 năm 2006").named is None  # the year is not the number's
 
 
 @pytest.mark.parametrize("typed", [True, False])
