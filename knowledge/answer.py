@@ -328,16 +328,21 @@ def named_in(asked: str, top: Passage) -> tuple[NamedArticle | None, str]:
 
 
 def selection_of(
-    asked: str, top: Passage, intent: QuestionIntent, lookup: Callable[[Passage, str], str] | None
+    asked: str,
+    top: Passage,
+    intent: QuestionIntent,
+    lookup: Callable[[Passage, str], str] | None,
+    named: tuple[NamedArticle | None, str] | None = None,
 ) -> Selection | None:
     """The clause and sentences of the cited article that answer (None for a procedure part).
     A question asking nothing but a reference gets the clause it names ("khoản 2 Điều 20 Luật
     Cư trú"), or the article's start; with words of its own, those decide (a clause it names
-    may be context: "trường hợp quy định tại khoản 1 Điều 6 thì …")."""
+    may be context: "trường hợp quy định tại khoản 1 Điều 6 thì …"). `named`: `named_in`'s
+    result, when the caller has it."""
     if top.chunk.part:
         return None
     resolve = (lambda article: lookup(top, article)) if lookup else None
-    ref, asked = named_in(asked, top)
+    ref, asked = named if named is not None else named_in(asked, top)
     ref = ref if ref is not None and not asked else None
     return select(
         asked,
@@ -443,7 +448,8 @@ def extractive_answer(
     kind = model.decide(probability) if threshold is None else _decide(model, probability, threshold)
     if top.hit.named:
         kind = Kind.answer  # the question names this article ("Điều 27 Luật Cư trú"): no guess
-    selection = selection_of(asked, top, intent, lookup) if kind == Kind.answer else None
+    named = named_in(asked, top)
+    selection = selection_of(asked, top, intent, lookup, named) if kind == Kind.answer else None
     cap = cap_of(asked, top, intent, observed, selection) if kind == Kind.answer else Cap.none
     if cap != Cap.none:
         kind = Kind.related
@@ -457,7 +463,7 @@ def extractive_answer(
     lead, cited, support = lead_of(top, selection, intent)
     first = to_source(top, cited=cited)
     support_clause = cited.clause
-    ref, rest = named_in(asked, top)
+    ref, rest = named
     if ref is not None and not rest and not ref.clause and not top.chunk.part:
         support, support_clause = top.full, ""  # "Điều 27 Luật Cư trú quy định gì?": the article itself
     elif selection is not None and selection.referenced is None and says_all_of(lead, support):
