@@ -55,7 +55,8 @@ MAX_SOURCES = 3
 CLOSE_SECOND = 0.85  # a passage this close to the first may replace it when only it has the answer type
 LEAD_CHARS = 290  # the lead: within the first 300 characters of the reply
 RELATED_ARTICLES = 3
-# Intents a procedure record's part answers better than an article describing the procedure.
+# Intents a procedure record's part answers better than an article describing the procedure
+# (and the time a body takes, `QuestionIntent.processing`: the record's "Thời hạn giải quyết").
 RECORD_INTENTS = frozenset({Intent.dossier, Intent.procedure, Intent.fee})
 RECORD_TOPIC = 0.5  # share of the question's topic words (by rarity) the record's name must hold
 # A time limit in a sentence sharing this much more of the question's topic beats a first
@@ -195,11 +196,11 @@ def _clip(text: str, limit: int) -> str:
 
 
 def prefer_procedure(question: str, passages: list[Passage], intent: QuestionIntent) -> list[Passage]:
-    """For "cần giấy tờ gì", "thủ tục … thế nào", "lệ phí": a procedure record retrieved close to
-    a legal text's article (a decree describing the same procedure) answers first, since its
-    part is what an official hands out (KnowledgeBase._part_asked then picks that part). The
-    record must be about the question's topic: its name holds at least half of the question's
-    topic words (by rarity), and no less than the article's heading does.
+    """For "cần giấy tờ gì", "thủ tục … thế nào", "lệ phí", "thời hạn giải quyết": a procedure
+    record retrieved close to a legal text's article (a decree describing the same procedure)
+    answers first, since its part is what an official hands out (KnowledgeBase._part_asked then
+    picks that part). The record must be about the question's topic: its name holds at least
+    half of the question's topic words (by rarity), and no less than the article's heading does.
 
     Among close records about the topic, the plainest answers: the one whose name adds the
     fewest words the question does not have ("Thủ tục đăng ký kết hôn" for "lệ phí đăng ký kết
@@ -209,7 +210,7 @@ def prefer_procedure(question: str, passages: list[Passage], intent: QuestionInt
     top = passages[0]
     window = [(i, p) for i, p in enumerate(passages) if p.hit.score >= CLOSE_SECOND * top.hit.score]
     chosen = 0 if top.chunk.part else -1
-    if chosen < 0 and intent.intent in RECORD_INTENTS:
+    if chosen < 0 and (intent.intent in RECORD_INTENTS or intent.processing):
         bar = max(RECORD_TOPIC, topic_coverage(question, top.chunk.article_title, top.idf))
         about = [i for i, p in window if p.chunk.part and _record_topic(question, p) >= bar]
         chosen = about[0] if about else -1

@@ -56,6 +56,18 @@ def test_a_dossier_question_prefers_the_procedure_record_close_to_a_decree_artic
         assert ordered[0] is record and ordered[1] is decree
 
 
+def test_the_time_a_body_takes_is_the_procedure_records_time_limit() -> None:
+    """ "mất mấy ngày", "thời hạn giải quyết …": the record states the processing time of that
+    procedure; "bao nhiêu ngày phải …" (a time limit the person keeps) stays with the law."""
+    decree = _passage(DECREE, 0.62, DECREE_ARTICLE, article="20", title="Thủ tục đăng ký khai tử")
+    for question in ("đăng ký khai tử mất mấy ngày", "dang ky khai tu mat may ngay"):
+        record = _passage(RECORD, 0.59, "Thời hạn giải quyết: 03 ngày làm việc.", part="Trình tự thực hiện")
+        assert prefer_procedure(question, [decree, record], detect_intent(question))[0] is record
+    question = "người chết bao nhiêu ngày phải đăng ký khai tử"
+    record = _passage(RECORD, 0.59, "Thời hạn giải quyết: 03 ngày làm việc.", part="Trình tự thực hiện")
+    assert prefer_procedure(question, [decree, record], detect_intent(question))[0] is decree
+
+
 def test_the_record_must_be_close_and_about_the_question() -> None:
     decree = _passage(DECREE, 0.62, DECREE_ARTICLE, article="20", title="Thủ tục đăng ký khai tử")
     intent = detect_intent("đăng ký khai tử cần hồ sơ gì")
