@@ -379,6 +379,9 @@ _WORD = re.compile(r"\w+")
 ECHO_BACK = 40  # characters of the echo kept before the answer ("chỉ được thử việc một lần …")
 MIN_ANSWER = 20  # characters an answer after the echo has at least
 _PART = re.compile(r";\s+")
+_PHRASE_END = re.compile(r"[,;]\s+")
+ECHO_SLACK = 25  # how far from ECHO_BACK a phrase start may be, to be preferred to a word
+MIN_ECHO = 8  # characters of echo at least before the answer
 
 
 def echo_end(text: str, weights: dict[str, float]) -> int | None:
@@ -411,8 +414,15 @@ def echo_end(text: str, weights: dict[str, float]) -> int | None:
 
 
 def echo_start(text: str, at: int) -> int:
-    """The word ECHO_BACK characters before `at`: the answer read with the end of its echo."""
-    return next((m.start() for m in _WORD.finditer(text) if m.start() >= at - ECHO_BACK), at)
+    """Where the answer is read from, with the end of its echo: about ECHO_BACK characters
+    before `at`, after a comma or semicolon there when one is near (ECHO_SLACK), so the shown
+    part starts a phrase ("… người đã chết phải được sự đồng ý của …", not "… tích, người đã
+    chết …"); else at the word there."""
+    aim = at - ECHO_BACK
+    marks = [m.end() for m in _PHRASE_END.finditer(text, max(aim - ECHO_SLACK, 0), max(at - MIN_ECHO, 0))]
+    if marks:
+        return min(marks, key=lambda p: (abs(p - aim), p))
+    return next((m.start() for m in _WORD.finditer(text) if m.start() >= aim), at)
 
 
 def _context(unit: Unit) -> str:

@@ -14,7 +14,7 @@ from knowledge.answering import FEATURES, Model
 from knowledge.intent import AnswerType, has_answer_type
 from knowledge.reply import lead_text
 from knowledge.retrieve import Hit, strip_diacritics
-from knowledge.select import _weights, echo_end, question_words, severity
+from knowledge.select import ECHO_BACK, _weights, echo_end, echo_start, question_words, severity
 from knowledge.types import Answer
 
 ALWAYS = Model(weights=dict.fromkeys(FEATURES, 0.0), bias=5.0, answer_at=0.5, related_at=0.3)
@@ -177,6 +177,26 @@ def test_echo_end_is_where_the_question_stops_being_repeated() -> None:
     at = echo_end(closing, _weights("Người làm hỏng thiết bị được miễn bồi thường khi nào?", None))
     assert at is not None and closing[at:].startswith("trường hợp do thiên tai")
     assert echo_end(text, {}) is None
+
+
+def test_the_answer_shown_after_the_cut_starts_a_phrase() -> None:
+    """A long sentence cut after its start reads on from a comma near the echo's end ("…
+    người đã chết phải được sự đồng ý của …"), not from inside a phrase ("… tích, người …")."""
+    sentence = (
+        "Việc xác lập, thực hiện quan hệ dân sự liên quan đến quyền nhân thân của người bị tuyên bố "
+        "mất tích, người đã chết phải được sự đồng ý của vợ, chồng hoặc con thành niên của người đó; "
+        "trường hợp không có những người này thì phải được sự đồng ý của cha, mẹ của người bị tuyên bố "
+        "mất tích, người đã chết, trừ trường hợp luật liên quan có quy định khác về việc này."
+    )
+    question = "Quan hệ dân sự liên quan đến quyền nhân thân của người đã chết phải được sự đồng ý của ai?"
+    lead = lead_text(sentence, AnswerType.none, 200, _weights(question, None))
+    head, _, tail = lead.partition("… ")
+    assert head.startswith("Việc xác lập") and tail.startswith("người đã chết phải được sự đồng ý của vợ")
+    assert echo_start(sentence, len(sentence) - 5) > 0  # no comma near: still a word's start
+    no_comma = "Người lao động làm việc đủ mười hai tháng cho một người sử dụng lao động thì được nghỉ"
+    at = len(no_comma) - 1
+    start = echo_start(no_comma, at)
+    assert no_comma[start - 1] == " " and at - start <= ECHO_BACK + 10
 
 
 def test_a_short_sentence_is_kept_whole_and_an_answer_type_still_decides_the_cut() -> None:
