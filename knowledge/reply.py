@@ -92,13 +92,22 @@ def lead_text(text: str, wanted: AnswerType, budget: int, weights: dict[str, flo
         if pos < budget - 80:
             return clip(text, budget)
         start = max(text.rfind(", ", 0, pos), text.rfind(CONSEQUENCE, 0, pos), pos - 120, 0)
-        tail = clip(text[start:].lstrip(", "), max(budget // 2, budget - 100))
-        return f"{clip(text, budget - len(tail) - 2).rstrip('…')}… {tail}"
+        return _head_and_tail(text, start, max(budget // 2, budget - 100), budget)
     at = echo_end(text, weights) if weights else None
     if at is None or at + ECHO_KEEP <= budget:
         return clip(text, budget)
-    tail = clip(text[echo_start(text, at) :].lstrip(" ,;:"), budget - ECHO_HEAD - 2)
-    return f"{clip(text, budget - len(tail) - 2).rstrip('…')}… {tail}"
+    return _head_and_tail(text, echo_start(text, at), budget - ECHO_HEAD - 2, budget)
+
+
+def _head_and_tail(text: str, start: int, room: int, budget: int) -> str:
+    """The sentence's start, "…", and the part from `start` (at most `room` characters); the
+    sentence read straight on when its start would reach that part (a short rest leaves the
+    start more room): nothing is said twice ("… địa… bỏ quên mà biết được địa chỉ …")."""
+    tail = clip(text[start:].lstrip(" ,;:"), room)
+    head = budget - len(tail) - 2
+    if start <= head:
+        return clip(text, budget)
+    return f"{clip(text, head).rstrip('…')}… {tail}"
 
 
 def dossier_lead(part: str, budget: int) -> str:

@@ -199,6 +199,29 @@ def test_the_answer_shown_after_the_cut_starts_a_phrase() -> None:
     assert no_comma[start - 1] == " " and at - start <= ECHO_BACK + 10
 
 
+def test_a_cut_never_says_a_part_twice() -> None:
+    """When the part after the echo is short, the sentence's start would reach into it: the
+    sentence is read straight on instead ("… địa… bỏ quên mà biết được địa chỉ …" before)."""
+    sentence = (
+        "Người phát hiện tài sản do người khác đánh rơi, bỏ quên mà biết được địa chỉ của người đánh "
+        "rơi hoặc bỏ quên thì phải thông báo hoặc trả lại tài sản cho người đó; nếu không biết địa chỉ "
+        "của người đánh rơi hoặc bỏ quên thì phải thông báo hoặc giao nộp cho Ủy ban nhân dân cấp xã "
+        "hoặc công an cấp xã nơi gần nhất để thông báo công khai cho chủ sở hữu biết mà nhận lại."
+    )
+    question = (
+        "Người phát hiện tài sản do người khác đánh rơi, bỏ quên mà biết được địa chỉ của người đánh "
+        "rơi hoặc bỏ quên thì phải làm gì?"
+    )
+    lead = lead_text(sentence, AnswerType.none, 290, _weights(question, None))
+    assert len(lead) <= 290 and lead.startswith("Người phát hiện tài sản")
+    end = 0  # each piece of the lead comes after the previous one in the sentence, none overlapping
+    for piece in (p.strip("… ") for p in lead.split("…") if p.strip("… ")):
+        found = sentence.find(piece, end)
+        assert found >= end, (piece, lead)
+        end = found + len(piece)
+    assert "phải thông báo hoặc trả lại tài sản cho người đó" in lead
+
+
 def test_a_short_sentence_is_kept_whole_and_an_answer_type_still_decides_the_cut() -> None:
     assert lead_text("Nam từ đủ 20 tuổi trở lên.", AnswerType.age, 290) == "Nam từ đủ 20 tuổi trở lên."
     long = "Người lao động " + "làm công việc theo hợp đồng, " * 12 + "được nghỉ 14 ngày làm việc."
