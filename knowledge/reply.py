@@ -77,7 +77,8 @@ def lead_sentences(selection: Selection, intent: QuestionIntent, budget: int) ->
             if len(text) + 1 + len(nxt) > budget:
                 break
             text = f"{text} {nxt}"
-    return lead_text(text, intent.wants, budget, selection.weights)
+    lead = lead_text(text, intent.wants, budget, selection.weights)
+    return lead[:1].upper() + lead[1:]  # a point read alone ("b) đề nghị …") starts a sentence
 
 
 def lead_text(text: str, wanted: AnswerType, budget: int, weights: dict[str, float] | None = None) -> str:

@@ -222,6 +222,21 @@ def test_a_cut_never_says_a_part_twice() -> None:
     assert "phải thông báo hoặc trả lại tài sản cho người đó" in lead
 
 
+@pytest.mark.parametrize("typed", [True, False])
+def test_a_point_read_alone_starts_the_lead_as_a_sentence(typed: bool) -> None:
+    text = (
+        "1. Chủ tịch nước có những nhiệm vụ, quyền hạn sau đây:\n"
+        "a) công bố Hiến pháp, luật, pháp lệnh;\n"
+        "b) đề nghị Ủy ban thường vụ Quốc hội xem xét lại pháp lệnh trong thời hạn mười ngày, kể từ ngày "
+        "pháp lệnh được thông qua, nếu pháp lệnh đó vẫn được Ủy ban thường vụ Quốc hội biểu quyết tán "
+        "thành mà Chủ tịch nước vẫn không nhất trí thì Chủ tịch nước trình Quốc hội quyết định."
+    )
+    question = "Chủ tịch nước đề nghị xem xét lại pháp lệnh trong thời hạn bao nhiêu ngày?"
+    answer = _ask(question, text, typed, article="88", heading="Nhiệm vụ và quyền hạn của Chủ tịch nước")
+    assert (answer.sources[0].clause, answer.sources[0].point) == ("1", "b")
+    assert _lead(answer).startswith("Đề nghị Ủy ban thường vụ Quốc hội xem xét lại pháp lệnh")
+
+
 def test_a_short_sentence_is_kept_whole_and_an_answer_type_still_decides_the_cut() -> None:
     assert lead_text("Nam từ đủ 20 tuổi trở lên.", AnswerType.age, 290) == "Nam từ đủ 20 tuổi trở lên."
     long = "Người lao động " + "làm công việc theo hợp đồng, " * 12 + "được nghỉ 14 ngày làm việc."
