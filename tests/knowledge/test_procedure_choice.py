@@ -5,8 +5,11 @@ a time limit the person must keep, not a processing time (knowledge/intent.py)."
 
 from __future__ import annotations
 
+import pytest
+
 from core.models import Chunk, Document
-from knowledge.answer import Passage, choose_passage, prefer_procedure
+from knowledge.answer import Passage, choose_passage, extractive_answer, prefer_procedure
+from knowledge.answering import FEATURES, Model
 from knowledge.intent import Intent, detect_intent
 from knowledge.retrieve import Hit
 
@@ -110,3 +113,28 @@ def test_among_close_records_the_plainest_answers_unless_the_question_names_the_
     # Not close enough: retrieval's order stands.
     far = _passage(OTHER_RECORD, 0.40, "Bước 1: nộp hồ sơ.", part="Trình tự thực hiện")
     assert prefer_procedure(question, [foreign, far], detect_intent(question))[0] is foreign
+
+
+HOW = (
+    "Thời hạn giải quyết: 1 ngày làm việc\n"
+    "Phí, lệ phí: Miễn phí\n"
+    "Cách thức thực hiện:\n"
+    "- Trực tuyến: Miễn lệ phí. Phí cấp bản sao Trích lục kết hôn (nếu có yêu cầu) theo quy định.\n"
+    "- Trực tiếp: Tại Ủy ban nhân dân cấp xã."
+)
+ALWAYS = Model(weights=dict.fromkeys(FEATURES, 0.0), bias=5.0, answer_at=0.5, related_at=0.3)
+
+
+@pytest.mark.parametrize(
+    ("question", "start"),
+    [
+        ("lệ phí đăng ký kết hôn bao nhiêu", "Phí, lệ phí: Miễn phí"),
+        ("le phi dang ky ket hon bao nhieu", "Phí, lệ phí: Miễn phí"),
+        ("đăng ký kết hôn mất mấy ngày", "Thời hạn giải quyết: 1 ngày làm việc"),
+    ],
+)
+def test_a_part_of_several_fields_leads_with_the_field_asked_for(question: str, start: str) -> None:
+    record = _passage(OTHER_RECORD, 0.6, HOW, part="Cách thức, thời hạn, phí, lệ phí")
+    answer = extractive_answer(question, [record], max_chars=2000, model=ALWAYS)
+    assert answer.kind == "answer" and answer.text.startswith(start)
+    assert "Miễn phí" in (answer.lead or "") and "1 ngày làm việc" in answer.text  # nothing left out
