@@ -41,6 +41,10 @@ HIT_WEIGHT = 0.1  # a sentence of the window retrieval ranked best, in a long ar
 VALUE_WEIGHT = 0.2  # a unit stating the value the question names ("phạt tù lên đến 05 năm")
 QUALIFIER_WEIGHT = 0.4  # "tối thiểu" → the mildest clause, "tối đa" → the severest, "còn bị" → additional
 NAMED_WEIGHT = 1.0  # the clause (and point) the question names ("khoản 2 Điều 8"): above every other
+# A circular's illustration ("Ví dụ: ông Lê Văn H và bà Nguyễn Thị M yêu cầu …") shows a rule,
+# it does not state one: below every other unit.
+EXAMPLE_WEIGHT = 1.0
+_EXAMPLE = re.compile(r"^(?:\d{1,3}\s*[.)]\s*|[a-zđ]\)\s*)?ví dụ\b", re.IGNORECASE)  # a line that starts one
 # The next clause worth showing when the lead already says all of its own clause: the best
 # unit of another clause, if its score is at least this share of the lead's.
 NEXT_CLAUSE_SHARE = 0.5
@@ -97,6 +101,7 @@ class Unit:
     # The offence a "Phạm tội thuộc một trong các trường hợp sau đây" clause is about: the
     # article's first clause, which the later (aggravated) clauses refer to without repeating.
     background: str = ""
+    example: bool = False  # a sentence of a "Ví dụ: …" line (EXAMPLE_WEIGHT)
 
 
 @dataclass
@@ -129,14 +134,42 @@ def article_units(text: str, heading: str = "") -> list[Unit]:
         blocks = split_points(clause_text)
         intro = blocks[0][1] if len(blocks) > 1 and not blocks[0][0] else ""
         for letter, block in blocks:
-            for sentence in _SENTENCE_END.split(block.replace("\n", " ")):
+            examples = _example_spans(block)
+            for start, sentence in _sentences(block.replace("\n", " ")):
                 if len(sentence.strip()) >= 8:
+                    example = any(a <= start < b for a, b in examples)
                     units.append(
                         Unit(
-                            number, letter, sentence.strip(), clause_text, intro if letter else "", background
+                            number,
+                            letter,
+                            sentence.strip(),
+                            clause_text,
+                            intro if letter else "",
+                            background,
+                            example,
                         )
                     )
     return units
+
+
+def _sentences(text: str) -> list[tuple[int, str]]:
+    """(offset, sentence) of a paragraph, split where a sentence ends and the next begins."""
+    out, last = [], 0
+    for match in _SENTENCE_END.finditer(text):
+        out.append((last, text[last : match.start()]))
+        last = match.end()
+    out.append((last, text[last:]))
+    return out
+
+
+def _example_spans(block: str) -> list[tuple[int, int]]:
+    """Where the block's "Ví dụ: …" lines are (offsets; a line keeps its length when joined)."""
+    spans, at = [], 0
+    for line in block.split("\n"):
+        if _EXAMPLE.match(line.strip()):
+            spans.append((at, at + len(line)))
+        at += len(line) + 1
+    return spans
 
 
 def question_words(question: str) -> str:
@@ -211,6 +244,8 @@ def score_unit(
         score += VALUE_WEIGHT
     if permits and re.search(permits, key):
         score += CUE_WEIGHT
+    if unit.example:
+        score -= EXAMPLE_WEIGHT
     if intent.wants != AnswerType.none:
         return score - POSITION_WEIGHT * position
     return score - RULE_FIRST_WEIGHT * _clause_index(unit) - TIE_WEIGHT * position

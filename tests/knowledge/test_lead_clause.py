@@ -237,6 +237,25 @@ def test_a_point_read_alone_starts_the_lead_as_a_sentence(typed: bool) -> None:
     assert _lead(answer).startswith("Đề nghị Ủy ban thường vụ Quốc hội xem xét lại pháp lệnh")
 
 
+@pytest.mark.parametrize("typed", [True, False])
+def test_an_example_illustrates_the_rule_it_does_not_answer(typed: bool) -> None:
+    """A circular's "Ví dụ: …" line (every sentence of it) shares the question's words with
+    the rule it illustrates: the rule leads."""
+    text = (
+        "3. Số chứng thực hợp đồng được ghi theo từng việc; không lấy số theo lượt người yêu cầu hoặc "
+        "theo số bản hợp đồng.\n"
+        "Ví dụ: ông Lê Văn H và bà Nguyễn Thị M yêu cầu chứng thực hợp đồng chuyển nhượng quyền sử dụng "
+        "đất và chứng thực hợp đồng cho thuê cửa hàng. Trong trường hợp này phải lấy 01 (một) số chứng "
+        "thực cho hợp đồng chuyển nhượng quyền sử dụng đất và 01 (một) số chứng thực cho hợp đồng thuê "
+        "cửa hàng.\n"
+        "4. Người thực hiện chứng thực ghi lời chứng vào hợp đồng."
+    )
+    question = "Chứng thực hợp đồng chuyển nhượng đất và hợp đồng thuê cửa hàng ghi số chứng thực thế nào?"
+    answer = _ask(question, text, typed, article="4", heading="Số chứng thực")
+    assert _lead(answer).startswith("Số chứng thực hợp đồng được ghi theo từng việc")
+    assert answer.sources[0].clause == "3"
+
+
 def test_a_short_sentence_is_kept_whole_and_an_answer_type_still_decides_the_cut() -> None:
     assert lead_text("Nam từ đủ 20 tuổi trở lên.", AnswerType.age, 290) == "Nam từ đủ 20 tuổi trở lên."
     long = "Người lao động " + "làm công việc theo hợp đồng, " * 12 + "được nghỉ 14 ngày làm việc."
