@@ -305,6 +305,17 @@ _MOMENT = re.compile(r"\b(khi nao|luc nao|bao gio|thoi diem nao)\b")
 _VERIFYING = re.compile(r"\b(dung hay sai|dung hay khong|(co )?dung khong|phai khong|dung chu)\s*\??\s*$")
 
 
+# "Con làm bạn gãy tay thì phụ huynh có phải bồi thường?": a yes/no question without "không",
+# unless the question asks another thing ("Ai có được …?", "có phải làm gì?") or is a
+# statement to check ("…, đúng hay sai?"). "có thể" is left out: statements use it.
+_YES_NO_TAIL = re.compile(r"\bco (duoc|phai|bi|can)\b[^?]*\?\s*$")
+_OTHER_ASKED = re.compile(r"\b(nao|gi|ai|dau|bao nhieu|bao lau|sao|the nao|khi nao)\b")
+
+
+def _asks_yes_or_no(key: str, verifying: bool) -> bool:
+    return not verifying and bool(_YES_NO_TAIL.search(key)) and not _OTHER_ASKED.search(key)
+
+
 def detect_intent(question: str) -> QuestionIntent:
     key = question_key(question)
     listing = bool(_LISTING.search(key))
@@ -320,6 +331,8 @@ def detect_intent(question: str) -> QuestionIntent:
             if intent == Intent.penalty and re.search(r"\bphat tien\b", key):
                 wants = AnswerType.money  # "bị phạt tiền bao nhiêu": an amount, not a prison term
             return QuestionIntent(intent, wants, processing, listing, moment, verifying)
+    if _asks_yes_or_no(key, verifying):
+        return QuestionIntent(Intent.permission, AnswerType.none, listing=listing, verifying=verifying)
     return QuestionIntent(Intent.general, AnswerType.none, listing=listing, verifying=verifying)
 
 

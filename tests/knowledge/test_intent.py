@@ -26,6 +26,11 @@ QUESTIONS = [
     ("Đương sự vắng mặt tại phiên tòa thì xử lý ra sao?", Intent.general, AnswerType.none),
     ("Cư trú là gì?", Intent.definition, AnswerType.none),
     ("Có được cho thuê ô tô đang bị thế chấp không?", Intent.permission, AnswerType.none),
+    # a yes/no question without "không", as citizens type it; not when "có …" asks another thing
+    ("Con làm bạn gãy tay thì phụ huynh có phải bồi thường?", Intent.permission, AnswerType.none),
+    ("Luật sư vắng mặt, có phải hoãn phiên tòa?", Intent.permission, AnswerType.none),
+    ("Ai có được nhận di sản?", Intent.general, AnswerType.none),
+    ("Người giám hộ có phải là người thân, đúng hay sai?", Intent.general, AnswerType.none),
     ("Quyền của người lao động", Intent.general, AnswerType.none),
 ]
 
