@@ -77,11 +77,17 @@ def lead_sentences(selection: Selection, intent: QuestionIntent, budget: int) ->
             if len(text) + 1 + len(nxt) > budget:
                 break
             text = f"{text} {nxt}"
-    lead = lead_text(text, intent.wants, budget, selection.weights)
+    lead = lead_text(text, intent.wants, budget, selection.weights, selection.denied)
     return lead[:1].upper() + lead[1:]  # a point read alone ("b) đề nghị …") starts a sentence
 
 
-def lead_text(text: str, wanted: AnswerType, budget: int, weights: dict[str, float] | None = None) -> str:
+def lead_text(
+    text: str,
+    wanted: AnswerType,
+    budget: int,
+    weights: dict[str, float] | None = None,
+    denied: frozenset[str] = frozenset(),
+) -> str:
     """The sentence, shortened to `budget` keeping the part that answers: where the answer type
     asked for is (a duration, an amount), else where the sentence stops repeating the question
     (`weights`: the question's words), after at most ECHO_HEAD characters of its start."""
@@ -94,7 +100,7 @@ def lead_text(text: str, wanted: AnswerType, budget: int, weights: dict[str, flo
             return clip(text, budget)
         start = max(text.rfind(", ", 0, pos), text.rfind(CONSEQUENCE, 0, pos), pos - 120, 0)
         return _head_and_tail(text, start, max(budget // 2, budget - 100), budget)
-    at = echo_end(text, weights) if weights else None
+    at = echo_end(text, weights, denied) if weights else None
     if at is None or at + ECHO_KEEP <= budget:
         return clip(text, budget)
     return _head_and_tail(text, echo_start(text, at), budget - ECHO_HEAD - 2, budget)

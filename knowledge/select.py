@@ -10,6 +10,7 @@ words count, "đăng ký" does not), plus whether it holds the kind of answer th
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Callable
@@ -116,6 +117,7 @@ class Selection:
     siblings: list[str] = field(default_factory=list)  # a point's clause: every point (first sentence)
     whole: str = ""  # the article's sentences, numbering left out (a short article answers whole)
     next_clause: Unit | None = None  # the best unit of another clause (NEXT_CLAUSE_SHARE)
+    denied: frozenset[str] = frozenset()  # the question's words it says "không" of (for the lead's cut)
 
 
 def article_units(text: str, heading: str = "") -> list[Unit]:
@@ -393,7 +395,16 @@ def select(
         siblings,
         whole,
         _next_clause(units, scores, best, best_score),
+        denied_words(question),
     )
+
+
+_DENIED = re.compile(r"\bkhong (\w+)")
+
+
+def denied_words(question: str) -> frozenset[str]:
+    """The words a question says "không" of ("mà không biết ai là chủ sở hữu" → {"biet"})."""
+    return frozenset(_DENIED.findall(text_key(question)))
 
 
 def _next_clause(units: list[Unit], scores: list[float], best: Unit, best_score: float) -> Unit | None:
@@ -419,12 +430,14 @@ ECHO_SLACK = 25  # how far from ECHO_BACK a phrase start may be, to be preferred
 MIN_ECHO = 8  # characters of echo at least before the answer
 
 
-def echo_end(text: str, weights: dict[str, float]) -> int | None:
+def echo_end(text: str, weights: dict[str, float], denied: frozenset[str] = frozenset()) -> int | None:
     """Where a sentence stops repeating the question, i.e. where its answer starts: after the
     run of question words that completes the question ("Việc … người đã chết phải được sự
     đồng ý | của vợ, chồng …" for "… phải được sự đồng ý của ai?"). When that run closes the
     sentence's part ("…; trường hợp do thiên tai … thì không phải bồi thường"), the part's
-    start. None: no question word in the text."""
+    start. None: no question word in the text, or the run's part says "không" of a question
+    word the question does not deny (`denied`): it is the other case ("…; nếu không biết ai là
+    chủ sở hữu thì …" for "… mà biết ai là chủ sở hữu thì phải làm gì?"), not the one asked."""
     words = [(m.start(), m.end(), fold(m.group().lower())) for m in _WORD.finditer(text)]
     wanted = {w for w in weights if "_" not in w}
     missing = {w for *_, w in words if w in wanted}
@@ -442,6 +455,10 @@ def echo_end(text: str, weights: dict[str, float]) -> int | None:
             break
         done = ahead
     at = words[done][1]
+    part = max((m.end() for m in _PART.finditer(text, 0, at)), default=0)
+    echoed = [w for start, _, w in words[: done + 1] if start >= part]
+    if any(a == "khong" and b in wanted and b not in denied for a, b in itertools.pairwise(echoed)):
+        return None
     if len(text) - at < MIN_ANSWER:
         starts = [m.end() for m in _PART.finditer(text, 0, at)]
         return starts[-1] if starts else None

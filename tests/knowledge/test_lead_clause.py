@@ -14,7 +14,15 @@ from knowledge.answering import FEATURES, Model
 from knowledge.intent import AnswerType, has_answer_type
 from knowledge.reply import lead_text
 from knowledge.retrieve import Hit, strip_diacritics
-from knowledge.select import ECHO_BACK, _weights, echo_end, echo_start, question_words, severity
+from knowledge.select import (
+    ECHO_BACK,
+    _weights,
+    denied_words,
+    echo_end,
+    echo_start,
+    question_words,
+    severity,
+)
 from knowledge.types import Answer
 
 ALWAYS = Model(weights=dict.fromkeys(FEATURES, 0.0), bias=5.0, answer_at=0.5, related_at=0.3)
@@ -159,6 +167,21 @@ def test_a_long_sentence_keeps_the_part_after_the_question(typed: bool) -> None:
     # the answer, whole, after the sentence's start and "…"
     assert "… " in lead
     assert "phải thông báo hoặc giao nộp cho Ủy ban nhân dân cấp xã hoặc công an cấp xã nơi gần nhất" in lead
+
+
+@pytest.mark.parametrize("typed", [True, False])
+def test_the_case_asked_leads_not_its_negation(typed: bool) -> None:
+    """ "… mà biết ai là chủ sở hữu": the sentence's first part answers; its "nếu không biết ai
+    là chủ sở hữu thì …" part is the other case (the test above asks that one)."""
+    question = "Người phát hiện tài sản bị chôn, giấu mà biết ai là chủ sở hữu thì phải làm gì?"
+    answer = _ask(question, FOUND, typed, article="229", heading="Xác lập quyền sở hữu")
+    lead = _lead(answer)
+    assert len(lead) <= 290 and "phải thông báo hoặc trả lại ngay cho chủ sở hữu" in lead
+    text = " ".join(FOUND.split())
+    weights = _weights(question, None)
+    assert echo_end(text, weights) is None  # the only full echo is the denied case's
+    denied = denied_words("… mà không biết ai là chủ sở hữu thì phải làm gì?")
+    assert denied == {"biet"} and echo_end(text, weights, denied) is not None
 
 
 def test_echo_end_is_where_the_question_stops_being_repeated() -> None:
