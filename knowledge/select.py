@@ -223,9 +223,11 @@ def score_unit(
     position: int,
     values: tuple[str, ...] = (),
     permits: str = "",
+    denied: frozenset[str] = frozenset(),
 ) -> float:
     """`values`: the folded values the question names ("05 nam"); `permits`: the pattern of
-    a yes/no answer to a "có được … không" question."""
+    a yes/no answer to a "có được … không" question; `denied`: the words the question says
+    "không" of ("nếu không thể trả vật": the unit saying "không thể trả" is the case asked)."""
     context = f"{unit.intro} {unit.text}" if unit.intro else unit.text
     own = overlap(weights, _CITED.sub(" ", context))  # "Điều 23" says nothing of "điều kiện"
     score = own
@@ -245,6 +247,8 @@ def score_unit(
     if values and any(v in key for v in values):
         score += VALUE_WEIGHT
     if permits and re.search(permits, key):
+        score += CUE_WEIGHT
+    if any(f"khong {w}" in key for w in denied):
         score += CUE_WEIGHT
     if unit.example:
         score -= EXAMPLE_WEIGHT
@@ -350,7 +354,8 @@ def select(
     values = tuple(f"{n} {u}" for n, u in _VALUE.findall(key))
     asked = _ASKS_PERMISSION.search(key) if intent.intent == Intent.permission else None
     permits = _PERMITS.format(verb=asked.group(1)) if asked else ""
-    scores = [score_unit(u, weights, intent, term, i, values, permits) for i, u in enumerate(units)]
+    denied = denied_words(question)
+    scores = [score_unit(u, weights, intent, term, i, values, permits, denied) for i, u in enumerate(units)]
     if intent.strict:
         # "bao nhiêu tuổi", "phạt tiền bao nhiêu", "bao lâu": only a unit stating an age, an
         # amount, a penalty or a time limit answers, when the article has one.
@@ -395,7 +400,7 @@ def select(
         siblings,
         whole,
         _next_clause(units, scores, best, best_score),
-        denied_words(question),
+        denied,
     )
 
 

@@ -184,6 +184,32 @@ def test_the_case_asked_leads_not_its_negation(typed: bool) -> None:
     assert denied == {"biet"} and echo_end(text, weights, denied) is not None
 
 
+LOAN = (
+    "1. Bên vay tài sản là tiền thì phải trả đủ tiền khi đến hạn; nếu tài sản là vật thì phải trả vật "
+    "cùng loại đúng số lượng, chất lượng, trừ trường hợp có thỏa thuận khác.\n"
+    "2. Trường hợp bên vay không thể trả vật thì có thể trả bằng tiền theo trị giá của vật đã vay tại "
+    "địa điểm và thời điểm trả nợ, nếu được bên cho vay đồng ý."
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "typed"),
+    [
+        ("Bên vay tài sản là vật mà không thể trả vật thì sao?", True),
+        ("Bên vay không thể trả vật thì sao?", False),
+        ("Trường hợp bên vay tài sản không thể trả vật thì xử lý ra sao?", False),
+    ],
+)
+def test_a_case_the_question_denies_is_found_where_the_text_denies_it(question: str, typed: bool) -> None:
+    """ "không thể trả vật": the clause saying "không thể trả vật" is the case asked, not the
+    rule about returning the thing, which shares as many of the question's words."""
+    answer = _ask(question, LOAN, typed, article="466", heading="Nghĩa vụ trả nợ của bên vay")
+    assert answer.sources[0].clause == "2"
+    assert "có thể trả bằng tiền theo trị giá của vật đã vay" in _lead(answer)
+    affirmed = _ask("Bên vay phải trả vật như thế nào?", LOAN, typed, article="466", heading="Nghĩa vụ")
+    assert affirmed.sources[0].clause == "1"
+
+
 def test_echo_end_is_where_the_question_stops_being_repeated() -> None:
     text = (
         "Việc xác lập quan hệ dân sự liên quan đến quyền nhân thân của người đã chết phải được sự đồng ý "
