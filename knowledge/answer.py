@@ -36,6 +36,7 @@ from knowledge.intent import (
 from knowledge.named import NamedArticle, named_articles, named_as, without_reference
 from knowledge.reply import (
     ReplyParts,
+    as_sentence,
     clip,
     compose_related,
     compose_reply,
@@ -310,13 +311,12 @@ def lead_of(passage: Passage, selection: Selection | None, intent: QuestionInten
         lines = [line.strip() for line in passage.full.split("\n") if line.strip()]
         # A part holding several fields ("Thời hạn giải quyết: …", "Phí, lệ phí: …") starts
         # with the field asked for ("lệ phí … bao nhiêu" → "Phí, lệ phí: Miễn phí …").
-        field = f"{intent.procedure_part}:"
-        asked = next((i for i, line in enumerate(lines) if chunk.part and line.startswith(field)), 0)
+        label = f"{intent.procedure_part}:"
+        asked = next((i for i, line in enumerate(lines) if chunk.part and line.startswith(label)), 0)
         lines = lines[asked:] + lines[:asked]
         # A procedure part asked for a list (the dossier) is that list: it starts the reply.
         wanted = AnswerType.none if chunk.part and intent.wants == AnswerType.listing else intent.wants
-        lead = lead_text(" ".join(lines), wanted, LEAD_CHARS)
-        return lead[:1].upper() + lead[1:], chunk, passage.full
+        return as_sentence(lead_text(" ".join(lines), wanted, LEAD_CHARS)), chunk, passage.full
     unit = selection.referenced or selection.unit
     article = selection.referenced_article if selection.referenced else ""
     cited = _cited_chunk(chunk, article=article, clause=unit.clause, point=unit.point)

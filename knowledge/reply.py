@@ -77,8 +77,13 @@ def lead_sentences(selection: Selection, intent: QuestionIntent, budget: int) ->
             if len(text) + 1 + len(nxt) > budget:
                 break
             text = f"{text} {nxt}"
-    lead = lead_text(text, intent.wants, budget, selection.weights, selection.denied)
-    return lead[:1].upper() + lead[1:]  # a point read alone ("b) đề nghị …") starts a sentence
+    return as_sentence(lead_text(text, intent.wants, budget, selection.weights, selection.denied))
+
+
+def as_sentence(lead: str) -> str:
+    """A lead starts a sentence: a point read alone ("b) đề nghị …"), a record's part starting
+    lower case."""
+    return lead[:1].upper() + lead[1:]
 
 
 def lead_text(
