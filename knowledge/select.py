@@ -248,7 +248,7 @@ def score_unit(
         score += VALUE_WEIGHT
     if permits and re.search(permits, key):
         score += CUE_WEIGHT
-    if any(f"khong {w}" in key for w in denied):
+    if any(re.search(rf"\bkhong {re.escape(w)}\b", key) for w in sorted(denied)):
         score += CUE_WEIGHT
     if unit.example:
         score -= EXAMPLE_WEIGHT

@@ -11,16 +11,18 @@ import pytest
 from core.models import Chunk, Document, DocumentStatus
 from knowledge.answer import Passage, extractive_answer
 from knowledge.answering import FEATURES, Model
-from knowledge.intent import AnswerType, has_answer_type
+from knowledge.intent import AnswerType, detect_intent, has_answer_type
 from knowledge.reply import lead_text
 from knowledge.retrieve import Hit, strip_diacritics
 from knowledge.select import (
     ECHO_BACK,
     _weights,
+    article_units,
     denied_words,
     echo_end,
     echo_start,
     question_words,
+    score_unit,
     severity,
 )
 from knowledge.types import Answer
@@ -208,6 +210,16 @@ def test_a_case_the_question_denies_is_found_where_the_text_denies_it(question: 
     assert "có thể trả bằng tiền theo trị giá của vật đã vay" in _lead(answer)
     affirmed = _ask("Bên vay phải trả vật như thế nào?", LOAN, typed, article="466", heading="Nghĩa vụ")
     assert affirmed.sources[0].clause == "1"
+
+
+def test_a_denied_word_is_a_whole_word() -> None:
+    """ "… không ạ?" denies nothing a clause says: "không áp dụng" gets no bonus from it."""
+    question = "Bên thuê có được cho thuê lại nhà không ạ?"
+    denied = denied_words(question)
+    unit = article_units("1. Quy định này không áp dụng đối với hợp đồng thuê nhà ở công vụ.")[0]
+    weights, intent = _weights(question, None), detect_intent(question)
+    plain = score_unit(unit, weights, intent, "", 0)
+    assert score_unit(unit, weights, intent, "", 0, denied=denied) == plain
 
 
 def test_echo_end_is_where_the_question_stops_being_repeated() -> None:
