@@ -311,9 +311,10 @@ def lead_of(passage: Passage, selection: Selection | None, intent: QuestionInten
         lines = [line.strip() for line in passage.full.split("\n") if line.strip()]
         # A part holding several fields ("Thời hạn giải quyết: …", "Phí, lệ phí: …") starts
         # with the field asked for ("lệ phí … bao nhiêu" → "Phí, lệ phí: Miễn phí …").
-        label = f"{intent.procedure_part}:"
-        asked = next((i for i, line in enumerate(lines) if chunk.part and line.startswith(label)), 0)
-        lines = lines[asked:] + lines[:asked]
+        if chunk.part and intent.procedure_part:
+            label = f"{intent.procedure_part}:"
+            asked = next((i for i, line in enumerate(lines) if line.startswith(label)), 0)
+            lines = lines[asked:] + lines[:asked]
         # A procedure part asked for a list (the dossier) is that list: it starts the reply.
         wanted = AnswerType.none if chunk.part and intent.wants == AnswerType.listing else intent.wants
         return as_sentence(lead_text(" ".join(lines), wanted, LEAD_CHARS)), chunk, passage.full

@@ -309,7 +309,7 @@ _VERIFYING = re.compile(r"\b(dung hay sai|dung hay khong|(co )?dung khong|phai k
 # unless the question asks another thing ("Ai có được …?", "có phải làm gì?") or is a
 # statement to check ("…, đúng hay sai?"). "có thể" is left out: statements use it.
 _YES_NO_TAIL = re.compile(r"\bco (duoc|phai|bi|can)\b[^?]*\?\s*$")
-_OTHER_ASKED = re.compile(r"\b(nao|gi|ai|dau|bao nhieu|bao lau|sao|the nao|khi nao)\b")
+_OTHER_ASKED = re.compile(r"\b(nao|gi|ai|dau|bao nhieu|bao lau|sao)\b")
 
 
 def _asks_yes_or_no(key: str, verifying: bool) -> bool:

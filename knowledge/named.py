@@ -120,18 +120,15 @@ class ArticleCatalogue:
     def resolve(self, question: str) -> Resolution:
         """`find`; when it finds nothing, the first article named, if the question names a
         document the guidance has (by its longest name): that document lacks it."""
-        ref, chunks = self.find(question)
-        if ref is not None:
-            return Resolution(ref, chunks)
         refs = named_articles(question)
-        if not refs:
+        if not refs:  # most questions: nothing more to read
             return Resolution()
         asked = asked_key(question)
+        ref, chunks = self._find(refs, asked)
+        if ref is not None:
+            return Resolution(ref, chunks)
         length, name = max(
-            (
-                (max((len(k) for k in keys if _names(asked, k, year)), default=0), name)
-                for (keys, year), name in self._documents.items()
-            ),
+            ((_named_length(asked, keys, year), name) for (keys, year), name in self._documents.items()),
             default=(0, ""),
         )
         return Resolution(absent=(refs[0], name)) if length else Resolution()
@@ -139,11 +136,14 @@ class ArticleCatalogue:
     def find(self, question: str) -> tuple[NamedArticle | None, frozenset[str]]:
         """The first article the question names in a document it names, and that article's
         chunks (of every document named by the longest key: a law and its copy)."""
-        asked = asked_key(question)
-        for ref in named_articles(question):
+        refs = named_articles(question)
+        return self._find(refs, asked_key(question)) if refs else (None, frozenset())
+
+    def _find(self, refs: list[NamedArticle], asked: str) -> tuple[NamedArticle | None, frozenset[str]]:
+        for ref in refs:
             best, found = 0, set()
             for chunk_id, keys, year in self._by_article.get(ref.article, ()):
-                length = max((len(k) for k in keys if _names(asked, k, year)), default=0)
+                length = _named_length(asked, keys, year)
                 if length > best:
                     best, found = length, {chunk_id}
                 elif length and length == best:
@@ -151,6 +151,11 @@ class ArticleCatalogue:
             if found:
                 return ref, frozenset(found)
         return None, frozenset()
+
+
+def _named_length(asked: str, keys: frozenset[str], year: str) -> int:
+    """The length of the longest key by which the question names the document (0: not named)."""
+    return max((len(k) for k in keys if _names(asked, k, year)), default=0)
 
 
 def named_as(chunk: Chunk, document: Document) -> tuple[str, frozenset[str], str, str]:

@@ -460,12 +460,12 @@ def echo_end(text: str, weights: dict[str, float], denied: frozenset[str] = froz
             break
         done = ahead
     at = words[done][1]
-    part = max((m.end() for m in _PART.finditer(text, 0, at)), default=0)
+    starts = [m.end() for m in _PART.finditer(text, 0, at)]  # of the ";" parts before the run's end
+    part = starts[-1] if starts else 0
     echoed = [w for start, _, w in words[: done + 1] if start >= part]
     if any(a == "khong" and b in wanted and b not in denied for a, b in itertools.pairwise(echoed)):
         return None
     if len(text) - at < MIN_ANSWER:
-        starts = [m.end() for m in _PART.finditer(text, 0, at)]
         return starts[-1] if starts else None
     return at
 
