@@ -58,7 +58,7 @@ LEAD_CHARS = 290  # the lead: within the first 300 characters of the reply
 RELATED_ARTICLES = 3
 # Intents a procedure record's part answers better than an article describing the procedure
 # (and the time a body takes, `QuestionIntent.processing`: the record's "Thời hạn giải quyết").
-RECORD_INTENTS = frozenset({Intent.dossier, Intent.procedure, Intent.fee})
+RECORD_INTENTS = frozenset({Intent.dossier, Intent.procedure, Intent.fee, Intent.body})
 RECORD_TOPIC = 0.5  # share of the question's topic words (by rarity) the record's name must hold
 # A time limit in a sentence sharing this much more of the question's topic beats a first
 # article whose time limits are about something else.

@@ -107,6 +107,7 @@ _CUES: list[tuple[Intent, tuple[str, ...]]] = [
             "noi nao",
             "cho nao",
             "nop (o|tai) dau",
+            "(o|tai) (xa|phuong|thi tran|tinh|thanh pho) nao",
             "tham quyen",
             "cap nao",
             "don vi nao",

@@ -11,11 +11,13 @@ import logging
 import math
 import shutil
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 
 import bm25s
 import numpy as np
 
+from knowledge.lay import SHIPPED, read_table
 from knowledge.normalize import DiacriticRestorer, lexical_tokens, syllables
 
 log = logging.getLogger(__name__)
@@ -25,6 +27,25 @@ log = logging.getLogger(__name__)
 # dev queries (accented + unaccented MRR@10 + R@5), confirmed on half B (bench/retrieval.py).
 K1 = 0.4
 B = 0.5
+
+
+QUESTION_LANGUAGE = Path(__file__).parent / "data" / "question_language.txt"
+
+
+@lru_cache(maxsize=1)
+def question_language() -> tuple[list[str], ...]:
+    """How people ask, with marks: the phrases of QUESTION_LANGUAGE and the shipped
+    everyday-word table's two sides (a question typed without marks is restored with them)."""
+    lines = QUESTION_LANGUAGE.read_text(encoding="utf-8").splitlines()
+    phrases = [line.strip() for line in lines if line.strip() and not line.lstrip().startswith("#")]
+    phrases += [side for term in read_table(SHIPPED) for side in (term.everyday, term.legal)]
+    return tuple(tokens for phrase in phrases if (tokens := syllables(phrase)))
+
+
+def _restorer() -> DiacriticRestorer:
+    restorer = DiacriticRestorer()
+    restorer.ask(question_language())
+    return restorer
 
 
 def fingerprint(items: Sequence[tuple[str, str]]) -> str:
@@ -45,7 +66,7 @@ class LexicalIndex:
 
     @classmethod
     def build(cls, chunk_ids: list[str], texts: list[str]) -> LexicalIndex:
-        restorer = DiacriticRestorer()
+        restorer = _restorer()
         corpus = []
         for text in texts:
             restorer.add(syllables(text))
@@ -74,6 +95,7 @@ class LexicalIndex:
             restorer = DiacriticRestorer.from_json(
                 json.loads((directory / "vocabulary.json").read_text(encoding="utf-8"))
             )
+            restorer.ask(question_language())
             bm25_dir = directory / "bm25"
             retriever = bm25s.BM25.load(str(bm25_dir), show_progress=False) if bm25_dir.exists() else None
         except (OSError, ValueError, KeyError) as exc:

@@ -14,6 +14,7 @@ import math
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable
 
 # Old style puts the tone on the second vowel of an open "oa"/"oe"/"uy" rhyme ("hoà", "uỷ");
 # the new style (and most current legal texts) on the first ("hòa", "ủy"). Map old → new.
@@ -181,9 +182,17 @@ class DiacriticRestorer:
 
     MAX_CANDIDATES = 8
 
+    # How often one line of how people ask (`ask`) counts: more than a rare pairing of the
+    # guidance ("bảo nhiều"), less than its own words ("bảo vệ", "tội phạm").
+    ASKED_WEIGHT = 5
+
     def __init__(self) -> None:
         self.unigrams: Counter[str] = Counter()
         self.bigrams: Counter[tuple[str, str]] = Counter()
+        # How people ask ("bao nhiêu tiền", "ở đâu"): learned beside the guidance, not saved
+        # with it (to_json), since it comes from a shipped file, not from the index.
+        self.asked: Counter[str] = Counter()
+        self.asked_pairs: Counter[tuple[str, str]] = Counter()
         self._candidates: dict[str, list[str]] | None = None
 
     def add(self, tokens: list[str]) -> None:
@@ -191,10 +200,19 @@ class DiacriticRestorer:
         self.bigrams.update(itertools.pairwise(tokens))
         self._candidates = None
 
+    def ask(self, phrases: Iterable[list[str]]) -> None:
+        """Learn question phrases, with their marks, ASKED_WEIGHT times each."""
+        for tokens in phrases:
+            for token in tokens:
+                self.asked[token] += self.ASKED_WEIGHT
+            for pair in itertools.pairwise(tokens):
+                self.asked_pairs[pair] += self.ASKED_WEIGHT
+        self._candidates = None
+
     def _by_fold(self) -> dict[str, list[str]]:
         if self._candidates is None:
             groups: dict[str, list[str]] = {}
-            for word, _ in self.unigrams.most_common():
+            for word, _ in (self.unigrams + self.asked).most_common():
                 options = groups.setdefault(fold(word), [])
                 if len(options) < self.MAX_CANDIDATES:
                     options.append(word)
@@ -202,30 +220,51 @@ class DiacriticRestorer:
         return self._candidates
 
     def restore(self, text: str) -> str:
-        """Lowercase syllables with marks restored; syllables typed with marks stay as typed."""
-        tokens = syllables(text)
-        if not tokens:
+        """The text with marks restored on its syllables, in place: its capitals, punctuation
+        and spacing kept ("Theo Luật …, thông tin …?"), as e5 reads a typed question.
+        Syllables typed with marks stay as typed."""
+        text = normalize_text(text)
+        spans = list(_TOKEN.finditer(text))
+        if not spans:
             return ""
+        words = self.decode([m.group(0).lower() for m in spans])
+        out, at = [], 0
+        for match, word in zip(spans, words, strict=True):
+            typed = match.group(0)
+            if len(word) == len(typed):  # the typed letters' case, on the restored letters
+                word = "".join(w.upper() if t.isupper() else w for w, t in zip(word, typed, strict=True))
+            out += [text[at : match.start()], word]
+            at = match.end()
+        return "".join([*out, text[at:]]).strip()
+
+    def decode(self, tokens: list[str]) -> list[str]:
+        """Lowercase syllables with marks restored (the likeliest sequence under the bigram
+        model); syllables typed with marks stay as typed."""
+        if not tokens:
+            return []
         by_fold = self._by_fold()
-        total = max(sum(self.unigrams.values()), 1)
+        total = max(sum(self.unigrams.values()) + sum(self.asked.values()), 1)
         lattice = [[tok] if has_diacritics(tok) or tok not in by_fold else by_fold[tok] for tok in tokens]
 
+        def count(word: str) -> int:
+            return self.unigrams.get(word, 0) + self.asked.get(word, 0)
+
         def unigram(word: str) -> float:
-            return math.log((self.unigrams.get(word, 0) + 0.1) / total)
+            return math.log((count(word) + 0.1) / total)
 
         best: dict[str, tuple[float, list[str]]] = {w: (unigram(w), [w]) for w in lattice[0]}
         for options in lattice[1:]:
             step: dict[str, tuple[float, list[str]]] = {}
             for word in options:
-                p_uni = (self.unigrams.get(word, 0) + 0.1) / total
+                p_uni = (count(word) + 0.1) / total
                 candidates = []
                 for prev, (score, path) in best.items():
-                    pair = self.bigrams.get((prev, word), 0)
-                    p = (pair + 2.0 * p_uni) / (self.unigrams.get(prev, 0) + 2.0)
+                    pair = self.bigrams.get((prev, word), 0) + self.asked_pairs.get((prev, word), 0)
+                    p = (pair + 2.0 * p_uni) / (count(prev) + 2.0)
                     candidates.append((score + math.log(p), [*path, word]))
                 step[word] = max(candidates, key=lambda c: c[0])
             best = step
-        return " ".join(max(best.values(), key=lambda c: c[0])[1])
+        return max(best.values(), key=lambda c: c[0])[1]
 
     def to_json(self) -> dict[str, list[list[object]]]:
         return {

@@ -23,7 +23,7 @@ from knowledge.answer import Passage, absent_answer, citation, extractive_answer
 from knowledge.authority.answers import authority_answer, correct_answer
 from knowledge.embeddings import CachedEmbeddings, make_embeddings
 from knowledge.index import SearchIndex, make_chroma_client
-from knowledge.intent import QuestionIntent, detect_intent
+from knowledge.intent import QuestionIntent, detect_intent, has_answer_type
 from knowledge.lay import load_vocabulary
 from knowledge.notes import annotate
 from knowledge.retrieve import Retrieval, Retriever
@@ -216,8 +216,14 @@ class KnowledgeBase:
         """The question's intent, its retrieval and the passages an answer is built from."""
         intent = detect_intent(question)
         retrieval = self.search(question, k=PASSAGES)
-        passages = prefer_procedure(question, self.passages(retrieval, whole=True), intent)
-        return intent, retrieval, self._part_asked(passages, intent)
+        passages = self.passages(retrieval, whole=True)
+        preferred = self._part_asked(prefer_procedure(question, passages, intent), intent)
+        moved = bool(passages) and preferred[0].chunk.document_id != passages[0].chunk.document_id
+        if moved and not has_answer_type(preferred[0].full, intent.wants):
+            # A record put ahead of the article answers only with a part stating what is asked:
+            # "đăng ký khai sinh ở đâu" is not answered by a record whose part names no body.
+            return intent, retrieval, self._part_asked(passages, intent)
+        return intent, retrieval, preferred
 
     def ask(self, question: str) -> Answer:
         # issue 14 hook: "whose task is it now?" is answered from the authority map first

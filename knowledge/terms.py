@@ -92,9 +92,25 @@ def query_terms(text: str) -> tuple[set[str], set[str]]:
     return content, set(bigrams([fold(s) for s in raw]))
 
 
+# "ở", "tại" opening a question of place ("ở đâu", "ở xã nào", "tại cơ quan nào") belong to
+# the question words, not to the topic ("khai tử ở" is no topic); elsewhere they may ("đất ở").
+_PLACE_PREPOSITIONS = frozenset({"ở", "tại", "o", "tai"})
+_PLACE_QUESTION = frozenset({"đâu", "dau"})
+_WHICH = frozenset({"nào", "nao"})
+
+
+def _asks_place(raw: list[str], i: int) -> bool:
+    """ "ở" before "đâu", or before one word and "nào" ("ở xã nào", "tại nơi nào")."""
+    after = raw[i + 1 : i + 3]
+    if raw[i] not in _PLACE_PREPOSITIONS or not after:
+        return False
+    return after[0] in _PLACE_QUESTION or (len(after) == 2 and after[1] in _WHICH)
+
+
 def content_bigrams(text: str) -> set[str]:
     """Folded syllable pairs without question/function words or numbers: the topic words."""
-    content = [_content(s) for s in syllables(expand_abbreviations(text, keep=False))]
+    raw = syllables(expand_abbreviations(text, keep=False))
+    content = ["" if _asks_place(raw, i) else _content(s) for i, s in enumerate(raw)]
     return {f"{a} {b}" for a, b in itertools.pairwise(content) if a and b}
 
 

@@ -34,6 +34,9 @@ DATA_TABLES: dict[str, set[str]] = {
         "_LEAD_WORDS",
         "_POLITE",
         "_PLURAL",
+        "_PLACE_PREPOSITIONS",
+        "_PLACE_QUESTION",
+        "_WHICH",
     },  # function words
     "knowledge/metadata.py": set(),  # filled below: document types, issuers, date phrases
     "knowledge/chunking.py": set(),  # the legal structure's words

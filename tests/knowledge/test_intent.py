@@ -17,6 +17,7 @@ QUESTIONS = [
     ("Lệ phí cấp giấy chứng nhận quyền sử dụng đất là bao nhiêu?", Intent.fee, AnswerType.money),
     ("Nộp hồ sơ đăng ký khai sinh ở đâu?", Intent.body, AnswerType.body),
     ("Cơ quan nào có thẩm quyền đăng ký thường trú?", Intent.body, AnswerType.body),
+    ("Đăng ký khai tử ở xã nào?", Intent.body, AnswerType.body),
     ("Điều kiện kết hôn là gì?", Intent.condition, AnswerType.condition),
     ("Đối tượng được hưởng trợ cấp xã hội", Intent.subject, AnswerType.none),
     ("Không đăng ký tạm trú bị phạt bao nhiêu?", Intent.penalty, AnswerType.penalty),

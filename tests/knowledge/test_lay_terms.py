@@ -40,6 +40,11 @@ def test_shipped_table_reads_cleanly_both_ways() -> None:
         ("Bị ép cưới thì báo ai?", "cưỡng ép kết hôn"),
         ("hoc sinh cap 2 co phai dong hoc phi khong", "trung học cơ sở"),
         ("Giáo viên có được dạy thêm không?", "nhà giáo"),
+        # land deals a commune certifies every day
+        ("chứng thực hợp đồng chuyển nhượng đất", "chuyển nhượng quyền sử dụng đất"),
+        ("ban dat cho con co phai nop thue khong", "chuyển nhượng quyền sử dụng đất"),
+        ("Tách sổ đỏ cho con cần gì?", "tách thửa đất"),
+        ("xin len tho cu", "chuyển mục đích sử dụng đất sang đất ở"),
     ],
 )
 def test_expansion_with_and_without_diacritics(question: str, added: str) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -90,6 +91,46 @@ def test_restorer_keeps_marks_the_user_typed_and_round_trips() -> None:
     assert restorer.restore("mã túy") == "mã túy"
     clone = DiacriticRestorer.from_json(restorer.to_json())
     assert clone.restore("dang ky thuong tru") == "đăng ký thường trú"
+
+
+def test_question_words_are_restored_from_how_people_ask() -> None:
+    """The guidance says "bảo vệ", "phạt tiền", "tiến hành", rarely "bao nhiêu": restoring
+    from it alone reads the question words wrong; the shipped question phrases put them right
+    and leave the guidance's own pairs as they were."""
+    from knowledge.lexical import question_language
+
+    restorer = DiacriticRestorer()
+    for text in (
+        "Bảo vệ môi trường; bảo đảm quyền lợi. Phạt tiền từ 1.000.000 đồng đến 2.000.000 đồng.",
+        "Tiến hành kiểm tra ở đầu đường. Phát hiện vi phạm. Tội phạm bị xử lý.",
+    ):
+        restorer.add(syllables(text))
+    assert restorer.restore("phat bao nhieu tien") == "phạt bảo nhieu tiền"  # the guidance alone
+    restorer.ask(question_language())
+    assert restorer.restore("phat bao nhieu tien") == "phạt bao nhiêu tiền"
+    assert restorer.restore("dang ky o dau") == "đăng ký ở đâu"
+    assert restorer.restore("bao ve moi truong") == "bảo vệ môi trường"
+    assert restorer.restore("toi pham bi xu ly") == "tội phạm bị xử lý"
+    # How people ask is not the index's vocabulary: it is learned again on load, never saved.
+    assert "nhiêu" not in DiacriticRestorer.from_json(restorer.to_json()).unigrams
+
+
+def test_restoring_keeps_the_typed_capitals_and_punctuation() -> None:
+    restorer = _restorer()
+    assert restorer.restore("Ho so dang ky tam tru, ma so thue?") == "Hồ sơ đăng ký tạm trú, mã số thuế?"
+    assert restorer.restore("  MA SO THUE ") == "MÃ SỐ THUẾ"
+    assert restorer.restore("?!") == ""
+
+
+def test_the_lexical_index_learns_how_people_ask_when_built_and_when_loaded(tmp_path: Path) -> None:
+    from knowledge.lexical import LexicalIndex
+
+    index = LexicalIndex.build(["c1"], ["Phạt tiền đối với hành vi bảo vệ sai quy định."])
+    assert index.restorer.restore("bi phat bao nhieu tien") == "bị phạt bao nhiêu tiền"
+    index.save(tmp_path / "bm25")
+    loaded = LexicalIndex.load(tmp_path / "bm25")
+    assert loaded is not None
+    assert loaded.restorer.restore("phat bao nhieu tien o dau") == "phạt bao nhiêu tiền ở đâu"
 
 
 @settings(max_examples=500)

@@ -38,3 +38,17 @@ def test_question_words_leave_only_the_topic() -> None:
 )
 def test_question_tail_is_left_out_of_the_lexical_query(question: str, kept: str) -> None:
     assert without_question_tail(question) == kept
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["đăng ký khai tử ở xã nào", "dang ky khai sinh o dau", "nộp hồ sơ tại đâu", "đăng ký khai sinh ở đâu"],
+)
+def test_a_place_question_opened_by_o_or_tai_is_no_topic(question: str) -> None:
+    """ "ở đâu", "ở xã nào": the preposition belongs to the question, so no "khai tử ở" pair."""
+    assert not any(pair.endswith((" o", " tai")) for pair in content_bigrams(question))
+
+
+def test_o_stays_a_topic_word_elsewhere() -> None:
+    assert "dat o" in content_bigrams("đất ở là gì")
+    assert "dat o" in content_bigrams("hạn mức đất ở nông thôn nào được tách thửa")
