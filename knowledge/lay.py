@@ -48,8 +48,17 @@ def read_table(path: Path) -> list[LayTerm]:
     return terms
 
 
+# Punctuation inside a phrase: an everyday phrase is matched across it ("gà, vịt" is "gà vịt",
+# "trâu/bò" is "trâu bò"); a sentence's end still separates.
+_INNER_PUNCTUATION = re.compile(r"\s*[,;/()\-–—]\s*")
+
+
 def _key(text: str) -> str:
-    return " ".join(normalize_text(text).lower().split())
+    return " ".join(_INNER_PUNCTUATION.sub(" ", normalize_text(text)).lower().split())
+
+
+def _folded(text: str) -> str:
+    return fold_key(_INNER_PUNCTUATION.sub(" ", text))
 
 
 def _phrase(text: str, folded: bool) -> re.Pattern[str]:
@@ -71,7 +80,7 @@ class LayVocabulary:
         """The terms to add to a question (legal for everyday, and back for "↔" lines), each
         once, leaving out what the question already says."""
         folded = not has_diacritics(question)
-        key = fold_key(question) if folded else _key(question)
+        key = _folded(question) if folded else _key(question)
         added: list[str] = []
         for pattern, other in self._rules[folded]:
             if pattern.search(key) and other not in added and fold_key(other) not in fold_key(key):

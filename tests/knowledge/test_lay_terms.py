@@ -51,6 +51,19 @@ def test_expansion_with_and_without_diacritics(question: str, added: str) -> Non
     assert added in load_vocabulary().expansion(question)
 
 
+@pytest.mark.parametrize(
+    "question", ["Gà, vịt đi lạc vào nhà thì sao?", "ga, vit di lac", "gà/vịt đi lạc", "gà - vịt"]
+)
+def test_a_phrase_is_matched_across_punctuation_inside_it(question: str) -> None:
+    assert "gia cầm" in load_vocabulary().expansion(question)
+
+
+def test_a_sentence_end_still_separates_and_cho_is_not_a_gift() -> None:
+    assert "gia cầm" not in load_vocabulary().expansion("Nhà tôi nuôi gà. Vịt nhà hàng xóm sang ăn lúa")
+    # "cho đất thổ cư" is "for the land", not a gift of land: no such entry
+    assert "tặng cho" not in load_vocabulary().expansion("Làm sổ đỏ cho đất thổ cư")
+
+
 def test_marks_keep_words_apart() -> None:
     vocabulary = LayVocabulary(read_table(SHIPPED))
     # "cuối" (end) is not "cưới" (wedding) when the user typed marks; no entry matches here.
