@@ -102,8 +102,8 @@ def test_question_words_are_restored_from_how_people_ask() -> None:
     restorer = DiacriticRestorer()
     for text in (
         "Bảo vệ môi trường; bảo đảm quyền lợi. Phạt tiền từ 1.000.000 đồng đến 2.000.000 đồng.",
-        "Tiến hành kiểm tra ở đầu đường. Phát hiện vi phạm. Tội phạm bị xử lý.",
-    ):
+        "Tiến hành kiểm tra dự án đầu tư. Phát hiện vi phạm. Tội phạm bị xử lý.",
+    ) * 50:  # a guidance says its own words many times
         restorer.add(syllables(text))
     assert restorer.restore("phat bao nhieu tien") == "phạt bảo nhieu tiền"  # the guidance alone
     restorer.ask(question_language())
@@ -113,6 +113,19 @@ def test_question_words_are_restored_from_how_people_ask() -> None:
     assert restorer.restore("toi pham bi xu ly") == "tội phạm bị xử lý"
     # How people ask is not the index's vocabulary: it is learned again on load, never saved.
     assert "nhiêu" not in DiacriticRestorer.from_json(restorer.to_json()).unigrams
+
+
+def test_an_unseen_pair_after_a_frequent_word_is_not_ruled_out() -> None:
+    """ "trong" is everywhere, "trong 1" never seen; "trồng 1" seen a few times. The smoothing
+    prior (PRIOR) keeps the frequent word: "trong 1 năm", not "trồng 1 năm"."""
+    restorer = DiacriticRestorer()
+    for text, times in (("họp định kỳ trong thời hạn 01 năm", 300), ("trồng 1 cây", 10), ("nam nữ", 30),
+                        ("kỳ trồng", 2)):  # fmt: skip
+        for _ in range(times):
+            restorer.add(syllables(text))
+    assert restorer.restore("hop dinh ky trong 1 nam") == "họp định kỳ trong 1 năm"
+    restorer.PRIOR = 2.0  # the old prior: every unseen pair after "trong" near impossible
+    assert restorer.restore("hop dinh ky trong 1 nam") == "họp định kỳ trồng 1 năm"
 
 
 def test_restoring_keeps_the_typed_capitals_and_punctuation() -> None:
