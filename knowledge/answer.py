@@ -13,6 +13,7 @@ table; the reply's confidence is now the model's probability.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -30,10 +31,12 @@ from knowledge.intent import (
     detect_intent,
     fit,
     has_answer_type,
+    heading_intent,
     is_offence,
     names_crime,
 )
 from knowledge.named import NamedArticle, named_articles, named_as, without_reference
+from knowledge.normalize import fold, syllables
 from knowledge.reply import (
     ReplyParts,
     as_sentence,
@@ -266,6 +269,7 @@ def choose_passage(passages: list[Passage], intent: QuestionIntent, question: st
         return fit(p.full, intent), answer_overlap(question, p, intent) if by_sentence else 0.0
 
     best, (best_fit, best_overlap) = 0, rank(top)
+    best_named = names_asked(top, intent, question)
     for i, other in enumerate(passages[1:], 1):
         if other.hit.score < CLOSE_SECOND * top.hit.score:
             break
@@ -273,11 +277,28 @@ def choose_passage(passages: list[Passage], intent: QuestionIntent, question: st
             continue
         other_fit, other_overlap = rank(other)
         closer = other_fit == best_fit and other_overlap >= best_overlap + SENTENCE_MARGIN
-        if other_fit > best_fit or closer:
+        # Equal fit: the article whose heading says it answers what is asked ("Thẩm quyền đăng
+        # ký khai tử" for "đăng ký khai tử ở xã nào") over one that only holds a body somewhere.
+        named = other_fit == best_fit and not best_named and names_asked(other, intent, question)
+        if other_fit > best_fit or closer or named:
             best, best_fit, best_overlap = i, other_fit, other_overlap
+            best_named = names_asked(other, intent, question)
     if best == 0:
         return passages
     return [passages[best], *passages[:best], *passages[best + 1 :]]
+
+
+def names_asked(passage: Passage, intent: QuestionIntent, question: str) -> bool:
+    """Whether the article's heading says it answers the question's intent about the question's
+    topic: "Thẩm quyền | đăng ký khai tử", "Thời hạn | đại diện" (knowledge.intent.heading_intent)."""
+    answers, about = (
+        heading_intent(passage.chunk.article_title) if passage.chunk.article_title else (Intent.general, "")
+    )
+    pairs = content_bigrams(about)
+    # the question's pairs with its function words: typed without marks, "khai tu" would lose
+    # "tu" (read as the function word "từ")
+    said = {" ".join(pair) for pair in itertools.pairwise(fold(s) for s in syllables(question))}
+    return answers == intent.intent and bool(pairs) and pairs <= said
 
 
 def decision_inputs(

@@ -26,6 +26,7 @@ from core.models import Chunk, Document
 from knowledge.chunking import embedding_text
 from knowledge.definitions import defined_terms
 from knowledge.embeddings import CachedEmbeddings
+from knowledge.intent import Intent, heading_intent
 from knowledge.lexical import LexicalIndex, load_or_build
 from knowledge.named import ArticleCatalogue, Resolution, named_as
 from knowledge.terms import content_bigrams
@@ -53,6 +54,10 @@ class ChunkInfo:
     # document switches on its date without a reload.
     effective_from: date | None = None
     effective_to: date | None = None
+    # What the heading says it answers and about what ("Thẩm quyền | đăng ký khai tử": a body,
+    # for the pairs of "đăng ký khai tử"); general and empty for other headings.
+    answers: Intent = Intent.general
+    answers_about: frozenset[str] = frozenset()
 
 
 def heading_pairs(chunk: Chunk, document: Document) -> frozenset[str]:
@@ -60,6 +65,12 @@ def heading_pairs(chunk: Chunk, document: Document) -> frozenset[str]:
     procedure's name for a procedure part ("Điều kiện kết hôn", "Đăng ký khai sinh")."""
     name = chunk.article_title or (document.title if chunk.part else "")
     return frozenset(content_bigrams(name)) if name else frozenset()
+
+
+def heading_answers(chunk: Chunk) -> tuple[Intent, frozenset[str]]:
+    """What an article's heading says it answers, and the topic pairs of the rest of it."""
+    intent, rest = heading_intent(chunk.article_title) if chunk.article_title else (Intent.general, "")
+    return intent, frozenset(content_bigrams(rest)) if rest else frozenset()
 
 
 def lexical_text(chunk: Chunk, document: Document) -> str:
@@ -181,6 +192,7 @@ class SearchIndex:
                     heading_pairs(c, d),
                     d.effective_from,
                     d.effective_to,
+                    *heading_answers(c),
                 )
                 for c, d in rows
             }

@@ -192,6 +192,31 @@ CLAUSE_CUES: dict[Intent, str] = {
     Intent.definition: r"\b(la|duoc hieu)\b",
 }
 
+# How an article's heading names what it answers ("Thẩm quyền đăng ký khai tử" answers "đăng ký
+# khai tử ở xã nào"; "Thời hạn …" answers "bao lâu"): the heading's first words, folded.
+HEADING_INTENTS: dict[str, Intent] = {
+    "tham quyen": Intent.body,
+    "co quan": Intent.body,
+    "thoi han": Intent.duration,
+    "le phi": Intent.fee,
+    "dieu kien": Intent.condition,
+    "doi tuong": Intent.subject,
+    "ho so": Intent.dossier,
+    "thanh phan ho so": Intent.dossier,
+    "thu tuc": Intent.procedure,
+    "trinh tu": Intent.procedure,
+}
+
+
+def heading_intent(heading: str) -> tuple[Intent, str]:
+    """(the intent a heading's first words answer, the rest of the heading), or (general, "")."""
+    key = text_key(heading)
+    for cue in sorted(HEADING_INTENTS, key=len, reverse=True):
+        if key.startswith(cue + " "):
+            return HEADING_INTENTS[cue], heading.split(None, len(cue.split()))[-1]
+    return Intent.general, ""
+
+
 _NUMBER = r"(\d+|mot|hai|ba|bon|nam|sau|bay|tam|chin|muoi|muoi hai|hai muoi|ba muoi|nua)"
 _TYPE_PATTERNS: dict[AnswerType, re.Pattern[str]] = {
     AnswerType.duration: re.compile(

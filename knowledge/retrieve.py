@@ -22,6 +22,7 @@ import numpy as np
 from core.models import DocumentStatus
 from knowledge.definitions import asked_terms
 from knowledge.index import SearchIndex
+from knowledge.intent import Intent, detect_intent
 from knowledge.lay import LayVocabulary, load_vocabulary
 from knowledge.named import NamedArticle
 from knowledge.normalize import expand_abbreviations, fold, has_diacritics, lexical_tokens, normalize_text
@@ -141,7 +142,10 @@ class Retriever:
         defining = frozenset().union(*(self._defining(forms) for forms in asked_terms(searched)))
         resolution = self.index.named(query)
         result.named, result.absent = resolution.article, resolution.absent
-        hits = self._fuse(lex_scores, dense, catalogue, topic, defining, result.ended, resolution.chunks)
+        asked = detect_intent(query).intent
+        hits = self._fuse(
+            lex_scores, dense, catalogue, topic, defining, result.ended, resolution.chunks, asked
+        )
         result.hits = hits[:k]
         result.ms = (time.perf_counter() - started) * 1000
         return result
@@ -159,6 +163,7 @@ class Retriever:
         defining: frozenset[str],
         ended: dict[int, float] | None = None,
         named: frozenset[str] = frozenset(),
+        asked: Intent = Intent.general,
     ) -> list[Hit]:
         """Normalised BM25 and cosine, weighted; plus a bonus when the question names the
         article's heading in full ("điều kiện kết hôn") and when the chunk defines the term
@@ -184,7 +189,14 @@ class Retriever:
                     ended[info.document_id] = max(ended.get(info.document_id, 0.0), base)
                 continue  # never cited as current
             score = w * lex.get(chunk_id, 0.0) / lex_max + (1 - w) * (cos - floor) / span
-            if info.heading and info.heading <= topic:
+            if (info.heading and info.heading <= topic) or (
+                # "đăng ký khai tử ở xã nào" names "Thẩm quyền đăng ký khai tử" in full: the
+                # heading's first words say it answers what the question asks
+                asked != Intent.general
+                and info.answers == asked
+                and info.answers_about <= topic
+                and info.answers_about
+            ):
                 score += heading_w
             if chunk_id in defining:
                 score += definition_w

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge.intent import AnswerType, Intent, detect_intent, has_answer_type
+from knowledge.intent import AnswerType, Intent, detect_intent, has_answer_type, heading_intent
 from knowledge.retrieve import strip_diacritics
 
 QUESTIONS = [
@@ -81,3 +81,18 @@ def test_the_national_records_combined_parts_are_asked_for_too() -> None:
         "Cơ quan thực hiện, đối tượng, kết quả"
     )
     assert detect_intent("Cần giấy tờ gì để đăng ký kết hôn?").procedure_parts == ("Thành phần hồ sơ",)
+
+
+@pytest.mark.parametrize(
+    ("heading", "intent", "about"),
+    [
+        ("Thẩm quyền đăng ký khai tử", Intent.body, "đăng ký khai tử"),
+        ("Thời hạn đại diện", Intent.duration, "đại diện"),
+        ("Hồ sơ đăng ký kết hôn", Intent.dossier, "đăng ký kết hôn"),
+        ("Điều kiện kết hôn", Intent.condition, "kết hôn"),
+        ("Đăng ký khai tử", Intent.general, ""),
+        ("Thủ tục", Intent.general, ""),  # nothing named after the cue
+    ],
+)
+def test_what_a_heading_says_it_answers(heading: str, intent: Intent, about: str) -> None:
+    assert heading_intent(heading) == (intent, about)

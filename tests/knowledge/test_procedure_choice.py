@@ -138,3 +138,27 @@ def test_a_part_of_several_fields_leads_with_the_field_asked_for(question: str, 
     answer = extractive_answer(question, [record], max_chars=2000, model=ALWAYS)
     assert answer.kind == "answer" and answer.text.startswith(start)
     assert "Miễn phí" in (answer.lead or "") and "1 ngày làm việc" in answer.text  # nothing left out
+
+
+def test_a_close_article_whose_heading_names_the_body_asked_answers_first() -> None:
+    """Both hold a body; the heading "Thẩm quyền đăng ký khai tử" says it answers "ở xã nào"."""
+    border = _passage(DECREE, 0.67, "1. Ủy ban nhân dân xã ở khu vực biên giới thực hiện đăng ký khai tử "
+                      "cho người chết là người nước ngoài cư trú tại xã đó.", article="20",
+                      title="Đăng ký khai tử")  # fmt: skip
+    rule = "Ủy ban nhân dân cấp xã nơi cư trú cuối cùng của người chết thực hiện việc đăng ký khai tử."
+    authority = _passage(LAW, 0.63, rule, article="32", title="Thẩm quyền đăng ký khai tử")
+    for question in ("đăng ký khai tử ở xã nào", "dang ky khai tu o xa nao"):
+        ordered = choose_passage([border, authority], detect_intent(question), question)
+        assert ordered[0] is authority
+    # a heading about another topic does not count, nor one for another intent
+    other = _passage(LAW, 0.63, authority.full, article="51", title="Thẩm quyền đăng ký kết hôn")
+    assert (
+        choose_passage(
+            [border, other], detect_intent("đăng ký khai tử ở xã nào"), "đăng ký khai tử ở xã nào"
+        )[0]
+        is border
+    )
+    deadline = detect_intent("đăng ký khai tử trong thời hạn bao lâu")
+    assert (
+        choose_passage([border, authority], deadline, "đăng ký khai tử trong thời hạn bao lâu")[0] is border
+    )

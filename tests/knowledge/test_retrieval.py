@@ -198,3 +198,28 @@ def test_setting_the_search_breadth_is_retried_when_chroma_is_busy() -> None:
     index._collection = Busy()
     index._search_breadth()
     assert Busy.calls == 2 and index._collection.configuration["hnsw"]["ef_search"] == EF_SEARCH
+
+
+def test_a_heading_naming_what_is_asked_gets_the_heading_bonus() -> None:
+    """ "đăng ký khai tử ở xã nào" names "Thẩm quyền đăng ký khai tử" in full once the heading's
+    first words, which say it answers a body question, are set aside; not for another intent."""
+    from knowledge.index import ChunkInfo
+    from knowledge.intent import Intent
+    from knowledge.retrieve import Retriever
+    from knowledge.terms import content_bigrams
+
+    authority = ChunkInfo(
+        "a", 1, "in_force", "32", frozenset(content_bigrams("Thẩm quyền đăng ký khai tử")),
+        answers=Intent.body, answers_about=frozenset(content_bigrams("đăng ký khai tử")),
+    )  # fmt: skip
+    plain = ChunkInfo("b", 2, "in_force", "20", frozenset(content_bigrams("Đăng ký khai tử")))
+    retriever = Retriever(index=None)  # type: ignore[arg-type]
+    topic = frozenset(content_bigrams("đăng ký khai tử ở xã nào"))
+    scores = {"a": 1.0, "b": 1.0}
+
+    def fused(asked: Intent) -> dict[str, float]:
+        hits = retriever._fuse(scores, scores, {"a": authority, "b": plain}, topic, frozenset(), asked=asked)
+        return {h.chunk_id: h.score for h in hits}
+
+    assert fused(Intent.body)["a"] == fused(Intent.body)["b"]  # both named in full
+    assert fused(Intent.duration)["a"] < fused(Intent.duration)["b"]  # only the plain heading
