@@ -24,6 +24,7 @@ from knowledge import texts
 from knowledge.answering import Candidate, Kind, Model, features, load_model
 from knowledge.answering import plain_coverage as coverage
 from knowledge.chunking import split_clauses
+from knowledge.index import heading_answers
 from knowledge.intent import (
     AnswerType,
     Intent,
@@ -31,7 +32,6 @@ from knowledge.intent import (
     detect_intent,
     fit,
     has_answer_type,
-    heading_intent,
     is_offence,
     names_crime,
 )
@@ -291,10 +291,7 @@ def choose_passage(passages: list[Passage], intent: QuestionIntent, question: st
 def names_asked(passage: Passage, intent: QuestionIntent, question: str) -> bool:
     """Whether the article's heading says it answers the question's intent about the question's
     topic: "Thẩm quyền | đăng ký khai tử", "Thời hạn | đại diện" (knowledge.intent.heading_intent)."""
-    answers, about = (
-        heading_intent(passage.chunk.article_title) if passage.chunk.article_title else (Intent.general, "")
-    )
-    pairs = content_bigrams(about)
+    answers, pairs = heading_answers(passage.chunk)
     # the question's pairs with its function words: typed without marks, "khai tu" would lose
     # "tu" (read as the function word "từ")
     said = {" ".join(pair) for pair in itertools.pairwise(fold(s) for s in syllables(question))}

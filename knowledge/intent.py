@@ -206,12 +206,13 @@ HEADING_INTENTS: dict[str, Intent] = {
     "thu tuc": Intent.procedure,
     "trinh tu": Intent.procedure,
 }
+_HEADING_CUES = sorted(HEADING_INTENTS, key=len, reverse=True)  # "thanh phan ho so" before "ho so"
 
 
 def heading_intent(heading: str) -> tuple[Intent, str]:
     """(the intent a heading's first words answer, the rest of the heading), or (general, "")."""
     key = text_key(heading)
-    for cue in sorted(HEADING_INTENTS, key=len, reverse=True):
+    for cue in _HEADING_CUES:
         if key.startswith(cue + " "):
             return HEADING_INTENTS[cue], heading.split(None, len(cue.split()))[-1]
     return Intent.general, ""

@@ -199,6 +199,7 @@ class DiacriticRestorer:
         self.asked: Counter[str] = Counter()
         self.asked_pairs: Counter[tuple[str, str]] = Counter()
         self._candidates: dict[str, list[str]] | None = None
+        self._total = 1  # every syllable counted, guidance and asked (set with the candidates)
 
     def add(self, tokens: list[str]) -> None:
         self.unigrams.update(tokens)
@@ -222,6 +223,7 @@ class DiacriticRestorer:
                 if len(options) < self.MAX_CANDIDATES:
                     options.append(word)
             self._candidates = groups
+            self._total = max(sum(self.unigrams.values()) + sum(self.asked.values()), 1)
         return self._candidates
 
     def restore(self, text: str) -> str:
@@ -248,7 +250,7 @@ class DiacriticRestorer:
         if not tokens:
             return []
         by_fold = self._by_fold()
-        total = max(sum(self.unigrams.values()) + sum(self.asked.values()), 1)
+        total = self._total
         lattice = [[tok] if has_diacritics(tok) or tok not in by_fold else by_fold[tok] for tok in tokens]
 
         def count(word: str) -> int:

@@ -192,10 +192,7 @@ class Retriever:
             if (info.heading and info.heading <= topic) or (
                 # "đăng ký khai tử ở xã nào" names "Thẩm quyền đăng ký khai tử" in full: the
                 # heading's first words say it answers what the question asks
-                asked != Intent.general
-                and info.answers == asked
-                and info.answers_about <= topic
-                and info.answers_about
+                info.answers_about and info.answers == asked and info.answers_about <= topic
             ):
                 score += heading_w
             if chunk_id in defining:
