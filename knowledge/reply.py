@@ -18,6 +18,7 @@ MAX_SUPPORT = 700  # characters of the supporting clause: about one phone screen
 CONSEQUENCE = " thì "  # "Người nào … thì bị phạt tù từ …": where a long sentence's answer starts
 ECHO_KEEP = 200  # characters kept after the question's echo: the answer, when it is a phrase
 ECHO_HEAD = 70  # at most this much of the sentence's start before "…" and the answer
+MIN_HEAD = 20  # less of the sentence's start than this says nothing: the answer alone after "…"
 CASES_SHOWN = 2  # a dossier's lead keeps the copies only if this many special cases still fit
 
 
@@ -115,10 +116,15 @@ def _head_and_tail(text: str, start: int, room: int, budget: int) -> str:
     """The sentence's start, "…", and the part from `start` (at most `room` characters); the
     sentence read straight on when its start would reach that part (a short rest leaves the
     start more room): nothing is said twice ("… địa… bỏ quên mà biết được địa chỉ …")."""
-    tail = clip(text[start:].lstrip(" ,;:"), room)
+    rest = text[start:].lstrip(" ,;:")
+    if room < len(rest) <= budget - 2:
+        room = len(rest)  # the answer read to its end rather than its context: less start
+    tail = clip(rest, room)
     head = budget - len(tail) - 2
     if start <= head:
         return clip(text, budget)
+    if head < MIN_HEAD:
+        return f"… {tail}"
     return f"{clip(text, head).rstrip('…')}… {tail}"
 
 

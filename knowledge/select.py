@@ -29,7 +29,7 @@ from knowledge.intent import (
     text_key,
 )
 from knowledge.normalize import fold, normalize_text
-from knowledge.terms import STOP_FOLDED, query_terms
+from knowledge.terms import STOP_FOLDED, query_terms, without_prefixed
 
 TYPE_WEIGHT = 0.35  # a unit holding the answer type asked for
 CUE_WEIGHT = 0.15  # a unit speaking of what the intent asks ("thời hạn", "hồ sơ")
@@ -209,7 +209,7 @@ def overlap(weights: dict[str, float], text: str) -> float:
     """Share of the question's (rarity-weighted) content words and pairs found in the text."""
     if not weights:
         return 0.0
-    uni, bi = query_terms(text)
+    uni, bi = query_terms(without_prefixed(text, weights))  # "động sản" is not in "bất động sản"
     found = uni | bi
     total = math.fsum(weights[k] for k in sorted(weights))
     return math.fsum(weights[k] for k in sorted(weights) if k in found) / (total or 1.0)
@@ -444,6 +444,7 @@ def echo_end(text: str, weights: dict[str, float], denied: frozenset[str] = froz
     word the question does not deny (`denied`): it is the other case ("…; nếu không biết ai là
     chủ sở hữu thì …" for "… mà biết ai là chủ sở hữu thì phải làm gì?"), not the one asked."""
     words = [(m.start(), m.end(), fold(m.group().lower())) for m in _WORD.finditer(text)]
+    words = words[_denying_part(text, words, denied) :]
     wanted = {w for w in weights if "_" not in w}
     missing = {w for *_, w in words if w in wanted}
     if not missing:
@@ -468,6 +469,19 @@ def echo_end(text: str, weights: dict[str, float], denied: frozenset[str] = froz
     if len(text) - at < MIN_ANSWER:
         return starts[-1] if starts else None
     return at
+
+
+def _denying_part(text: str, words: list[tuple[int, int, str]], denied: frozenset[str]) -> int:
+    """The first word of the ";" part saying "không" of a word the question says "không" of
+    ("…; trường hợp do thiên tai … thì không phải bồi thường" for "người lao động không phải bồi
+    thường trong trường hợp nào?"): the case asked, where the echo is looked for; 0 when no part
+    does."""
+    for j, ((start, _, a), (*_, b)) in enumerate(itertools.pairwise(words)):
+        if a == "khong" and b in denied:
+            parts = [m.end() for m in _PART.finditer(text, 0, start)]
+            begin = parts[-1] if parts else 0
+            return next(i for i in range(j + 1) if words[i][0] >= begin)
+    return 0
 
 
 def echo_start(text: str, at: int) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Collection
 
 from knowledge.normalize import bigrams, expand_abbreviations, fold, syllables
 
@@ -90,6 +91,28 @@ def query_terms(text: str) -> tuple[set[str], set[str]]:
     raw = syllables(expand_abbreviations(text, keep=False))
     content = {_content(s) for s in raw} - {""}
     return content, set(bigrams([fold(s) for s in raw]))
+
+
+# Syllables that make a word its opposite or another thing: "bất động sản" is not "động sản",
+# "vô hiệu" not "hiệu", "phi lợi nhuận" not "lợi nhuận". Matched with their marks ("bắt", "vợ"
+# fold the same way).
+NEGATING_PREFIXES = frozenset({"bất", "phi", "vô"})
+
+
+_PREFIXED = re.compile(rf"\b({'|'.join(sorted(NEGATING_PREFIXES))})\s+(\w+)\s+(\w+)", re.IGNORECASE)
+
+
+def without_prefixed(text: str, asked: Collection[str]) -> str:
+    """The text with each pair the question asks (`asked`: folded "dong_san" keys) dropped
+    where a negating prefix the question does not say makes it another word: "… đối với bất
+    động sản …" holds nothing of "động sản" asked."""
+
+    def masked(m: re.Match[str]) -> str:
+        prefix, first, second = (fold(g.lower()) for g in m.groups())
+        wanted = f"{first}_{second}" in asked and f"{prefix}_{first}" not in asked
+        return m.group(1) if wanted else m.group()
+
+    return _PREFIXED.sub(masked, text)
 
 
 # "ở", "tại" opening a question of place ("ở đâu", "ở xã nào", "tại cơ quan nào") belong to

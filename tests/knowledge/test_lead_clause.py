@@ -240,6 +240,63 @@ def test_echo_end_is_where_the_question_stops_being_repeated() -> None:
     assert echo_end(text, {}) is None
 
 
+def test_the_part_saying_not_of_what_the_question_denies_is_the_echo() -> None:
+    """ "… không phải bồi thường trong trường hợp nào?": the run of question words completes
+    first in a part saying "phải bồi thường"; the case asked is the part saying "không phải
+    bồi thường", read from its start."""
+    text = (
+        "Người lao động làm mất dụng cụ, thiết bị của người sử dụng lao động thì phải bồi thường "
+        "một phần hoặc toàn bộ theo thời giá thị trường; trường hợp có hợp đồng trách nhiệm thì phải "
+        "bồi thường theo hợp đồng trách nhiệm; trường hợp do thiên tai, hỏa hoạn, dịch bệnh nguy hiểm "
+        "thì không phải bồi thường."
+    )
+    question = "Người lao động không phải bồi thường trong trường hợp nào?"
+    weights, denied = _weights(question, None), denied_words(question)
+    at = echo_end(text, weights, denied)
+    assert at is not None and text[at:].startswith("trường hợp do thiên tai")
+    # without the denial the first complete run is the answer, as before
+    plain = echo_end(text, _weights("Người lao động phải bồi thường thế nào?", None))
+    assert plain is not None and plain < text.index("trường hợp có hợp đồng")
+
+
+def test_the_answer_is_read_to_its_end_rather_than_its_context() -> None:
+    """When the part after the echo would be cut, less of the sentence's start is shown so
+    the answer is read whole (Điều 25 Bộ luật dân sự: the consent of whom, to the exception)."""
+    sentence = (
+        "Việc xác lập, thực hiện quan hệ dân sự liên quan đến quyền nhân thân của người bị tuyên bố "
+        "mất tích, người đã chết phải được sự đồng ý của vợ, chồng hoặc con thành niên của người đó; "
+        "trường hợp không có những người này thì phải được sự đồng ý của cha, mẹ của người bị tuyên bố "
+        "mất tích, người đã chết, trừ trường hợp Bộ luật này, luật khác có liên quan quy định khác."
+    )
+    question = "Quan hệ dân sự liên quan đến quyền nhân thân của người đã chết phải được sự đồng ý của ai?"
+    lead = lead_text(sentence, AnswerType.none, 290, _weights(question, None))
+    assert len(lead) <= 290 and lead.endswith("luật khác có liên quan quy định khác.")
+    assert "phải được sự đồng ý của vợ, chồng" in lead
+    # a rest too long for the whole lead keeps the start and is cut, as before
+    longer = sentence.replace("trừ trường hợp", "trừ trường hợp " + "có quy định riêng, " * 8)
+    cut = lead_text(longer, AnswerType.none, 290, _weights(question, None))
+    assert cut.startswith("Việc xác lập") and cut.endswith("…") and len(cut) <= 290
+
+
+@pytest.mark.parametrize("typed", [True, False])
+def test_a_negating_prefix_makes_another_word(typed: bool) -> None:
+    """ "động sản" asked is not in "bất động sản": the clause on movables answers, not the
+    earlier one on immovables that shares every other word."""
+    text = (
+        "1. Trường hợp một trong các chủ sở hữu chung đối với bất động sản từ bỏ phần quyền sở hữu "
+        "của mình thì phần quyền sở hữu đó thuộc về Nhà nước.\n"
+        "2. Trường hợp một trong các chủ sở hữu chung đối với động sản từ bỏ phần quyền sở hữu của "
+        "mình thì phần quyền sở hữu đó thuộc về các chủ sở hữu còn lại."
+    )
+    question = "Chủ sở hữu chung đối với động sản từ bỏ phần quyền sở hữu thì phần đó thuộc về ai?"
+    answer = _ask(question, text, typed, article="218", heading="Định đoạt tài sản chung")
+    assert answer.sources[0].clause == "2"
+    assert "các chủ sở hữu còn lại" in _lead(answer)
+    # asked about immovables, the first clause still answers
+    asked = "Chủ sở hữu chung đối với bất động sản từ bỏ phần quyền sở hữu thì phần đó thuộc về ai?"
+    assert _ask(asked, text, typed, article="218", heading="Định đoạt tài sản chung").sources[0].clause == "1"
+
+
 def test_the_answer_shown_after_the_cut_starts_a_phrase() -> None:
     """A long sentence cut after its start reads on from a comma near the echo's end ("…
     người đã chết phải được sự đồng ý của …"), not from inside a phrase ("… tích, người …")."""
