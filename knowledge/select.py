@@ -33,6 +33,8 @@ from knowledge.terms import STOP_FOLDED, query_terms, without_prefixed
 
 TYPE_WEIGHT = 0.35  # a unit holding the answer type asked for
 CUE_WEIGHT = 0.15  # a unit speaking of what the intent asks ("thời hạn", "hồ sơ")
+ARTICLE_RARITY = 2.0  # how much a question word few of the article's units hold weighs more
+DENIED_WEIGHT = 0.25  # a unit saying "không" of what the question says "không" of: the case asked
 DEFINES_WEIGHT = 0.5  # the unit defining the term a "là gì" question asks about
 POSITION_WEIGHT = 0.01  # earlier units win ties
 RULE_FIRST_WEIGHT = 0.03  # "quy định thế nào về …": an article states its main rule first (per clause)
@@ -205,6 +207,20 @@ def _weights(question: str, idf: Callable[[str], float] | None) -> dict[str, flo
     return weights
 
 
+def _within_article(weights: dict[str, float], units: list[Unit]) -> dict[str, float]:
+    """The question's weights, each word or pair raised by how few of the article's units hold
+    it: the units are told apart by what the others lack ("cùng cộng tác" names clause 4 of
+    Điều 572 Bộ luật dân sự; "hoàn thành", "hứa thưởng" are in all of them). A word no unit
+    holds is left as it is (it tells no unit apart)."""
+    held = [set().union(*query_terms(_context(u))) for u in units]
+    out = {}
+    for key, weight in weights.items():
+        count = sum(key in terms for terms in held)
+        rarer = ARTICLE_RARITY * math.log((len(units) + 1) / (count + 1)) if count else 0.0
+        out[key] = weight * (1 + rarer)
+    return out
+
+
 def overlap(weights: dict[str, float], text: str) -> float:
     """Share of the question's (rarity-weighted) content words and pairs found in the text."""
     if not weights:
@@ -249,7 +265,7 @@ def score_unit(
     if permits and re.search(permits, key):
         score += CUE_WEIGHT
     if any(re.search(rf"\bkhong {re.escape(w)}\b", key) for w in sorted(denied)):
-        score += CUE_WEIGHT
+        score += DENIED_WEIGHT
     if unit.example:
         score -= EXAMPLE_WEIGHT
     if intent.wants != AnswerType.none:
@@ -348,7 +364,7 @@ def select(
     units = article_units(text, heading)
     if not units:
         return None
-    weights = _weights(question, idf)
+    weights = _within_article(_weights(question, idf), units)
     term = asked_term(question) if intent.intent == Intent.definition else _who_is(question)
     key = text_key(question)
     values = tuple(f"{n} {u}" for n, u in _VALUE.findall(key))

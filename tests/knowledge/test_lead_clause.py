@@ -17,6 +17,7 @@ from knowledge.retrieve import Hit, strip_diacritics
 from knowledge.select import (
     ECHO_BACK,
     _weights,
+    _within_article,
     article_units,
     denied_words,
     echo_end,
@@ -295,6 +296,28 @@ def test_a_negating_prefix_makes_another_word(typed: bool) -> None:
     # asked about immovables, the first clause still answers
     asked = "Chủ sở hữu chung đối với bất động sản từ bỏ phần quyền sở hữu thì phần đó thuộc về ai?"
     assert _ask(asked, text, typed, article="218", heading="Định đoạt tài sản chung").sources[0].clause == "1"
+
+
+@pytest.mark.parametrize("typed", [True, False])
+def test_the_words_the_other_clauses_lack_tell_the_clauses_apart(typed: bool) -> None:
+    """ "hoàn thành", "hứa thưởng" are in every clause of the article; "cùng cộng tác" only in
+    the one asked: it decides, though another clause holds more of the question's words."""
+    text = (
+        "1. Trường hợp một công việc được hứa thưởng do một người thực hiện thì khi công việc hoàn "
+        "thành, người thực hiện công việc đó được nhận thưởng.\n"
+        "2. Trường hợp nhiều người cùng hoàn thành công việc được hứa thưởng vào cùng một thời điểm "
+        "thì phần thưởng được chia đều cho những người đó.\n"
+        "3. Trường hợp nhiều người cùng cộng tác để thực hiện công việc được hứa thưởng thì mỗi người "
+        "được nhận một phần của phần thưởng tương ứng với phần đóng góp của mình."
+    )
+    question = "Nhiều người cùng cộng tác để hoàn thành công việc được hứa thưởng thì nhận thưởng thế nào?"
+    answer = _ask(question, text, typed, article="572", heading="Trả thưởng")
+    assert answer.sources[0].clause == "3"
+    assert "tương ứng với phần đóng góp" in _lead(answer)
+    units = article_units(text)
+    weights = _weights(question, None)
+    raised = _within_article(weights, units)
+    assert raised["cong_tac"] > raised["hoan_thanh"] and weights["cong_tac"] == weights["hoan_thanh"]
 
 
 def test_the_answer_shown_after_the_cut_starts_a_phrase() -> None:
