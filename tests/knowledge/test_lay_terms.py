@@ -36,6 +36,8 @@ def test_shipped_table_reads_cleanly_both_ways() -> None:
         ("Cấp giấy chứng nhận quyền sử dụng đất lần đầu", "sổ đỏ"),
         # the areas of the national laws: labour, crime and drugs, family, education, schools
         ("Nghỉ phép mấy ngày một năm?", "nghỉ hằng năm"),
+        ("thoi gian lam viec binh thuong mot ngay", "thời giờ làm việc"),
+        ("Được nghỉ giữa ca bao nhiêu phút?", "nghỉ trong giờ làm việc"),
         ("choi ma tuy bi xu ly the nao", "sử dụng trái phép chất ma túy"),
         ("Bị ép cưới thì báo ai?", "cưỡng ép kết hôn"),
         ("hoc sinh cap 2 co phai dong hoc phi khong", "trung học cơ sở"),
