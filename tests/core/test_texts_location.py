@@ -37,7 +37,8 @@ DATA_TABLES: dict[str, set[str]] = {
         "_PLACE_PREPOSITIONS",
         "_PLACE_QUESTION",
         "_WHICH",
-    },  # function words
+        "NEGATING_PREFIXES",
+    },  # function words; prefixes making a word another ("bất động sản")
     "knowledge/metadata.py": set(),  # filled below: document types, issuers, date phrases
     "knowledge/chunking.py": set(),  # the legal structure's words
     "knowledge/sidecar.py": {"STATUS_NAMES"},  # how officials write a document's status
