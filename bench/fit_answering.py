@@ -15,8 +15,9 @@ Procedure (reproducible; no constant is set by hand or per question):
    Rows the rules above the model forbid to answer (knowledge.answer.cap_of: the answer type
    asked for is missing, a crime's article for a fine) are not fitted: the model never decides
    them. They count as refused in steps 4 and 5. Nor are the rows whose cited article the
-   question names by number ("Theo Điều 32 Bộ luật dân sự", knowledge.named): those are
-   answered whatever the model says, and count as answered.
+   question names by number ("Theo Điều 32 Bộ luật dân sự", knowledge.named) or defines the
+   term it asks about ("Người xúi giục là ai?"; knowledge.answer.answers_without_model): those
+   are answered whatever the model says, and count as answered.
 4. `answer_at`: among the thresholds (0.05 steps) at which half A meets the issue's targets in
    every group, typed and stripped alike — at least REFUSE_TARGET = 85 % of the unanswerable
    questions refused, at most WRONG_TARGET = 10 % of the answerable ones answered wrong (the
@@ -46,7 +47,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.retrieval import half_of  # noqa: E402
 from core.settings import get_settings  # noqa: E402
-from knowledge.answer import Cap, cap_of, decision_inputs, selection_of  # noqa: E402
+from knowledge.answer import Cap, answers_without_model, cap_of, decision_inputs, selection_of  # noqa: E402
 from knowledge.answering import FEATURES, MODEL_FILE  # noqa: E402
 from knowledge.eval import Query, open_eval_base, read_qrels  # noqa: E402
 from knowledge.retrieve import strip_diacritics  # noqa: E402
@@ -68,7 +69,7 @@ class Row:
     label: int  # 1 = the cited article is gold
     x: list[float]
     capped: bool  # the rules above the model (knowledge.answer.cap_of) forbid an answer
-    named: bool = False  # the question names the cited article by number: answered, not decided
+    named: bool = False  # named by number or defining the term asked: answered, not decided
 
 
 def observe(kb: KnowledgeBase, name: str, queries: list[Query], strip: bool) -> list[Row]:
@@ -86,7 +87,7 @@ def observe(kb: KnowledgeBase, name: str, queries: list[Query], strip: bool) -> 
         selection = selection_of(asked, ordered[0], intent, kb.other_article)
         capped = cap_of(asked, ordered[0], intent, feats, selection) != Cap.none
         x = [feats[f] for f in FEATURES]
-        named = ordered[0].hit.named and not capped
+        named = answers_without_model(text, ordered[0], intent) and not capped
         rows.append(Row(q.qid, group, half_of(q.qid), bool(q.relevant), label, x, capped, named))
     return rows
 

@@ -49,7 +49,7 @@ from knowledge.reply import (
     says_all_of,
 )
 from knowledge.retrieve import Hit
-from knowledge.select import Selection, article_units, question_words, select
+from knowledge.select import Selection, article_units, defines, question_words, select, term_asked
 from knowledge.terms import content_bigrams, query_terms
 from knowledge.types import Answer, Source
 
@@ -311,6 +311,16 @@ def decision_inputs(
     return ordered, observed
 
 
+def answers_without_model(question: str, top: Passage, intent: QuestionIntent) -> bool:
+    """The article answers whatever the model says (the same for the bot and for
+    bench/fit_answering.py): the question names it by number ("Điều 27 Luật Cư trú"), or it
+    has the line defining the term the question asks about ("Người xúi giục là ai?" →
+    "Người xúi giục là người kích động …"). No guess either way."""
+    if top.hit.named:
+        return True
+    return not top.chunk.part and defines(top.full, term_asked(question, intent))
+
+
 def candidates_of(passages: list[Passage]) -> list[Candidate]:
     seen: dict[str, Candidate] = {}
     for p in passages:
@@ -472,8 +482,8 @@ def extractive_answer(
     top = passages[0]
     probability = model.probability(observed)
     kind = model.decide(probability) if threshold is None else _decide(model, probability, threshold)
-    if top.hit.named:
-        kind = Kind.answer  # the question names this article ("Điều 27 Luật Cư trú"): no guess
+    if answers_without_model(question, top, intent):
+        kind = Kind.answer
     named = named_in(asked, top)
     selection = selection_of(asked, top, intent, lookup, named) if kind == Kind.answer else None
     cap = cap_of(asked, top, intent, observed, selection) if kind == Kind.answer else Cap.none

@@ -207,6 +207,17 @@ def _weights(question: str, idf: Callable[[str], float] | None) -> dict[str, flo
     return weights
 
 
+def term_asked(question: str, intent: QuestionIntent) -> str:
+    """The term whose definition answers the question, folded: the term of a "là gì" question,
+    the one "… là ai?" names; "" for other questions."""
+    return asked_term(question) if intent.intent == Intent.definition else _who_is(question)
+
+
+def defines(text: str, term: str) -> bool:
+    """Whether one of the article's lines defines the term ("Người xúi giục là người …")."""
+    return bool(term) and any(term in defined_terms(_NUMBERING.sub("", u.text)) for u in article_units(text))
+
+
 def _within_article(weights: dict[str, float], units: list[Unit]) -> dict[str, float]:
     """The question's weights, each word or pair raised by how few of the article's units hold
     it: the units are told apart by what the others lack ("cùng cộng tác" names clause 4 of
@@ -365,7 +376,7 @@ def select(
     if not units:
         return None
     weights = _within_article(_weights(question, idf), units)
-    term = asked_term(question) if intent.intent == Intent.definition else _who_is(question)
+    term = term_asked(question, intent)
     key = text_key(question)
     values = tuple(f"{n} {u}" for n, u in _VALUE.findall(key))
     asked = _ASKS_PERMISSION.search(key) if intent.intent == Intent.permission else None

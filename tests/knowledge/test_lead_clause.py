@@ -567,3 +567,29 @@ def test_a_list_that_fits_is_shown_whole() -> None:
     short = "1. Hồ sơ gồm:\na) Tờ khai;\nb) Giấy tờ chứng minh chỗ ở hợp pháp."
     answer = _ask("Hồ sơ gồm những gì?", short, heading="Hồ sơ")
     assert _lead(answer) == "Hồ sơ gồm: Tờ khai; Giấy tờ chứng minh chỗ ở hợp pháp."
+
+
+ACCOMPLICES = (
+    "1. Đồng phạm là trường hợp có hai người trở lên cố ý cùng thực hiện một tội phạm.\n"
+    "2. Người thực hành là người trực tiếp thực hiện tội phạm.\n"
+    "3. Người xúi giục là người kích động, dụ dỗ, thúc đẩy người khác thực hiện tội phạm.\n"
+    "4. Người giúp sức là người tạo những điều kiện tinh thần hoặc vật chất cho việc thực hiện tội phạm."
+)
+NEVER = Model(weights=dict.fromkeys(FEATURES, 0.0), bias=-5.0, answer_at=0.5, related_at=0.3)
+
+
+@pytest.mark.parametrize("typed", [True, False])
+def test_the_line_defining_the_term_asked_answers_whatever_the_model_says(typed: bool) -> None:
+    """ "Người xúi giục là ai?", "Định nghĩa của 'đồng phạm'": the article's line defining the
+    term is the answer, no guess; a question asking something else of it is the model's."""
+    passage = _passage(ACCOMPLICES, article="17", heading="Đồng phạm")
+    for question, lead in (
+        ("Người xúi giục là ai?", "Người xúi giục là người kích động"),
+        ('Định nghĩa của "đồng phạm"?', "Đồng phạm là trường hợp"),
+    ):
+        asked = question if typed else strip_diacritics(question)
+        answer = extractive_answer(asked, [passage], max_chars=2000, model=NEVER)
+        assert answer.kind == "answer" and _lead(answer).startswith(lead)
+    other = "Người xúi giục bị phạt bao nhiêu năm tù?"
+    refused = extractive_answer(other if typed else strip_diacritics(other), [passage], max_chars=2000, model=NEVER)
+    assert refused.kind != "answer"
