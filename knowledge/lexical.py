@@ -61,6 +61,7 @@ class LexicalIndex:
         self, chunk_ids: list[str], retriever: bm25s.BM25 | None, restorer: DiacriticRestorer
     ) -> None:
         self.chunk_ids = chunk_ids
+        self.position = {chunk_id: i for i, chunk_id in enumerate(chunk_ids)}  # chunk id → its score's index
         self.retriever = retriever
         self.restorer = restorer
 

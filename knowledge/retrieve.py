@@ -7,7 +7,9 @@ checked on the other. Unaccented queries get their marks restored from the index
 vocabulary before they reach e5 (which cannot read folded Vietnamese) and the accented
 BM25 terms; the folded BM25 terms need no restoration. Two bonuses, tuned the same way, lift
 the article whose heading the question names in full and the line that defines the term a
-question asks about (knowledge.definitions).
+question asks about (knowledge.definitions). The candidates are each list's first `depth`;
+each is fused with both its scores (a dense candidate below BM25's first `depth` keeps its own
+BM25 score: `lexical_candidates`).
 """
 
 from __future__ import annotations
@@ -73,6 +75,21 @@ class Retrieval:
     ended: dict[int, float] = field(default_factory=dict)
 
 
+def lexical_candidates(
+    bm25: np.ndarray, chunk_ids: list[str], position: dict[str, int], depth: int, dense: dict[str, float]
+) -> dict[str, float]:
+    """BM25's first `depth` chunks with their scores, and the dense candidates with theirs: a
+    chunk the question's vector finds keeps its own BM25 score, not 0 for ranking below
+    `depth` (a short article — "Ủy ban nhân dân cấp xã … thực hiện đăng ký khai sinh." — holds
+    few of the question's words, and longer articles repeat them)."""
+    scores = {chunk_ids[i]: float(bm25[i]) for i in np.argsort(-bm25)[:depth] if bm25[i] > 0}
+    for chunk_id in dense:
+        at = position.get(chunk_id)
+        if at is not None and bm25[at] > 0:
+            scores.setdefault(chunk_id, float(bm25[at]))
+    return scores
+
+
 class Retriever:
     def __init__(
         self,
@@ -136,8 +153,7 @@ class Retriever:
         if self.params.lexical_weight < 1.0:
             vector = self._query_vector(expand_abbreviations(searched, keep=False))
             dense = dict(self.index.dense(vector, self.params.depth))
-        top_lex = np.argsort(-bm25)[: self.params.depth]
-        lex_scores = {lexical.chunk_ids[i]: float(bm25[i]) for i in top_lex if bm25[i] > 0}
+        lex_scores = lexical_candidates(bm25, lexical.chunk_ids, lexical.position, self.params.depth, dense)
         topic = frozenset(content_bigrams(searched))
         defining = frozenset().union(*(self._defining(forms) for forms in asked_terms(searched)))
         resolution = self.index.named(query)

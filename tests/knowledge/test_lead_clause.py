@@ -591,5 +591,7 @@ def test_the_line_defining_the_term_asked_answers_whatever_the_model_says(typed:
         answer = extractive_answer(asked, [passage], max_chars=2000, model=NEVER)
         assert answer.kind == "answer" and _lead(answer).startswith(lead)
     other = "Người xúi giục bị phạt bao nhiêu năm tù?"
-    refused = extractive_answer(other if typed else strip_diacritics(other), [passage], max_chars=2000, model=NEVER)
+    refused = extractive_answer(
+        other if typed else strip_diacritics(other), [passage], max_chars=2000, model=NEVER
+    )
     assert refused.kind != "answer"

@@ -223,3 +223,19 @@ def test_a_heading_naming_what_is_asked_gets_the_heading_bonus() -> None:
 
     assert fused(Intent.body)["a"] == fused(Intent.body)["b"]  # both named in full
     assert fused(Intent.duration)["a"] < fused(Intent.duration)["b"]  # only the plain heading
+
+
+def test_a_dense_candidate_keeps_its_own_bm25_score() -> None:
+    """A chunk below BM25's first `depth` that the question's vector finds is fused with its
+    own BM25 score, not with 0; one neither list holds is not a candidate."""
+    import numpy as np
+
+    from knowledge.retrieve import lexical_candidates
+
+    ids = ["long1", "long2", "short", "other"]
+    bm25 = np.array([9.0, 8.0, 4.0, 0.0], dtype=np.float32)
+    position = {chunk_id: i for i, chunk_id in enumerate(ids)}
+    dense = {"short": 0.92, "other": 0.80}
+    scores = lexical_candidates(bm25, ids, position, 2, dense)
+    assert scores == {"long1": 9.0, "long2": 8.0, "short": 4.0}  # "other" holds no question word
+    assert lexical_candidates(bm25, ids, position, 2, {}) == {"long1": 9.0, "long2": 8.0}
