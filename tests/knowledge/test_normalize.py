@@ -111,6 +111,10 @@ def test_question_words_are_restored_from_how_people_ask() -> None:
     assert restorer.restore("dang ky o dau") == "đăng ký ở đâu"
     assert restorer.restore("bao ve moi truong") == "bảo vệ môi trường"
     assert restorer.restore("toi pham bi xu ly") == "tội phạm bị xử lý"
+    # "cản" (ngăn cản, cản trở) is the guidance's; "… nào cần được …?" is how people ask
+    for _ in range(20):
+        restorer.add(syllables("Không được ngăn cản, cản trở việc kiểm tra; hành vi cản được ghi nhận."))
+    assert restorer.restore("du an nao can duoc kiem tra") == "dự án nào cần được kiểm tra"
     # How people ask is not the index's vocabulary: it is learned again on load, never saved.
     assert "nhiêu" not in DiacriticRestorer.from_json(restorer.to_json()).unigrams
 
