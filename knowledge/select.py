@@ -215,7 +215,11 @@ def term_asked(question: str, intent: QuestionIntent) -> str:
 
 def defines(text: str, term: str) -> bool:
     """Whether one of the article's lines defines the term ("Người xúi giục là người …")."""
-    return bool(term) and any(term in defined_terms(_NUMBERING.sub("", u.text)) for u in article_units(text))
+    return bool(term) and any(_defines(u, term) for u in article_units(text))
+
+
+def _defines(unit: Unit, term: str) -> bool:
+    return bool(term) and term in defined_terms(strip_numbering(unit.text))
 
 
 def _within_article(weights: dict[str, float], units: list[Unit]) -> dict[str, float]:
@@ -268,7 +272,7 @@ def score_unit(
         score += CUE_WEIGHT
     if intent.processing and fit(context, intent) > 1:
         score += CUE_WEIGHT
-    if term and term in defined_terms(_NUMBERING.sub("", unit.text)):
+    if _defines(unit, term):
         score += DEFINES_WEIGHT
     key = text_key(context)
     if values and any(v in key for v in values):
