@@ -241,6 +241,15 @@ def test_echo_end_is_where_the_question_stops_being_repeated() -> None:
     assert echo_end(text, {}) is None
 
 
+# Điều 25 khoản 2 Bộ luật dân sự: whose consent, then the case without them, then the exception.
+CONSENT = (
+    "Việc xác lập, thực hiện quan hệ dân sự liên quan đến quyền nhân thân của người bị tuyên bố "
+    "mất tích, người đã chết phải được sự đồng ý của vợ, chồng hoặc con thành niên của người đó; "
+    "trường hợp không có những người này thì phải được sự đồng ý của cha, mẹ của người bị tuyên bố "
+    "mất tích, người đã chết, trừ trường hợp Bộ luật này, luật khác có liên quan quy định khác."
+)
+
+
 def test_the_part_saying_not_of_what_the_question_denies_is_the_echo() -> None:
     """ "… không phải bồi thường trong trường hợp nào?": the run of question words completes
     first in a part saying "phải bồi thường"; the case asked is the part saying "không phải
@@ -263,12 +272,7 @@ def test_the_part_saying_not_of_what_the_question_denies_is_the_echo() -> None:
 def test_the_answer_is_read_to_its_end_rather_than_its_context() -> None:
     """When the part after the echo would be cut, less of the sentence's start is shown so
     the answer is read whole (Điều 25 Bộ luật dân sự: the consent of whom, to the exception)."""
-    sentence = (
-        "Việc xác lập, thực hiện quan hệ dân sự liên quan đến quyền nhân thân của người bị tuyên bố "
-        "mất tích, người đã chết phải được sự đồng ý của vợ, chồng hoặc con thành niên của người đó; "
-        "trường hợp không có những người này thì phải được sự đồng ý của cha, mẹ của người bị tuyên bố "
-        "mất tích, người đã chết, trừ trường hợp Bộ luật này, luật khác có liên quan quy định khác."
-    )
+    sentence = CONSENT
     question = "Quan hệ dân sự liên quan đến quyền nhân thân của người đã chết phải được sự đồng ý của ai?"
     lead = lead_text(sentence, AnswerType.none, 290, _weights(question, None))
     assert len(lead) <= 290 and lead.endswith("luật khác có liên quan quy định khác.")
@@ -323,12 +327,7 @@ def test_the_words_the_other_clauses_lack_tell_the_clauses_apart(typed: bool) ->
 def test_the_answer_shown_after_the_cut_starts_a_phrase() -> None:
     """A long sentence cut after its start reads on from a comma near the echo's end ("…
     người đã chết phải được sự đồng ý của …"), not from inside a phrase ("… tích, người …")."""
-    sentence = (
-        "Việc xác lập, thực hiện quan hệ dân sự liên quan đến quyền nhân thân của người bị tuyên bố "
-        "mất tích, người đã chết phải được sự đồng ý của vợ, chồng hoặc con thành niên của người đó; "
-        "trường hợp không có những người này thì phải được sự đồng ý của cha, mẹ của người bị tuyên bố "
-        "mất tích, người đã chết, trừ trường hợp luật liên quan có quy định khác về việc này."
-    )
+    sentence = CONSENT
     question = "Quan hệ dân sự liên quan đến quyền nhân thân của người đã chết phải được sự đồng ý của ai?"
     lead = lead_text(sentence, AnswerType.none, 200, _weights(question, None))
     head, _, tail = lead.partition("… ")
